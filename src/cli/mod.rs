@@ -1,0 +1,111 @@
+//! Command line, declared once with clap derive: doc comments are the help text.
+
+use crate::report::Format;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// keiyaku — 委託先・クラウド事業者との契約書に、医療情報システムの安全管理に関する
+/// ガイドラインが求める条項があるかを一括で確認します。
+///
+/// Scans vendor contracts (PDF, DOCX, TXT) for the provisions Japan's guideline for
+/// medical information systems requires, and reports per vendor which are present,
+/// weak, negated, missing or unknown, with the clause that decided it.
+#[derive(Debug, Parser)]
+#[command(name = "keiyaku", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan contracts and report missing provisions per vendor.
+    ///
+    /// A folder: each first-level subfolder is one vendor and every supported file below it
+    /// is one of its documents; a file directly in the folder (or given as PATH) is its own
+    /// vendor, named after the counterparty in its preamble.
+    ///
+    /// Exit codes: 0 scan done; 1 with --fail-on when a vendor falls short; 2 usage or fatal error.
+    /// An unreadable document never stops the scan: it is listed with its status.
+    Scan(ScanArgs),
+    /// Print the text keiyaku extracted from one file (pages separated by a form feed).
+    Text(TextArgs),
+    /// Check, test or explain a rule set.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Folders or files to scan.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Rule set: a folder like clause_patterns/ or one TOML file [default: the embedded set]
+    #[arg(long, value_name = "FILE|DIR")]
+    pub rules: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Documents read in parallel [default: all cores]
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Exit with 1 when a vendor falls short: `missing` = any provision missing, negated or
+    /// unknown; `weak` = any provision not present; `never` = always 0 after a scan.
+    #[arg(long, value_enum, default_value = "never")]
+    pub fail_on: FailOn,
+    /// Colour in the text report: auto (terminal and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Missing,
+    Weak,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TextArgs {
+    /// A PDF, DOCX or TXT file.
+    pub file: PathBuf,
+    /// Show the sentences as matched: normalized (NFKC, spaces between Japanese
+    /// characters removed), each with its clause (第N条第M項) and kind.
+    #[arg(long)]
+    pub normalized: bool,
+    /// Also print running headers, footers and page numbers (never matched).
+    #[arg(long)]
+    pub furniture: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Load a rule set and report every problem with file, line and column.
+    Check(RulesArgs),
+    /// Run every provision's [[example]] and report the ones that fail.
+    Test(RulesArgs),
+    /// Print a provision's description, patterns and suggested wording.
+    Explain {
+        /// Provision id, e.g. incident-reporting
+        id: String,
+        #[arg(long, value_name = "FILE|DIR")]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// Rule set folder or file [default: the embedded set]
+    #[arg(long, value_name = "FILE|DIR")]
+    pub rules: Option<PathBuf>,
+}

@@ -1,0 +1,96 @@
+//! Typed errors of the library and how each maps to a document status.
+
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// Why a document could not be read. Each variant maps to one report status.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ExtractError {
+    #[error("cannot read file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("file is larger than the {limit} byte limit")]
+    TooLarge { limit: u64 },
+    #[error("encrypted: {0}")]
+    Encrypted(String),
+    #[error("no text layer: {0}")]
+    NoText(String),
+    #[error("corrupt or unsupported {format} file: {reason}")]
+    Corrupt {
+        format: &'static str,
+        reason: String,
+    },
+    #[error("internal error while reading: {0}")]
+    Internal(String),
+}
+
+impl ExtractError {
+    pub fn corrupt(format: &'static str, reason: impl std::fmt::Display) -> Self {
+        ExtractError::Corrupt {
+            format,
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// A problem in a rule file, with where it is.
+#[derive(Debug, Error, Clone, PartialEq)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct RuleError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// The source line, for a caret snippet.
+    pub source_line: Option<String>,
+    /// Width of the caret in characters.
+    pub width: usize,
+}
+
+impl RuleError {
+    /// Render like a compiler diagnostic: message, location, the line and a caret.
+    pub fn render(&self) -> String {
+        let mut s = format!(
+            "error: {}\n  --> {}:{}:{}\n",
+            self.message,
+            self.path.display(),
+            self.line,
+            self.column
+        );
+        if let Some(src) = &self.source_line {
+            let gutter = self.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            s.push_str(&format!("{pad} |\n{gutter} | {src}\n{pad} | "));
+            // Columns are characters; a CJK character takes two terminal cells.
+            let lead: usize = src
+                .chars()
+                .take(self.column.saturating_sub(1))
+                .map(display_width)
+                .sum();
+            let caret: usize = src
+                .chars()
+                .skip(self.column.saturating_sub(1))
+                .take(self.width.max(1))
+                .map(display_width)
+                .sum();
+            s.push_str(&" ".repeat(lead));
+            s.push_str(&"^".repeat(caret.max(1)));
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// Terminal cell width of a character: 2 for East Asian wide characters.
+pub fn display_width(c: char) -> usize {
+    let cp = c as u32;
+    let wide = matches!(cp,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
+        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
+        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
+    if wide {
+        2
+    } else {
+        1
+    }
+}

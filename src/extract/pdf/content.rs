@@ -1,0 +1,377 @@
+//! The content-stream interpreter: text operators, graphics state and form
+//! XObjects, producing glyphs placed in page space.
+//!
+//! Written on lopdf's objects because lopdf's own `extract_text` ignores Form
+//! XObjects, predefined CMaps and glyph positions, which Japanese layout needs.
+
+use super::fonts::{resolve, Font, FontCache, Glyph};
+use super::lexer::{Lexer, Operand};
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use std::sync::Arc;
+
+pub type Matrix = [f64; 6];
+pub const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// `a × b`: apply `a`, then `b`.
+pub fn mul(a: &Matrix, b: &Matrix) -> Matrix {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+}
+
+/// A glyph placed on the page.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub text: String,
+    /// Origin (baseline start) in page space.
+    pub x: f64,
+    pub y: f64,
+    /// Advance along the writing direction, in page space.
+    pub advance: f64,
+    /// Effective font size in page space.
+    pub size: f64,
+    pub vertical: bool,
+}
+
+#[derive(Default)]
+pub struct PageContent {
+    pub glyphs: Vec<Placed>,
+    pub images: usize,
+    pub undecodable: usize,
+    /// Glyphs shown with a font that maps no code to Unicode.
+    pub unmapped: usize,
+}
+
+#[derive(Clone)]
+struct GState {
+    ctm: Matrix,
+    font: Option<Arc<Font>>,
+    size: f64,
+    char_spacing: f64,
+    word_spacing: f64,
+    h_scale: f64,
+    leading: f64,
+    rise: f64,
+}
+
+impl Default for GState {
+    fn default() -> Self {
+        GState {
+            ctm: IDENTITY,
+            font: None,
+            size: 0.0,
+            char_spacing: 0.0,
+            word_spacing: 0.0,
+            h_scale: 1.0,
+            leading: 0.0,
+            rise: 0.0,
+        }
+    }
+}
+
+/// Limits so a hostile file cannot make one page run forever.
+const MAX_FORM_DEPTH: usize = 12;
+const MAX_OPS_PER_PAGE: usize = 5_000_000;
+const MAX_GLYPHS_PER_PAGE: usize = 500_000;
+
+pub struct Interpreter<'d> {
+    doc: &'d Document,
+    fonts: &'d mut FontCache,
+    gs: GState,
+    stack: Vec<GState>,
+    tm: Matrix,
+    tlm: Matrix,
+    /// Marked-content stack: Some(actual text) where /ActualText replaces glyphs.
+    marked: Vec<Option<(String, Option<(f64, f64, f64)>)>>,
+    ops: usize,
+    forms: Vec<ObjectId>,
+    pub out: PageContent,
+    scratch: Vec<Glyph>,
+}
+
+impl<'d> Interpreter<'d> {
+    pub fn new(doc: &'d Document, fonts: &'d mut FontCache) -> Self {
+        Interpreter {
+            doc,
+            fonts,
+            gs: GState::default(),
+            stack: Vec::new(),
+            tm: IDENTITY,
+            tlm: IDENTITY,
+            marked: Vec::new(),
+            ops: 0,
+            forms: Vec::new(),
+            out: PageContent::default(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Run one content stream with the given resource dictionaries (searched in order).
+    pub fn run(&mut self, data: &[u8], resources: &[&Dictionary]) {
+        let mut lx = Lexer::new(data);
+        let mut operands: Vec<Operand> = Vec::new();
+        while let Some(op) = lx.next_op(&mut operands) {
+            self.ops += 1;
+            if self.ops > MAX_OPS_PER_PAGE || self.out.glyphs.len() > MAX_GLYPHS_PER_PAGE {
+                return;
+            }
+            self.op(op, &operands, resources);
+        }
+    }
+
+    fn f(ops: &[Operand], i: usize) -> f64 {
+        ops.get(i).and_then(Operand::as_f64).unwrap_or(0.0)
+    }
+
+    fn op(&mut self, op: &[u8], a: &[Operand], res: &[&Dictionary]) {
+        let f = |i| Self::f(a, i);
+        match op {
+            b"q" => {
+                if self.stack.len() < 256 {
+                    self.stack.push(self.gs.clone());
+                }
+            }
+            b"Q" => {
+                if let Some(g) = self.stack.pop() {
+                    self.gs = g;
+                }
+            }
+            b"cm" if a.len() >= 6 => {
+                let m = [f(0), f(1), f(2), f(3), f(4), f(5)];
+                self.gs.ctm = mul(&m, &self.gs.ctm);
+            }
+            b"BT" => {
+                self.tm = IDENTITY;
+                self.tlm = IDENTITY;
+            }
+            b"Tf" => {
+                self.gs.size = f(1);
+                self.gs.font = a
+                    .first()
+                    .and_then(Operand::as_name)
+                    .and_then(|n| lookup(self.doc, res, b"Font", n))
+                    .and_then(|o| self.fonts.get(self.doc, o));
+            }
+            b"Tc" => self.gs.char_spacing = f(0),
+            b"Tw" => self.gs.word_spacing = f(0),
+            b"Tz" => self.gs.h_scale = f(0) / 100.0,
+            b"TL" => self.gs.leading = f(0),
+            b"Ts" => self.gs.rise = f(0),
+            b"Td" => self.move_line(f(0), f(1)),
+            b"TD" => {
+                self.gs.leading = -f(1);
+                self.move_line(f(0), f(1));
+            }
+            b"Tm" if a.len() >= 6 => {
+                self.tm = [f(0), f(1), f(2), f(3), f(4), f(5)];
+                self.tlm = self.tm;
+            }
+            b"T*" => self.move_line(0.0, -self.gs.leading),
+            b"Tj" => {
+                if let Some(Operand::Str(s)) = a.first() {
+                    self.show(s);
+                }
+            }
+            b"'" => {
+                self.move_line(0.0, -self.gs.leading);
+                if let Some(Operand::Str(s)) = a.first() {
+                    self.show(s);
+                }
+            }
+            b"\"" => {
+                self.gs.word_spacing = f(0);
+                self.gs.char_spacing = f(1);
+                self.move_line(0.0, -self.gs.leading);
+                if let Some(Operand::Str(s)) = a.get(2) {
+                    self.show(s);
+                }
+            }
+            b"TJ" => {
+                if let Some(Operand::Array(items)) = a.first() {
+                    for item in items {
+                        match item {
+                            Operand::Str(s) => self.show(s),
+                            Operand::Num(n) => self.adjust(*n),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            b"BDC" | b"BMC" => {
+                let actual = match a.get(1) {
+                    Some(Operand::Dict(d)) => d.iter().find_map(|(k, v)| match (k, v) {
+                        (&b"ActualText", Operand::Str(s)) => Some(decode_text_string(s)),
+                        _ => None,
+                    }),
+                    _ => None,
+                };
+                if self.marked.len() < 64 {
+                    self.marked.push(actual.map(|t| (t, None)));
+                }
+            }
+            b"EMC" => {
+                if let Some(Some((text, pos))) = self.marked.pop() {
+                    if let Some((x, y, size)) = pos {
+                        let vertical = self.gs.font.as_ref().is_some_and(|f| f.vertical);
+                        self.out.glyphs.push(Placed { text, x, y, advance: size, size, vertical });
+                    }
+                }
+            }
+            b"Do" => {
+                if let Some(name) = a.first().and_then(Operand::as_name) {
+                    self.do_xobject(name, res);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn move_line(&mut self, tx: f64, ty: f64) {
+        self.tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &self.tlm);
+        self.tm = self.tlm;
+    }
+
+    fn adjust(&mut self, n: f64) {
+        let vertical = self.gs.font.as_ref().is_some_and(|f| f.vertical);
+        let d = -n / 1000.0 * self.gs.size;
+        let t = if vertical { [1.0, 0.0, 0.0, 1.0, 0.0, d] } else { [1.0, 0.0, 0.0, 1.0, d * self.gs.h_scale, 0.0] };
+        self.tm = mul(&t, &self.tm);
+    }
+
+    fn show(&mut self, bytes: &[u8]) {
+        let Some(font) = self.gs.font.clone() else { return };
+        let mut glyphs = std::mem::take(&mut self.scratch);
+        glyphs.clear();
+        font.decode(bytes, &mut glyphs);
+        let no_unicode = font.has_no_unicode();
+        let gs = &self.gs;
+        for g in &glyphs {
+            let trm = mul(
+                &mul(&[gs.size * gs.h_scale, 0.0, 0.0, gs.size, 0.0, gs.rise], &self.tm),
+                &gs.ctm,
+            );
+            let (x, y) = (trm[4], trm[5]);
+            let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+            let spacing = gs.char_spacing + if g.is_space_code { gs.word_spacing } else { 0.0 };
+            let (t, advance_page) = if font.vertical {
+                let ty = -(g.advance * gs.size) - spacing;
+                ([1.0, 0.0, 0.0, 1.0, 0.0, ty], size)
+            } else {
+                let tx = (g.advance * gs.size + spacing) * gs.h_scale;
+                let scale_x = {
+                    let m = mul(&self.tm, &gs.ctm);
+                    (m[0] * m[0] + m[1] * m[1]).sqrt()
+                };
+                ([1.0, 0.0, 0.0, 1.0, tx, 0.0], tx * scale_x)
+            };
+            self.tm = mul(&t, &self.tm);
+            if g.undecodable {
+                self.out.undecodable += 1;
+                continue;
+            }
+            if no_unicode {
+                self.out.unmapped += 1;
+                continue;
+            }
+            if let Some(Some((_, pos))) = self.marked.iter_mut().rev().find(|m| m.is_some()) {
+                // Inside /ActualText: glyphs are replaced by the text at EMC.
+                pos.get_or_insert((x, y, size));
+                continue;
+            }
+            if g.text.is_empty() || size <= 0.0 || !x.is_finite() || !y.is_finite() {
+                continue;
+            }
+            self.out.glyphs.push(Placed {
+                text: g.text.clone(),
+                x,
+                y,
+                advance: advance_page.abs(),
+                size,
+                vertical: font.vertical,
+            });
+        }
+        self.scratch = glyphs;
+    }
+
+    fn do_xobject(&mut self, name: &[u8], res: &[&Dictionary]) {
+        let Some(obj) = lookup(self.doc, res, b"XObject", name) else { return };
+        let id = match obj {
+            Object::Reference(id) => Some(*id),
+            _ => None,
+        };
+        let Object::Stream(stream) = resolve(self.doc, obj) else { return };
+        let subtype = stream.dict.get(b"Subtype").and_then(|o| o.as_name()).unwrap_or(b"");
+        if subtype == b"Image" {
+            self.out.images += 1;
+            return;
+        }
+        if subtype != b"Form" || self.forms.len() >= MAX_FORM_DEPTH {
+            return;
+        }
+        if let Some(id) = id {
+            if self.forms.contains(&id) {
+                return; // A form that draws itself.
+            }
+            self.forms.push(id);
+        } else {
+            self.forms.push((0, 0));
+        }
+        let data = stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone());
+        let saved = (self.gs.clone(), self.tm, self.tlm, self.stack.len());
+        if let Ok(Object::Array(m)) = stream.dict.get(b"Matrix") {
+            let v: Vec<f64> = m.iter().filter_map(|o| o.as_float().ok().map(f64::from)).collect();
+            if v.len() == 6 {
+                self.gs.ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &self.gs.ctm);
+            }
+        }
+        let own = stream
+            .dict
+            .get(b"Resources")
+            .ok()
+            .and_then(|o| resolve(self.doc, o).as_dict().ok());
+        let mut resources: Vec<&Dictionary> = Vec::new();
+        if let Some(d) = own {
+            resources.push(d);
+        }
+        resources.extend_from_slice(res);
+        self.run(&data, &resources);
+        self.stack.truncate(saved.3);
+        self.gs = saved.0;
+        self.tm = saved.1;
+        self.tlm = saved.2;
+        self.forms.pop();
+    }
+}
+
+/// Find `/Category /Name` in the first resource dictionary that has it.
+fn lookup<'a>(doc: &'a Document, res: &[&'a Dictionary], category: &[u8], name: &[u8]) -> Option<&'a Object> {
+    for r in res {
+        if let Ok(cat) = r.get(category) {
+            if let Ok(d) = resolve(doc, cat).as_dict() {
+                if let Ok(o) = d.get(name) {
+                    return Some(o);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A PDF text string: UTF-16BE with BOM, UTF-8 with BOM, else PDFDocEncoding (≈ Latin-1).
+pub fn decode_text_string(b: &[u8]) -> String {
+    if b.starts_with(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = b[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    b.iter().map(|&c| c as char).collect()
+}

@@ -1,0 +1,419 @@
+//! PDF fonts: character codes → Unicode text and glyph advances.
+//!
+//! Order of trust for Unicode, as in pdf.js and poppler: the font's ToUnicode
+//! map; for composite fonts, a Unicode-based predefined CMap (UniJIS-UCS2-H),
+//! then the character collection's CID → Unicode table (Adobe-Japan1-UCS2),
+//! then the embedded TrueType's own cmap inverted through CIDToGIDMap; for
+//! simple fonts, the encoding with its Differences and glyph names.
+
+use super::cmap::{self, Codespace};
+use super::glyphs;
+use hayro_cmap::{BfString, CMap, CMapName, CidFamily};
+use lopdf::{Dictionary, Document, Object};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// One decoded glyph.
+#[derive(Debug, Clone)]
+pub struct Glyph {
+    pub text: String,
+    /// Horizontal advance (or vertical, for vertical fonts) in text space units
+    /// per unit font size (i.e. glyph-space width / 1000).
+    pub advance: f64,
+    /// The single-byte code 32: word spacing (Tw) applies to it.
+    pub is_space_code: bool,
+    /// The map gave U+FFFD or a private-use character: the text is not known.
+    pub undecodable: bool,
+}
+
+enum Unicode {
+    ToUnicode(CMap),
+    /// Codes of a Unicode CMap (UniJIS-UCS2-H, UniJIS-UTF16-H) are UTF-16.
+    CodeIsUtf16,
+    Cid(&'static CMap),
+    /// GID → char from the embedded TrueType cmap, with CID → GID.
+    TrueType {
+        gid_to_char: HashMap<u16, char>,
+        cid_to_gid: Option<Vec<u16>>,
+    },
+    Simple(Box<[Option<String>; 256]>),
+    None,
+}
+
+pub struct Font {
+    codespace: Codespace,
+    /// Code → CID for composite fonts with a non-identity encoding CMap.
+    encoding: Option<CMap>,
+    composite: bool,
+    unicode: Unicode,
+    /// Fallback for simple fonts whose ToUnicode misses a code.
+    simple_fallback: Option<Box<[Option<String>; 256]>>,
+    widths: Widths,
+    pub vertical: bool,
+}
+
+enum Widths {
+    Simple { first: u32, widths: Vec<f64>, default: f64, scale: f64 },
+    Cid { map: HashMap<u32, f64>, default: f64 },
+}
+
+fn num(o: &Object) -> Option<f64> {
+    match o {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(r) => Some(*r as f64),
+        _ => None,
+    }
+}
+
+pub fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    doc.dereference(o).map(|(_, o)| o).unwrap_or(o)
+}
+
+fn dict_get<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    d.get(key).ok().map(|o| resolve(doc, o))
+}
+
+fn stream_bytes(doc: &Document, o: &Object) -> Option<Vec<u8>> {
+    match resolve(doc, o) {
+        Object::Stream(s) => s
+            .decompressed_content()
+            .ok()
+            .or_else(|| Some(s.content.clone())),
+        _ => None,
+    }
+}
+
+fn cid_table(family: &CidFamily) -> Option<&'static CMap> {
+    static TABLES: OnceLock<HashMap<&'static str, Option<CMap>>> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        [
+            ("Japan1", CMapName::AdobeJapan1Ucs2),
+            ("GB1", CMapName::AdobeGb1Ucs2),
+            ("CNS1", CMapName::AdobeCns1Ucs2),
+            ("Korea1", CMapName::AdobeKorea1Ucs2),
+        ]
+        .into_iter()
+        .map(|(k, n)| (k, cmap::load_predefined(n)))
+        .collect()
+    });
+    let key = match family {
+        CidFamily::AdobeJapan1 => "Japan1",
+        CidFamily::AdobeGB1 => "GB1",
+        CidFamily::AdobeCNS1 => "CNS1",
+        CidFamily::AdobeKorea1 => "Korea1",
+        _ => return None,
+    };
+    tables.get(key).and_then(|t| t.as_ref())
+}
+
+/// Family a predefined CMap name belongs to, for CID → Unicode.
+fn family_of_cmap_name(name: &str) -> Option<CidFamily> {
+    let japan = ["RKSJ", "EUC-H", "EUC-V", "UniJIS", "Hankaku", "Hiragana", "Katakana", "Roman", "WP-Symbol", "Add-", "Ext-", "NWP-"];
+    if japan.iter().any(|j| name.contains(j)) || name == "H" || name == "V" {
+        return Some(CidFamily::AdobeJapan1);
+    }
+    if name.contains("GB") {
+        return Some(CidFamily::AdobeGB1);
+    }
+    if name.contains("CNS") || name.contains("B5") || name.contains("ETen") || name.contains("HKscs") {
+        return Some(CidFamily::AdobeCNS1);
+    }
+    if name.contains("KSC") || name.contains("UniKS") {
+        return Some(CidFamily::AdobeKorea1);
+    }
+    None
+}
+
+impl Font {
+    pub fn load(doc: &Document, font: &Dictionary) -> Font {
+        let subtype = dict_get(doc, font, b"Subtype")
+            .and_then(|o| o.as_name().ok())
+            .unwrap_or(b"Type1");
+        let to_unicode = dict_get(doc, font, b"ToUnicode")
+            .and_then(|o| stream_bytes(doc, o))
+            .and_then(|b| cmap::parse_embedded(&b));
+        if subtype == b"Type0" {
+            Self::load_composite(doc, font, to_unicode)
+        } else {
+            Self::load_simple(doc, font, subtype == b"Type3", to_unicode)
+        }
+    }
+
+    fn load_simple(doc: &Document, font: &Dictionary, type3: bool, to_unicode: Option<CMap>) -> Font {
+        let table = Box::new(glyphs::simple_encoding(doc, font));
+        let first = dict_get(doc, font, b"FirstChar").and_then(num).unwrap_or(0.0) as u32;
+        let widths: Vec<f64> = dict_get(doc, font, b"Widths")
+            .and_then(|o| o.as_array().ok())
+            .map(|a| a.iter().map(|w| num(resolve(doc, w)).unwrap_or(0.0)).collect())
+            .unwrap_or_default();
+        let default = dict_get(doc, font, b"FontDescriptor")
+            .and_then(|o| o.as_dict().ok())
+            .and_then(|d| dict_get(doc, d, b"MissingWidth").and_then(num))
+            .unwrap_or(if widths.is_empty() { 500.0 } else { 0.0 });
+        // Type3 glyph widths are in the font's own matrix, not thousandths.
+        let scale = if type3 {
+            dict_get(doc, font, b"FontMatrix")
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| a.first().and_then(num))
+                .map(|m| m * 1000.0)
+                .unwrap_or(1.0)
+        } else {
+            1.0
+        };
+        let (unicode, simple_fallback) = match to_unicode {
+            Some(tu) => (Unicode::ToUnicode(tu), Some(table)),
+            None => (Unicode::Simple(table), None),
+        };
+        Font {
+            codespace: Codespace::OneByte,
+            encoding: None,
+            composite: false,
+            unicode,
+            simple_fallback,
+            widths: Widths::Simple { first, widths, default, scale },
+            vertical: false,
+        }
+    }
+
+    fn load_composite(doc: &Document, font: &Dictionary, to_unicode: Option<CMap>) -> Font {
+        let descendant = dict_get(doc, font, b"DescendantFonts")
+            .and_then(|o| o.as_array().ok())
+            .and_then(|a| a.first())
+            .and_then(|o| resolve(doc, o).as_dict().ok());
+        let family = descendant
+            .and_then(|d| dict_get(doc, d, b"CIDSystemInfo"))
+            .and_then(|o| o.as_dict().ok())
+            .map(|si| {
+                let s = |k: &[u8]| {
+                    dict_get(doc, si, k)
+                        .and_then(|o| o.as_str().ok())
+                        .map(|b| b.to_vec())
+                        .unwrap_or_default()
+                };
+                CidFamily::from_registry_ordering(&s(b"Registry"), &s(b"Ordering"))
+            });
+
+        let mut vertical = false;
+        let mut code_is_utf16 = false;
+        let mut name_family = None;
+        let (codespace, encoding) = match dict_get(doc, font, b"Encoding") {
+            Some(Object::Name(name)) => {
+                let n = String::from_utf8_lossy(name).into_owned();
+                vertical = n.ends_with("-V") || n == "V";
+                name_family = family_of_cmap_name(&n);
+                code_is_utf16 = n.starts_with("Uni") && (n.contains("UCS2") || n.contains("UTF16"));
+                if n.starts_with("Identity") {
+                    (Codespace::TwoByte, None)
+                } else {
+                    let cm = cmap::load_predefined(CMapName::from_bytes(name));
+                    (cmap::predefined_codespace(name), cm)
+                }
+            }
+            Some(o @ Object::Stream(_)) => {
+                let bytes = stream_bytes(doc, o).unwrap_or_default();
+                let cs = cmap::parse_codespace(&bytes).unwrap_or(Codespace::TwoByte);
+                let cm = cmap::parse_embedded(&bytes);
+                if let Some(m) = &cm {
+                    vertical = m.metadata().writing_mode == Some(hayro_cmap::WritingMode::Vertical);
+                }
+                (cs, cm)
+            }
+            _ => (Codespace::TwoByte, None),
+        };
+
+        let unicode = if let Some(tu) = to_unicode {
+            Unicode::ToUnicode(tu)
+        } else if code_is_utf16 {
+            Unicode::CodeIsUtf16
+        } else if let Some(t) = family.as_ref().and_then(cid_table).or_else(|| name_family.as_ref().and_then(cid_table)) {
+            Unicode::Cid(t)
+        } else {
+            descendant
+                .and_then(|d| truetype_unicode(doc, d))
+                .unwrap_or(Unicode::None)
+        };
+
+        let mut map = HashMap::new();
+        let mut default = 1000.0;
+        if let Some(d) = descendant {
+            default = dict_get(doc, d, b"DW").and_then(num).unwrap_or(1000.0);
+            if let Some(w) = dict_get(doc, d, b"W").and_then(|o| o.as_array().ok()) {
+                parse_cid_widths(doc, w, &mut map);
+            }
+        }
+        Font {
+            codespace,
+            encoding,
+            composite: true,
+            unicode,
+            simple_fallback: None,
+            widths: Widths::Cid { map, default },
+            vertical,
+        }
+    }
+
+    /// True when this font can give no Unicode for any code.
+    pub fn has_no_unicode(&self) -> bool {
+        matches!(self.unicode, Unicode::None)
+    }
+
+    pub fn decode(&self, bytes: &[u8], out: &mut Vec<Glyph>) {
+        let mut i = 0;
+        while i < bytes.len() {
+            let (code, len) = self.codespace.next_code(&bytes[i..]);
+            i += len;
+            let cid = if self.composite {
+                match &self.encoding {
+                    Some(m) => m.lookup_cid_code(code, len as u8).unwrap_or(0),
+                    None => code,
+                }
+            } else {
+                code
+            };
+            let text = self.unicode_of(code, cid, len);
+            let advance = self.advance(code, cid);
+            let undecodable = text.as_deref().is_some_and(|t| {
+                t.chars().any(|c| c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c))
+            });
+            out.push(Glyph {
+                text: if undecodable { String::new() } else { text.unwrap_or_default() },
+                advance,
+                is_space_code: len == 1 && code == 32,
+                undecodable,
+            });
+        }
+    }
+
+    fn unicode_of(&self, code: u32, cid: u32, len: usize) -> Option<String> {
+        let from_bf = |b: BfString| match b {
+            BfString::Char(c) => c.to_string(),
+            BfString::String(s) => s,
+        };
+        match &self.unicode {
+            Unicode::ToUnicode(m) => m.lookup_bf_string(code).map(from_bf).or_else(|| {
+                self.simple_fallback
+                    .as_ref()
+                    .and_then(|t| t.get(code as usize).cloned().flatten())
+            }),
+            Unicode::CodeIsUtf16 => {
+                let units: Vec<u16> = if len == 4 {
+                    vec![(code >> 16) as u16, code as u16]
+                } else {
+                    vec![code as u16]
+                };
+                String::from_utf16(&units).ok()
+            }
+            Unicode::Cid(m) => m.lookup_bf_string(cid).map(from_bf),
+            Unicode::TrueType { gid_to_char, cid_to_gid } => {
+                let gid = match cid_to_gid {
+                    Some(t) => *t.get(cid as usize)?,
+                    None => cid as u16,
+                };
+                gid_to_char.get(&gid).map(|c| c.to_string())
+            }
+            Unicode::Simple(t) => t.get(code as usize).cloned().flatten(),
+            Unicode::None => None,
+        }
+    }
+
+    fn advance(&self, code: u32, cid: u32) -> f64 {
+        if self.vertical {
+            return 1.0;
+        }
+        match &self.widths {
+            Widths::Simple { first, widths, default, scale } => {
+                let w = code
+                    .checked_sub(*first)
+                    .and_then(|i| widths.get(i as usize))
+                    .copied()
+                    .unwrap_or(*default);
+                w * scale / 1000.0
+            }
+            Widths::Cid { map, default } => map.get(&cid).copied().unwrap_or(*default) / 1000.0,
+        }
+    }
+}
+
+/// `/W [c [w1 w2 …] cfirst clast w …]`.
+fn parse_cid_widths(doc: &Document, w: &[Object], map: &mut HashMap<u32, f64>) {
+    let mut i = 0;
+    // Bounded so a hostile range like [0 4294967295 500] cannot allocate forever.
+    const MAX_ENTRIES: usize = 70_000;
+    while i < w.len() && map.len() < MAX_ENTRIES {
+        let Some(first) = num(resolve(doc, &w[i])) else { break };
+        match w.get(i + 1).map(|o| resolve(doc, o)) {
+            Some(Object::Array(ws)) => {
+                for (k, v) in ws.iter().enumerate() {
+                    if let Some(v) = num(resolve(doc, v)) {
+                        map.insert(first as u32 + k as u32, v);
+                    }
+                }
+                i += 2;
+            }
+            Some(o) => {
+                let last = num(o).unwrap_or(first);
+                let v = w.get(i + 2).and_then(|o| num(resolve(doc, o))).unwrap_or(1000.0);
+                let (a, b) = (first as u32, (last as u32).min(first as u32 + MAX_ENTRIES as u32));
+                for c in a..=b {
+                    map.insert(c, v);
+                }
+                i += 3;
+            }
+            None => break,
+        }
+    }
+}
+
+/// Identity-ordered TrueType without ToUnicode (Chrome's PDFs): invert the
+/// embedded font's own cmap, and map CIDs to GIDs through CIDToGIDMap.
+fn truetype_unicode(doc: &Document, descendant: &Dictionary) -> Option<Unicode> {
+    let fd = dict_get(doc, descendant, b"FontDescriptor")?.as_dict().ok()?;
+    let data = dict_get(doc, fd, b"FontFile2").and_then(|o| stream_bytes(doc, o))?;
+    let face = ttf_parser::Face::parse(&data, 0).ok()?;
+    let mut gid_to_char = HashMap::new();
+    if let Some(cmap) = face.tables().cmap {
+        for sub in cmap.subtables {
+            if !sub.is_unicode() {
+                continue;
+            }
+            sub.codepoints(|cp| {
+                if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp)) {
+                    gid_to_char.entry(g.0).or_insert(c);
+                }
+            });
+        }
+    }
+    if gid_to_char.is_empty() {
+        return None;
+    }
+    let cid_to_gid = match dict_get(doc, descendant, b"CIDToGIDMap") {
+        Some(o @ Object::Stream(_)) => stream_bytes(doc, o)
+            .map(|b| b.chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect()),
+        _ => None,
+    };
+    Some(Unicode::TrueType { gid_to_char, cid_to_gid })
+}
+
+/// Fonts of one document, loaded once each.
+#[derive(Default)]
+pub struct FontCache {
+    by_id: HashMap<lopdf::ObjectId, Arc<Font>>,
+}
+
+impl FontCache {
+    pub fn get(&mut self, doc: &Document, font: &Object) -> Option<Arc<Font>> {
+        match font {
+            Object::Reference(id) => {
+                if let Some(f) = self.by_id.get(id) {
+                    return Some(f.clone());
+                }
+                let d = doc.get_dictionary(*id).ok()?;
+                let f = Arc::new(Font::load(doc, d));
+                self.by_id.insert(*id, f.clone());
+                Some(f)
+            }
+            Object::Dictionary(d) => Some(Arc::new(Font::load(doc, d))),
+            _ => None,
+        }
+    }
+}

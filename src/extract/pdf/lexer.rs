@@ -1,0 +1,408 @@
+//! A zero-copy tokenizer for PDF content streams.
+//!
+//! Written by hand because `lopdf::Content::decode` allocates an object per
+//! operand and took most of the time of a trial extractor; this one borrows
+//! from the decoded stream and only allocates for strings with escapes.
+
+use std::borrow::Cow;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand<'a> {
+    Num(f64),
+    Name(&'a [u8]),
+    Str(Cow<'a, [u8]>),
+    Array(Vec<Operand<'a>>),
+    Dict(Vec<(&'a [u8], Operand<'a>)>),
+    Bool(bool),
+    Null,
+}
+
+impl<'a> Operand<'a> {
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Operand::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn as_name(&self) -> Option<&'a [u8]> {
+        match self {
+            Operand::Name(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// Arrays and dictionaries nested deeper than this are cut off, so a hostile
+/// stream cannot overflow the stack.
+const MAX_NESTING: usize = 32;
+
+pub struct Lexer<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+fn is_white(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
+}
+
+fn is_delim(b: u8) -> bool {
+    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Lexer { data, pos: 0 }
+    }
+
+    fn skip_ws(&mut self) {
+        while self.pos < self.data.len() {
+            let b = self.data[self.pos];
+            if is_white(b) {
+                self.pos += 1;
+            } else if b == b'%' {
+                while self.pos < self.data.len() && !matches!(self.data[self.pos], b'\r' | b'\n') {
+                    self.pos += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Read the operands of the next operator into `ops` and return the operator.
+    pub fn next_op(&mut self, ops: &mut Vec<Operand<'a>>) -> Option<&'a [u8]> {
+        ops.clear();
+        loop {
+            self.skip_ws();
+            if self.pos >= self.data.len() {
+                return None;
+            }
+            match self.operand(0) {
+                Some(Ok(op)) => {
+                    // Runaway operand lists (garbage data) are dropped, not kept.
+                    if ops.len() < 4096 {
+                        ops.push(op);
+                    }
+                }
+                Some(Err(keyword)) => {
+                    if keyword == b"BI" {
+                        self.skip_inline_image();
+                        ops.clear();
+                        continue;
+                    }
+                    return Some(keyword);
+                }
+                None => {
+                    // Stray delimiter: skip one byte and go on.
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+
+    /// Ok(operand), Err(keyword), or None for a byte that starts nothing.
+    fn operand(&mut self, depth: usize) -> Option<Result<Operand<'a>, &'a [u8]>> {
+        let b = *self.data.get(self.pos)?;
+        match b {
+            b'/' => {
+                self.pos += 1;
+                let start = self.pos;
+                while self.pos < self.data.len()
+                    && !is_white(self.data[self.pos])
+                    && !is_delim(self.data[self.pos])
+                {
+                    self.pos += 1;
+                }
+                Some(Ok(Operand::Name(&self.data[start..self.pos])))
+            }
+            b'(' => Some(Ok(Operand::Str(self.literal_string()))),
+            b'<' if self.data.get(self.pos + 1) == Some(&b'<') => {
+                self.pos += 2;
+                Some(Ok(self.dict(depth)))
+            }
+            b'<' => Some(Ok(Operand::Str(Cow::Owned(self.hex_string())))),
+            b'[' => {
+                self.pos += 1;
+                Some(Ok(self.array(depth)))
+            }
+            b'0'..=b'9' | b'+' | b'-' | b'.' => Some(Ok(Operand::Num(self.number()))),
+            _ if is_delim(b) => None,
+            _ => {
+                let start = self.pos;
+                while self.pos < self.data.len()
+                    && !is_white(self.data[self.pos])
+                    && !is_delim(self.data[self.pos])
+                {
+                    self.pos += 1;
+                }
+                let word = &self.data[start..self.pos];
+                Some(match word {
+                    b"true" => Ok(Operand::Bool(true)),
+                    b"false" => Ok(Operand::Bool(false)),
+                    b"null" => Ok(Operand::Null),
+                    _ => Err(word),
+                })
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Operand<'a> {
+        let mut items = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.data.get(self.pos) {
+                None => break,
+                Some(b']') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(_) if depth >= MAX_NESTING => {
+                    self.pos += 1;
+                }
+                Some(_) => match self.operand(depth + 1) {
+                    Some(Ok(op)) => items.push(op),
+                    Some(Err(_)) => {}
+                    None => self.pos += 1,
+                },
+            }
+        }
+        Operand::Array(items)
+    }
+
+    fn dict(&mut self, depth: usize) -> Operand<'a> {
+        let mut items = Vec::new();
+        let mut key: Option<&'a [u8]> = None;
+        loop {
+            self.skip_ws();
+            match self.data.get(self.pos) {
+                None => break,
+                Some(b'>') => {
+                    self.pos += 1;
+                    if self.data.get(self.pos) == Some(&b'>') {
+                        self.pos += 1;
+                    }
+                    break;
+                }
+                Some(_) if depth >= MAX_NESTING => self.pos += 1,
+                Some(_) => match self.operand(depth + 1) {
+                    Some(Ok(Operand::Name(n))) if key.is_none() => key = Some(n),
+                    Some(Ok(v)) => {
+                        if let Some(k) = key.take() {
+                            items.push((k, v));
+                        }
+                    }
+                    Some(Err(_)) => {}
+                    None => self.pos += 1,
+                },
+            }
+        }
+        Operand::Dict(items)
+    }
+
+    fn number(&mut self) -> f64 {
+        let start = self.pos;
+        self.pos += 1;
+        while self.pos < self.data.len()
+            && matches!(self.data[self.pos], b'0'..=b'9' | b'.' | b'-' | b'+')
+        {
+            self.pos += 1;
+        }
+        let s = std::str::from_utf8(&self.data[start..self.pos]).unwrap_or("0");
+        // Producers write oddities such as "--5" or "1.2.3"; read what parses.
+        s.parse::<f64>().unwrap_or_else(|_| {
+            let cleaned: String = s.trim_start_matches(['-', '+']).chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+            let v = cleaned.split('.').take(2).collect::<Vec<_>>().join(".").parse().unwrap_or(0.0);
+            if s.starts_with('-') { -v } else { v }
+        })
+    }
+
+    fn literal_string(&mut self) -> Cow<'a, [u8]> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut depth = 1usize;
+        let mut escaped = false;
+        // Fast path: no backslash → borrow.
+        let mut i = self.pos;
+        while i < self.data.len() {
+            match self.data[i] {
+                b'\\' => {
+                    escaped = true;
+                    break;
+                }
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.pos = i + 1;
+                        return Cow::Borrowed(&self.data[start..i]);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if !escaped {
+            self.pos = self.data.len();
+            return Cow::Borrowed(&self.data[start..]);
+        }
+        let mut out = Vec::new();
+        let mut depth = 1usize;
+        let d = self.data;
+        let mut i = start;
+        while i < d.len() {
+            let b = d[i];
+            i += 1;
+            match b {
+                b'(' => {
+                    depth += 1;
+                    out.push(b);
+                }
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                    out.push(b);
+                }
+                b'\\' => {
+                    let Some(&n) = d.get(i) else { break };
+                    i += 1;
+                    match n {
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'b' => out.push(8),
+                        b'f' => out.push(12),
+                        b'\r' => {
+                            if d.get(i) == Some(&b'\n') {
+                                i += 1;
+                            }
+                        }
+                        b'\n' => {}
+                        b'0'..=b'7' => {
+                            let mut v = (n - b'0') as u32;
+                            for _ in 0..2 {
+                                match d.get(i) {
+                                    Some(&c @ b'0'..=b'7') => {
+                                        v = v * 8 + (c - b'0') as u32;
+                                        i += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            out.push((v & 0xFF) as u8);
+                        }
+                        other => out.push(other),
+                    }
+                }
+                _ => out.push(b),
+            }
+        }
+        self.pos = i;
+        Cow::Owned(out)
+    }
+
+    fn hex_string(&mut self) -> Vec<u8> {
+        self.pos += 1;
+        let mut out = Vec::new();
+        let mut hi: Option<u8> = None;
+        while self.pos < self.data.len() {
+            let b = self.data[self.pos];
+            self.pos += 1;
+            if b == b'>' {
+                break;
+            }
+            let v = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => continue,
+            };
+            match hi.take() {
+                Some(h) => out.push(h << 4 | v),
+                None => hi = Some(v),
+            }
+        }
+        if let Some(h) = hi {
+            out.push(h << 4);
+        }
+        out
+    }
+
+    /// Skip `BI … ID <binary> EI`: image bytes must not be read as operators.
+    fn skip_inline_image(&mut self) {
+        let d = self.data;
+        // Find "ID" as a keyword.
+        while self.pos + 1 < d.len() {
+            if d[self.pos] == b'I'
+                && d[self.pos + 1] == b'D'
+                && (self.pos == 0 || is_white(d[self.pos - 1]))
+                && d.get(self.pos + 2).is_none_or(|b| is_white(*b))
+            {
+                self.pos += 3;
+                break;
+            }
+            self.pos += 1;
+        }
+        // Then "EI" delimited by white space.
+        while self.pos + 1 < d.len() {
+            if d[self.pos] == b'E'
+                && d[self.pos + 1] == b'I'
+                && is_white(d[self.pos - 1])
+                && d.get(self.pos + 2).is_none_or(|b| is_white(*b))
+            {
+                self.pos += 2;
+                return;
+            }
+            self.pos += 1;
+        }
+        self.pos = d.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(data: &[u8]) -> Vec<(String, Vec<Operand<'_>>)> {
+        let mut lx = Lexer::new(data);
+        let mut ops = Vec::new();
+        let mut out = Vec::new();
+        while let Some(op) = lx.next_op(&mut ops) {
+            out.push((String::from_utf8_lossy(op).into_owned(), ops.clone()));
+        }
+        out
+    }
+
+    #[test]
+    fn operators_with_strings_arrays_and_escapes() {
+        let r = all(b"BT /F1 12 Tf (a\\(b\\)c\\101) Tj [<0041> -120 (x)] TJ ET");
+        assert_eq!(r[1].0, "Tf");
+        assert_eq!(r[1].1, vec![Operand::Name(b"F1"), Operand::Num(12.0)]);
+        assert_eq!(r[2].1, vec![Operand::Str(Cow::Owned(b"a(b)cA".to_vec()))]);
+        let Operand::Array(items) = &r[3].1[0] else { panic!() };
+        assert_eq!(items[0], Operand::Str(Cow::Owned(vec![0, 0x41])));
+        assert_eq!(items[1], Operand::Num(-120.0));
+    }
+
+    #[test]
+    fn inline_image_data_is_skipped() {
+        let r = all(b"BI /W 1 /H 1 ID \x00Tj) EI Q");
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].0, "Q");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let data = vec![b'['; 100_000];
+        let r = all(&data);
+        assert!(r.is_empty());
+    }
+
+    #[test]
+    fn marked_content_dictionary() {
+        let r = all(b"/Span <</ActualText (AB)>> BDC EMC");
+        let Operand::Dict(d) = &r[0].1[1] else { panic!() };
+        assert_eq!(d[0].0, b"ActualText");
+    }
+}

@@ -1,0 +1,169 @@
+//! keiyaku's entry point: parse the command line, run, map the outcome to an exit code.
+
+use clap::Parser;
+use keiyaku::app;
+use keiyaku::cli::{Cli, ColorChoice, Command, RulesCommand};
+use keiyaku::rules::RuleSet;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+fn load_rules(path: Option<&Path>) -> Result<RuleSet, ExitCode> {
+    let loaded = match path {
+        Some(p) => RuleSet::load(p),
+        None => RuleSet::embedded(),
+    };
+    loaded.map_err(|errors| {
+        for e in &errors {
+            eprint!("{}", e.render());
+        }
+        eprintln!("keiyaku: 規則ファイルに {} 件の誤りがあります / rule set has {} error(s)", errors.len(), errors.len());
+        ExitCode::from(2)
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("keiyaku: エラー / error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Scan(args) => {
+            let rules = match load_rules(args.rules.as_deref()) {
+                Ok(r) => r,
+                Err(code) => return Ok(code),
+            };
+            let opts = app::ScanOptions { paths: args.paths.clone(), jobs: args.jobs };
+            let report = app::scan(&opts, &rules)?;
+            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            };
+            let writer = args.format.writer(color);
+            let mut buf = Vec::new();
+            writer.render(&report, &mut buf)?;
+            match &args.output {
+                Some(path) => std::fs::write(path, &buf)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+                None => {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(&buf)?;
+                    out.flush()?;
+                }
+            }
+            Ok(if app::falls_short(&report, args.fail_on) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Text(args) => text(&args),
+        Command::Rules(cmd) => rules_command(cmd),
+    }
+}
+
+fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
+    let Some(format) = keiyaku::discover::Format::from_path(&args.file) else {
+        anyhow::bail!("{}: unsupported file type (keiyaku reads .pdf, .docx, .txt, .md)", args.file.display());
+    };
+    if !args.file.is_file() {
+        anyhow::bail!("no such file: {}", args.file.display());
+    }
+    let (_, result) = app::extract_file(&args.file, format);
+    let doc = match result {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("keiyaku: {}: {e}", args.file.display());
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    if args.normalized {
+        for s in keiyaku::segment::segment(&doc) {
+            let page = s.page.map(|p| format!("p.{p} ")).unwrap_or_default();
+            let clause = s.clause().unwrap_or_else(|| "-".into());
+            writeln!(out, "[{page}{clause} {:?}] {}", s.kind, s.norm.text)?;
+        }
+    } else {
+        write!(out, "{}", doc.plain_text())?;
+    }
+    if args.furniture {
+        for b in &doc.furniture {
+            writeln!(out, "[furniture p.{}] {}", b.page.unwrap_or(0), b.text)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rules_command(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        RulesCommand::Check(a) => {
+            let rules = match load_rules(a.rules.as_deref()) {
+                Ok(r) => r,
+                Err(code) => return Ok(code),
+            };
+            println!("ok: {} {} — {} provisions, sha256 {}", rules.id, rules.version, rules.provisions.len(), rules.sha256);
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Test(a) => {
+            let rules = match load_rules(a.rules.as_deref()) {
+                Ok(r) => r,
+                Err(code) => return Ok(code),
+            };
+            let (mut passed, mut failed) = (0, 0);
+            for (i, p) in rules.provisions.iter().enumerate() {
+                for ex in &p.examples {
+                    let got = app::example_status(&rules, i, &ex.text, ex.heading.as_deref());
+                    if got == ex.expect {
+                        passed += 1;
+                    } else {
+                        failed += 1;
+                        println!("FAIL {} ({}): expected {}, got {}\n     {}", p.id, p.path, ex.expect, got, ex.text);
+                    }
+                }
+            }
+            println!("{passed} passed, {failed} failed");
+            Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        RulesCommand::Explain { id, rules } => {
+            let rules = match load_rules(rules.as_deref()) {
+                Ok(r) => r,
+                Err(code) => return Ok(code),
+            };
+            let Some(p) = rules.provisions.iter().find(|p| p.id == id) else {
+                let ids: Vec<&str> = rules.provisions.iter().map(|p| p.id.as_str()).collect();
+                eprintln!("keiyaku: no provision \"{id}\"; known: {}", ids.join(", "));
+                return Ok(ExitCode::from(2));
+            };
+            println!("{} — {}", p.id, p.title);
+            if let Some(s) = &p.source {
+                println!("出典 / source: {s}");
+            }
+            if let Some(d) = &p.description {
+                println!("\n{}", d.trim());
+            }
+            println!("\npatterns:");
+            for pat in &p.patterns {
+                match &pat.heading {
+                    Some(h) => println!("  {}   (heading: {})", pat.re.as_str(), h.as_str()),
+                    None => println!("  {}", pat.re.as_str()),
+                }
+            }
+            if let Some(s) = &p.suggestion {
+                println!("\n推奨条項例 / suggested wording:\n  {s}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Sentences → provision hits with a strength.
+//!
+//! Per sentence: one aho-corasick pass over every keyword picks the candidate
+//! provisions; only their regexes run. Each match is then read for who is
+//! bound (`parties`) and how strongly (`obligation`).
+
+pub mod obligation;
+pub mod parties;
+
+use crate::rules::{Binds, PermissionIs, Provision, RuleSet};
+use crate::segment::{Sentence, SentenceKind};
+use obligation::Modality;
+use parties::{Parties, Role};
+use regex::Regex;
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// How well one clause satisfies a provision. Order: None < Negated < Weak < Present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    None,
+    Negated,
+    Weak,
+    Present,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub provision: usize,
+    pub sentence: usize,
+    pub strength: Strength,
+    /// Byte range of the match in the sentence's normalized text.
+    pub span: (usize, usize),
+}
+
+/// Cross-references to another article's heading (「第15条（運用状況の定期報告）を削除」,
+/// tables of contents) carry that heading's words but impose nothing.
+fn mask_cross_references(text: &str) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"第[0-9一二三四五六七八九十百]+条(の[0-9]+)?\([^)]{0,40}\)").expect("static regex")
+    });
+    let mut out = text.to_string();
+    for m in re.find_iter(text) {
+        // Same byte length, so offsets stay valid.
+        out.replace_range(m.range(), &"_".repeat(m.len()));
+    }
+    out
+}
+
+/// Decide the strength of one clause for one provision.
+pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Strength {
+    let by_force = |m: Modality, permission: PermissionIs| match m {
+        Modality::Duty | Modality::Prohibition => Strength::Present,
+        Modality::BestEffort => Strength::Weak,
+        Modality::Permission => match permission {
+            PermissionIs::Weak => Strength::Weak,
+            PermissionIs::None => Strength::None,
+        },
+        Modality::Negation => Strength::Negated,
+        Modality::Proviso | Modality::NonOperative | Modality::None => Strength::None,
+    };
+    match p.binds {
+        Binds::Any => match subject {
+            Some(Role::Other) => Strength::None,
+            _ => by_force(modality, PermissionIs::Weak),
+        },
+        Binds::Vendor => match subject {
+            Some(Role::Vendor | Role::Both) | None => by_force(modality, p.vendor_permission),
+            Some(Role::Customer) if p.customer_right => match modality {
+                Modality::Permission => Strength::Present,
+                Modality::Negation => Strength::Negated,
+                _ => Strength::None,
+            },
+            Some(Role::Customer | Role::Other) => Strength::None,
+        },
+    }
+}
+
+struct Reading {
+    subject: Option<Role>,
+}
+
+/// Every hit of every provision in a document's sentences.
+pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Parties) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let readings: Vec<Reading> = sentences
+        .iter()
+        .map(|s| Reading { subject: parties.subject(&s.norm.text, s.norm.text.len()) })
+        .collect();
+    for (si, s) in sentences.iter().enumerate() {
+        if matches!(s.kind, SentenceKind::Heading | SentenceKind::Toc) || s.in_definitions {
+            continue;
+        }
+        let heading = s.heading.as_deref().map(crate::normalize::normalize_phrase).unwrap_or_default();
+        let text = mask_cross_references(&s.norm.text);
+        let mut candidates = rules.candidates(&text);
+        if !heading.is_empty() {
+            for (i, c) in rules.candidates(&heading).into_iter().enumerate() {
+                candidates[i] |= c;
+            }
+        }
+        for (pi, p) in rules.provisions.iter().enumerate() {
+            if !candidates[pi] || p.exclude.iter().any(|x| x.is_match(&text)) {
+                continue;
+            }
+            let mut best: Option<Hit> = None;
+            for pat in &p.patterns {
+                if let Some(h) = &pat.heading {
+                    if !h.is_match(&heading) {
+                        continue;
+                    }
+                }
+                let Some(m) = pat.re.find(&text) else { continue };
+                let strength = strength_of(rules, p, sentences, &readings, si, &text, m.start(), m.end());
+                let strength = match &pat.weak_if {
+                    Some(w) if strength == Strength::Present && w.is_match(&text) => Strength::Weak,
+                    _ => strength,
+                };
+                if best.as_ref().is_none_or(|b| strength > b.strength) {
+                    best = Some(Hit { provision: pi, sentence: si, strength, span: (m.start(), m.end()) });
+                }
+            }
+            if let Some(b) = best {
+                hits.push(b);
+            }
+        }
+    }
+    hits
+}
+
+#[allow(clippy::too_many_arguments)]
+fn strength_of(
+    rules: &RuleSet,
+    p: &Provision,
+    sentences: &[Sentence],
+    readings: &[Reading],
+    si: usize,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Strength {
+    let s = &sentences[si];
+    let lead = s.lead.filter(|l| *l < si);
+    // Subject: the sentence's own, else the lead sentence's for items and
+    // table rows, else the one before it in the same article.
+    let subject = readings[si]
+        .subject
+        .or_else(|| lead.and_then(|l| readings[l].subject))
+        .or_else(|| {
+            (si > 0 && sentences[si - 1].article == s.article && s.article.is_some())
+                .then(|| readings[si - 1].subject)
+                .flatten()
+        });
+    let own = obligation::modality(&rules.lexicon, text, start);
+    let modality = match (s.kind, own) {
+        // A table row states what its lead sentence introduces (次表のとおりとする).
+        (SentenceKind::TableRow, _) => lead
+            .map(|l| obligation::modality(&rules.lexicon, &sentences[l].norm.text, 0))
+            .filter(|m| *m != Modality::None)
+            .unwrap_or(Modality::Duty),
+        (_, Modality::None) if lead.is_some() => lead
+            .map(|l| obligation::modality(&rules.lexicon, &sentences[l].norm.text, 0))
+            .unwrap_or(Modality::None),
+        _ => own,
+    };
+    let _ = end;
+    decide(p, subject, modality)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_references_are_masked_keeping_length() {
+        let t = "改定(第15条(運用状況の定期報告)を削除)";
+        let m = mask_cross_references(t);
+        assert_eq!(m.len(), t.len());
+        assert!(!m.contains("定期報告"));
+    }
+}

@@ -1,0 +1,142 @@
+//! How strongly a sentence binds: the predicate that governs the matched words.
+//!
+//! Japanese is head-final: the predicate at the end of a clause chain decides
+//! its force (「報告し、…従わなければならない」). So the last modality phrase
+//! after the match decides, skipping phrases that only open a condition
+//! (「報告しない場合は」) and stopping where a conjunction starts another
+//! matter (「報告するとともに、復旧に努める」). An auxiliary such as ものとする
+//! defers to the phrase it attaches to (努めるものとする is best-effort).
+
+use crate::rules::{Lexicon, Marker};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modality {
+    Duty,
+    Prohibition,
+    BestEffort,
+    Permission,
+    Negation,
+    /// ただし…この限りでない: neither imposes nor negates.
+    Proviso,
+    /// Purpose or definition: imposes nothing.
+    NonOperative,
+    /// No predicate: a heading, a noun phrase, a table cell.
+    None,
+}
+
+fn is_auxiliary(phrase: &str) -> bool {
+    phrase.starts_with("もの") || phrase.starts_with("こと")
+}
+
+/// Modality of `text` (normalized) governing the words that start at `from`.
+pub fn modality(lex: &Lexicon, text: &str, from: usize) -> Modality {
+    let from = from.min(text.len());
+    let mut tail = &text[from..];
+    if let Some(cut) = lex
+        .conjunction_break
+        .iter()
+        .filter_map(|c| tail.find(c.as_str()).filter(|p| *p > 0))
+        .min()
+    {
+        tail = &tail[..cut];
+    }
+    let mut found: Vec<(usize, usize, Marker)> = Vec::new();
+    for m in lex.modality.find_iter(tail) {
+        let after = &tail[m.end()..];
+        if lex.conditional_suffix.iter().any(|s| after.starts_with(s.as_str())) {
+            continue;
+        }
+        found.push((m.start(), m.end(), lex.markers[m.pattern().as_usize()]));
+    }
+    // Whole-sentence markers: a purpose or definition sentence imposes nothing.
+    if found.iter().any(|f| f.2 == Marker::NonOperative) {
+        return Modality::NonOperative;
+    }
+    let mut i = match found.len() {
+        0 => {
+            let end = tail.trim_end();
+            return if lex.plain_endings.iter().any(|e| end.ends_with(e.as_str())) {
+                Modality::Duty
+            } else {
+                Modality::None
+            };
+        }
+        n => n - 1,
+    };
+    while i > 0 {
+        let (start, _, marker) = found[i];
+        let (_, prev_end, _) = found[i - 1];
+        let aux = marker == Marker::Duty && is_auxiliary(&tail[start..]);
+        if aux && start.saturating_sub(prev_end) <= 3 {
+            i -= 1;
+        } else {
+            break;
+        }
+    }
+    match found[i].2 {
+        Marker::Negation => Modality::Negation,
+        Marker::Prohibition => Modality::Prohibition,
+        Marker::BestEffort => Modality::BestEffort,
+        Marker::Permission => Modality::Permission,
+        Marker::Duty => Modality::Duty,
+        Marker::Proviso => Modality::Proviso,
+        Marker::NonOperative => Modality::NonOperative,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize_phrase;
+    use crate::rules::RuleSet;
+
+    fn m(s: &str) -> Modality {
+        let rs = RuleSet::embedded().unwrap();
+        let n = normalize_phrase(s);
+        let from = n.find("報告").or_else(|| n.find("協力")).unwrap_or(0);
+        modality(&rs.lexicon, &n, from)
+    }
+
+    #[test]
+    fn duty_forms() {
+        assert_eq!(m("乙は、直ちに甲に報告しなければならない。"), Modality::Duty);
+        assert_eq!(m("乙は、甲に報告するものとする。"), Modality::Duty);
+        assert_eq!(m("乙は、甲に報告する。"), Modality::Duty);
+        assert_eq!(m("当社は、お客様に報告します。"), Modality::Duty);
+        assert_eq!(m("乙は、報告し、その後の対応について甲の指示に従わなければならない。"), Modality::Duty);
+    }
+
+    #[test]
+    fn best_effort_and_permission() {
+        assert_eq!(m("乙は、報告するよう努めるものとする。"), Modality::BestEffort);
+        assert_eq!(m("乙は、報告するよう努めなければならない。"), Modality::BestEffort);
+        assert_eq!(m("乙は、甲に報告することができる。"), Modality::Permission);
+    }
+
+    #[test]
+    fn negation_and_its_scope() {
+        assert_eq!(m("乙は、報告する義務を負わない。"), Modality::Negation);
+        assert_eq!(m("当社は、調査に協力する義務を負いません。"), Modality::Negation);
+        assert_eq!(m("当社は、報告に関し一切の責任を負わないものとします。"), Modality::Negation);
+        // A negated condition is not a negated duty.
+        assert_eq!(m("乙が報告しない場合は、甲は契約を解除することができる。"), Modality::Permission);
+        assert_eq!(m("乙は、報告しない場合には、違約金を支払わなければならない。"), Modality::Duty);
+    }
+
+    #[test]
+    fn a_conjunction_keeps_the_duty_apart_from_a_later_best_effort() {
+        assert_eq!(m("乙は、直ちに報告するとともに、復旧に努めるものとする。"), Modality::Duty);
+    }
+
+    #[test]
+    fn proviso_purpose_and_headings() {
+        assert_eq!(m("ただし、報告については、この限りでない。"), Modality::Proviso);
+        assert_eq!(m("本合意書は、報告の方法を定めることを目的とする。"), Modality::NonOperative);
+        assert_eq!(m("障害・事故発生時の報告"), Modality::None);
+    }
+
+    #[test]
+    fn prohibition() {
+        assert_eq!(m("乙は、報告を怠ってはならない。"), Modality::Prohibition);
+    }
+}

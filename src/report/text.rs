@@ -1,0 +1,115 @@
+//! Terminal table for people: one block per vendor, a mark per provision, the
+//! clause that decided it, the documents and what could not be read.
+
+use super::model::{DocStatus, Report, Status};
+use super::Render;
+use crate::error::display_width;
+use std::io::Write;
+
+pub struct TextWriter {
+    pub color: bool,
+}
+
+fn width(s: &str) -> usize {
+    s.chars().map(display_width).sum()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+impl TextWriter {
+    fn paint(&self, s: &str, status: Status) -> String {
+        if !self.color {
+            return s.to_string();
+        }
+        let code = match status {
+            Status::Present => "32",
+            Status::Weak => "33",
+            Status::Negated | Status::Missing => "31",
+            Status::Unknown => "35",
+        };
+        format!("\x1b[{code}m{s}\x1b[0m")
+    }
+}
+
+fn doc_status_ja(s: DocStatus) -> &'static str {
+    match s {
+        DocStatus::Ok => "読取済",
+        DocStatus::Error => "読取不可（破損）",
+        DocStatus::Encrypted => "読取不可（暗号化）",
+        DocStatus::NoText => "読取不可（文字なし）",
+        DocStatus::Skipped => "対象外の形式",
+    }
+}
+
+impl Render for TextWriter {
+    fn render(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(out, "keiyaku {} — 規則セット {} {}", r.tool.version, r.rules.id, r.rules.version)?;
+        let title_w = r
+            .vendors
+            .iter()
+            .flat_map(|v| v.provisions.iter().map(|p| width(&p.title)))
+            .max()
+            .unwrap_or(0);
+        for v in &r.vendors {
+            writeln!(out)?;
+            let readable = v.documents.iter().filter(|d| d.status.readable()).count();
+            writeln!(out, "■ {}　（文書 {} 件、読取 {} 件）", v.name, v.documents.len(), readable)?;
+            for p in &v.provisions {
+                let mark = self.paint(p.status.mark(), p.status);
+                let where_ = p
+                    .evidence
+                    .first()
+                    .map(|e| {
+                        let mut s = e.path.rsplit('/').next().unwrap_or(&e.path).to_string();
+                        if let Some(pg) = e.page {
+                            s.push_str(&format!(" p.{pg}"));
+                        }
+                        if let Some(c) = &e.clause {
+                            s.push(' ');
+                            s.push_str(c);
+                        }
+                        s
+                    })
+                    .unwrap_or_else(|| match p.status {
+                        Status::Unknown => "読めない文書があり判定できません".into(),
+                        _ => "該当条項なし".into(),
+                    });
+                writeln!(out, "  {} {}  {}  {}", mark, pad(&p.title, title_w), pad(p.status.label_ja(), 4), where_)?;
+            }
+            for d in &v.documents {
+                if d.status != DocStatus::Ok || !d.unread_pages.is_empty() {
+                    let mut line = format!("  ! {}: {}", d.path, doc_status_ja(d.status));
+                    if let Some(e) = &d.error {
+                        line.push_str(&format!(" — {e}"));
+                    }
+                    if !d.unread_pages.is_empty() {
+                        let pages: Vec<String> = d.unread_pages.iter().map(|p| p.to_string()).collect();
+                        line.push_str(&format!("（読めないページ: {}）", pages.join(", ")));
+                    }
+                    writeln!(out, "{line}")?;
+                }
+            }
+            let gaps: Vec<&str> = v
+                .provisions
+                .iter()
+                .filter(|p| p.status != Status::Present)
+                .map(|p| p.title.as_str())
+                .collect();
+            if gaps.is_empty() {
+                writeln!(out, "  不足: なし")?;
+            } else {
+                writeln!(out, "  不足・要確認: {}", gaps.join("、"))?;
+            }
+        }
+        let s = &r.summary;
+        writeln!(out)?;
+        writeln!(out, "凡例: ○ あり  △ 弱い（努力義務・承諾のみ等）  ✕ 否定・免責  × なし  ？ 不明（読めない文書あり）")?;
+        writeln!(
+            out,
+            "合計: {} 社、{} 文書（読取不可 {}、対象外 {}）  ○ {}  △ {}  ✕ {}  × {}  ？ {}",
+            s.vendors, s.documents, s.unreadable_documents, s.skipped_documents, s.present, s.weak, s.negated, s.missing, s.unknown
+        )
+    }
+}

@@ -1,0 +1,41 @@
+//! The default rule set (`clause_patterns/`), compiled into the binary so an
+//! installed keiyaku works from any folder. A test keeps this list equal to
+//! the folder's files.
+
+pub const FILES: &[(&str, &str)] = &[
+    ("ruleset.toml", include_str!("../../clause_patterns/ruleset.toml")),
+    ("provisions/incident-reporting.toml", include_str!("../../clause_patterns/provisions/incident-reporting.toml")),
+    ("provisions/investigation-cooperation.toml", include_str!("../../clause_patterns/provisions/investigation-cooperation.toml")),
+    ("provisions/investigation-lead.toml", include_str!("../../clause_patterns/provisions/investigation-lead.toml")),
+    ("provisions/periodic-reporting.toml", include_str!("../../clause_patterns/provisions/periodic-reporting.toml")),
+    ("provisions/responsibility-scope.toml", include_str!("../../clause_patterns/provisions/responsibility-scope.toml")),
+    ("provisions/subcontractor-responsibility.toml", include_str!("../../clause_patterns/provisions/subcontractor-responsibility.toml")),
+    ("provisions/supervision-audit.toml", include_str!("../../clause_patterns/provisions/supervision-audit.toml")),
+    ("provisions/transmission-security.toml", include_str!("../../clause_patterns/provisions/transmission-security.toml")),
+    ("lexicon/modality.toml", include_str!("../../clause_patterns/lexicon/modality.toml")),
+    ("lexicon/parties.toml", include_str!("../../clause_patterns/lexicon/parties.toml")),
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn embedded_files_are_exactly_the_clause_patterns_folder() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("clause_patterns");
+        let mut on_disk = vec!["ruleset.toml".to_string()];
+        for sub in ["provisions", "lexicon"] {
+            for e in std::fs::read_dir(root.join(sub)).unwrap() {
+                let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                if name.ends_with(".toml") {
+                    on_disk.push(format!("{sub}/{name}"));
+                }
+            }
+        }
+        on_disk.sort();
+        let mut embedded: Vec<String> = super::FILES.iter().map(|(p, _)| p.to_string()).collect();
+        embedded.sort();
+        assert_eq!(embedded, on_disk);
+        for (p, text) in super::FILES {
+            assert_eq!(&std::fs::read_to_string(root.join(p)).unwrap(), text, "{p}");
+        }
+    }
+}

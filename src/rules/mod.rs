@@ -1,0 +1,385 @@
+//! Rule sets: provisions (patterns, who must be bound, examples) and the
+//! language lexicons (parties, modality), compiled once at load.
+
+pub mod embedded;
+pub mod load;
+pub mod schema;
+
+use crate::error::RuleError;
+use crate::normalize::{normalize_pattern, normalize_phrase};
+use aho_corasick::{AhoCorasick, MatchKind};
+use load::SourceFile;
+use regex::Regex;
+pub use schema::{Binds, PermissionIs};
+use schema::{ModalityLexicon, PartiesLexicon};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+#[derive(Debug)]
+pub struct Pattern {
+    pub re: Regex,
+    pub heading: Option<Regex>,
+    pub weak_if: Option<Regex>,
+}
+
+#[derive(Debug)]
+pub struct Example {
+    pub text: String,
+    pub heading: Option<String>,
+    pub expect: String,
+}
+
+#[derive(Debug)]
+pub struct Provision {
+    pub id: String,
+    pub title: String,
+    pub source: Option<String>,
+    pub description: Option<String>,
+    pub binds: Binds,
+    pub customer_right: bool,
+    pub vendor_permission: PermissionIs,
+    pub exclude: Vec<Regex>,
+    pub patterns: Vec<Pattern>,
+    pub examples: Vec<Example>,
+    pub suggestion: Option<String>,
+    pub path: String,
+}
+
+/// The modality categories, in the order ties are broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    Negation,
+    Prohibition,
+    BestEffort,
+    Permission,
+    Duty,
+    Proviso,
+    NonOperative,
+}
+
+#[derive(Debug)]
+pub struct Lexicon {
+    pub parties: PartiesLexicon,
+    /// All modality phrases in one automaton; `markers[i]` is pattern i's category.
+    pub modality: AhoCorasick,
+    pub markers: Vec<Marker>,
+    pub conditional_suffix: Vec<String>,
+    pub conjunction_break: Vec<String>,
+    pub plain_endings: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct RuleSet {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+    pub provisions: Vec<Provision>,
+    pub lexicon: Lexicon,
+    /// One automaton over every provision's keywords.
+    pub keywords: AhoCorasick,
+    /// Provision index of each keyword.
+    pub keyword_owner: Vec<usize>,
+}
+
+impl RuleSet {
+    /// The default set embedded in the binary.
+    pub fn embedded() -> Result<RuleSet, Vec<RuleError>> {
+        let files = embedded::FILES
+            .iter()
+            .map(|(p, t)| SourceFile {
+                path: Path::new("clause_patterns").join(p),
+                text: t.to_string(),
+            })
+            .collect();
+        Self::from_files(files)
+    }
+
+    /// A folder (like `clause_patterns/`) or a single TOML file.
+    pub fn load(path: &Path) -> Result<RuleSet, Vec<RuleError>> {
+        let files = if path.is_dir() {
+            load::read_dir(path)?
+        } else {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                vec![RuleError {
+                    path: path.to_path_buf(),
+                    line: 0,
+                    column: 0,
+                    message: format!("cannot read rule file: {e}"),
+                    source_line: None,
+                    width: 0,
+                }]
+            })?;
+            vec![SourceFile { path: path.to_path_buf(), text }]
+        };
+        Self::from_files(files)
+    }
+
+    fn from_files(files: Vec<SourceFile>) -> Result<RuleSet, Vec<RuleError>> {
+        let sha256 = hash_files(&files);
+        let parsed = load::parse(files)?;
+        let mut errors = Vec::new();
+        let files = &parsed.files;
+
+        // Lexicons: later files add to earlier ones; the embedded set fills gaps.
+        let mut parties: Option<PartiesLexicon> = None;
+        let mut modality: Option<ModalityLexicon> = None;
+        for l in &parsed.lexicons {
+            if let Some(p) = &l.parties {
+                parties = Some(p.clone());
+            }
+            if let Some(m) = &l.modality {
+                modality = Some(m.clone());
+            }
+        }
+        if parties.is_none() || modality.is_none() {
+            let base = embedded_lexicon();
+            parties = parties.or(base.parties);
+            modality = modality.or(base.modality);
+        }
+        let lexicon = compile_lexicon(parties.unwrap_or_default(), modality.unwrap_or_default());
+
+        let mut provisions = Vec::new();
+        for (fi, p) in &parsed.provisions {
+            let file = &files[*fi];
+            let re = |s: &toml::Spanned<String>, errors: &mut Vec<RuleError>| -> Option<Regex> {
+                match Regex::new(&normalize_pattern(s.get_ref())) {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        let msg = e.to_string();
+                        let short = msg.lines().last().unwrap_or(&msg).trim().to_string();
+                        errors.push(file.error(Some(s.span()), format!("regex parse error: {short}")));
+                        None
+                    }
+                }
+            };
+            let mut patterns = Vec::new();
+            for pat in &p.patterns {
+                let m = re(&pat.matches, &mut errors);
+                let h = pat.heading.as_ref().and_then(|h| re(h, &mut errors));
+                let w = pat.weak_if.as_ref().and_then(|w| re(w, &mut errors));
+                if let Some(m) = m {
+                    patterns.push(Pattern { re: m, heading: h, weak_if: w });
+                }
+            }
+            if p.patterns.is_empty() {
+                errors.push(file.error(Some(p.id.span()), "a provision needs at least one [[pattern]]"));
+            }
+            if p.keywords.is_empty() {
+                errors.push(file.error(Some(p.id.span()), "a provision needs at least one keyword"));
+            }
+            let exclude = p.exclude.iter().filter_map(|x| re(x, &mut errors)).collect();
+            let mut examples = Vec::new();
+            for ex in &p.examples {
+                let e = ex.expect.get_ref();
+                if !["present", "weak", "negated", "missing"].contains(&e.as_str()) {
+                    errors.push(file.error(Some(ex.expect.span()), format!("expect must be present, weak, negated or missing, not \"{e}\"")));
+                }
+                examples.push(Example { text: ex.text.clone(), heading: ex.heading.clone(), expect: e.clone() });
+            }
+            provisions.push(Provision {
+                id: p.id.get_ref().clone(),
+                title: p.title.clone(),
+                source: p.source.clone(),
+                description: p.description.clone(),
+                binds: p.binds,
+                customer_right: p.customer_right,
+                vendor_permission: p.vendor_permission,
+                exclude,
+                patterns,
+                examples,
+                suggestion: p.suggestion.clone(),
+                path: file.path.display().to_string(),
+            });
+        }
+
+        // Order: as listed in ruleset.toml; every listed id needs a file and vice versa.
+        let header_file = &files[0];
+        if !parsed.header.provisions.is_empty() {
+            let mut ordered = Vec::new();
+            for id in &parsed.header.provisions {
+                match provisions.iter().position(|p: &Provision| &p.id == id.get_ref()) {
+                    Some(i) => ordered.push(provisions.remove(i)),
+                    None => errors.push(header_file.error(Some(id.span()), format!("no provision file for \"{}\"", id.get_ref()))),
+                }
+            }
+            for p in &provisions {
+                errors.push(header_file.error(None, format!("{} is not listed in `provisions`", p.path)));
+            }
+            provisions = ordered;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for p in &provisions {
+            if !seen.insert(p.id.clone()) {
+                errors.push(header_file.error(None, format!("provision \"{}\" is defined twice", p.id)));
+            }
+        }
+
+        let mut kw = Vec::new();
+        let mut owner = Vec::new();
+        for (i, p) in parsed.provisions.iter().filter_map(|(_, p)| provisions.iter().position(|x| &x.id == p.id.get_ref()).map(|i| (i, p))) {
+            for k in &p.keywords {
+                kw.push(normalize_phrase(k.get_ref()));
+                owner.push(i);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let keywords = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&kw)
+            .map_err(|e| vec![header_file.error(None, format!("keywords: {e}"))])?;
+        Ok(RuleSet {
+            id: parsed.header.id.clone(),
+            version: parsed.header.version.clone(),
+            sha256,
+            provisions,
+            lexicon,
+            keywords,
+            keyword_owner: owner,
+        })
+    }
+
+    /// Which provisions have a keyword in `text` (normalized).
+    pub fn candidates(&self, text: &str) -> Vec<bool> {
+        let mut hit = vec![false; self.provisions.len()];
+        for m in self.keywords.find_overlapping_iter(text) {
+            hit[self.keyword_owner[m.pattern().as_usize()]] = true;
+        }
+        hit
+    }
+}
+
+fn embedded_lexicon() -> schema::LexiconFile {
+    let mut out = schema::LexiconFile::default();
+    for (p, t) in embedded::FILES {
+        if p.starts_with("lexicon/") {
+            if let Ok(l) = toml::from_str::<schema::LexiconFile>(t) {
+                out.parties = out.parties.or(l.parties);
+                out.modality = out.modality.or(l.modality);
+            }
+        }
+    }
+    out
+}
+
+fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
+    let norm = |v: &[String]| v.iter().map(|s| normalize_phrase(s)).collect::<Vec<_>>();
+    let mut phrases = Vec::new();
+    let mut markers = Vec::new();
+    for (list, marker) in [
+        (&m.negation, Marker::Negation),
+        (&m.prohibition, Marker::Prohibition),
+        (&m.best_effort, Marker::BestEffort),
+        (&m.permission, Marker::Permission),
+        (&m.duty, Marker::Duty),
+        (&m.proviso, Marker::Proviso),
+        (&m.non_operative, Marker::NonOperative),
+    ] {
+        for p in norm(list) {
+            phrases.push(p);
+            markers.push(marker);
+        }
+    }
+    let modality = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&phrases)
+        .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
+    let parties = PartiesLexicon {
+        vendor_labels: norm(&parties.vendor_labels),
+        customer_labels: norm(&parties.customer_labels),
+        vendor_name_markers: norm(&parties.vendor_name_markers),
+        customer_name_markers: norm(&parties.customer_name_markers),
+        third_party_markers: norm(&parties.third_party_markers),
+        both_labels: norm(&parties.both_labels),
+    };
+    Lexicon {
+        parties,
+        modality,
+        markers,
+        conditional_suffix: norm(&m.conditional_suffix),
+        conjunction_break: norm(&m.conjunction_break),
+        plain_endings: norm(&m.plain_endings),
+    }
+}
+
+/// sha256 over every file's path (relative to the set) and text, in order:
+/// the same set gives the same hash embedded or read from a folder.
+fn hash_files(files: &[SourceFile]) -> String {
+    let mut h = Sha256::new();
+    for f in files {
+        let rel: Vec<String> = f.path.components().rev().take(2).map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let rel = if rel.len() == 2 && (rel[1] == "provisions" || rel[1] == "lexicon") {
+            format!("{}/{}", rel[1], rel[0])
+        } else {
+            rel[0].clone()
+        };
+        h.update(rel.as_bytes());
+        h.update([0]);
+        h.update(f.text.as_bytes());
+        h.update([0]);
+    }
+    format!("{:x}", h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn embedded_rule_set_loads_with_eight_provisions() {
+        let rs = RuleSet::embedded().unwrap();
+        assert_eq!(rs.provisions.len(), 8);
+        assert_eq!(rs.provisions[0].id, "responsibility-scope");
+    }
+
+    #[test]
+    fn embedded_and_folder_hash_the_same() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("clause_patterns");
+        assert_eq!(RuleSet::embedded().unwrap().sha256, RuleSet::load(&root).unwrap().sha256);
+    }
+
+    #[test]
+    fn bad_regex_is_reported_with_line_column_and_caret() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "ruleset.toml", "id = \"t\"\nversion = \"1\"\nprovisions = [\"x\"]\n");
+        write(dir.path(), "provisions/x.toml", "id = \"x\"\ntitle = \"X\"\nbinds = \"vendor\"\nkeywords = [\"報告\"]\n[[pattern]]\nmatch = '(障害|事故.{0,40}報告'\n");
+        let errs = RuleSet::load(dir.path()).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        let e = &errs[0];
+        assert!(e.path.ends_with("provisions/x.toml"));
+        assert_eq!((e.line, e.column), (6, 9));
+        assert!(e.message.contains("regex parse error"), "{}", e.message);
+        let rendered = e.render();
+        assert!(rendered.contains("6 | match = '(障害|事故.{0,40}報告'"), "{rendered}");
+        assert!(rendered.contains("^^^"), "{rendered}");
+    }
+
+    #[test]
+    fn unknown_key_and_all_errors_are_reported_together() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "ruleset.toml", "id = \"t\"\nversion = \"1\"\nprovisions = [\"x\", \"y\"]\n");
+        write(dir.path(), "provisions/x.toml", "id = \"x\"\ntitle = \"X\"\nbinds = \"vendor\"\nkeyword = [\"報告\"]\n");
+        write(dir.path(), "provisions/y.toml", "id = \"y\"\ntitle = \"Y\"\nbinds = \"sideways\"\nkeywords = [\"a\"]\n[[pattern]]\nmatch = 'a'\n");
+        let errs = RuleSet::load(dir.path()).unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].message.contains("unknown field `keyword`"), "{}", errs[0].message);
+        assert_eq!(errs[0].line, 4);
+        assert!(errs[1].message.contains("sideways"), "{}", errs[1].message);
+    }
+
+    #[test]
+    fn listed_provision_without_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "ruleset.toml", "id = \"t\"\nversion = \"1\"\nprovisions = [\"nope\"]\n");
+        let errs = RuleSet::load(dir.path()).unwrap_err();
+        assert!(errs[0].message.contains("no provision file for \"nope\""));
+        assert_eq!(errs[0].line, 3);
+    }
+}

@@ -1,0 +1,123 @@
+//! serde types mirroring the rule files. Unknown keys are errors, so a typo in
+//! a key never silently disables a pattern.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetFile {
+    pub id: String,
+    pub version: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Provision ids in report order (a folder rule set).
+    #[serde(default)]
+    pub provisions: Vec<Spanned<String>>,
+    /// Provisions written inline (a single-file rule set).
+    #[serde(default)]
+    pub provision: Vec<ProvisionFile>,
+    #[serde(default)]
+    pub lexicon: Option<LexiconFile>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Binds {
+    /// The vendor's duty (or, with `customer_right`, the customer's right).
+    Vendor,
+    /// Either party: the clause allocates, it does not bind one side.
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PermissionIs {
+    Weak,
+    None,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionFile {
+    pub id: Spanned<String>,
+    pub title: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub binds: Binds,
+    #[serde(default)]
+    pub customer_right: bool,
+    #[serde(default = "default_permission")]
+    pub vendor_permission: PermissionIs,
+    pub keywords: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub exclude: Vec<Spanned<String>>,
+    #[serde(rename = "pattern")]
+    pub patterns: Vec<PatternFile>,
+    #[serde(default, rename = "example")]
+    pub examples: Vec<ExampleFile>,
+    /// Suggested wording for a contract that lacks the provision.
+    #[serde(default)]
+    pub suggestion: Option<String>,
+}
+
+fn default_permission() -> PermissionIs {
+    PermissionIs::Weak
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternFile {
+    #[serde(rename = "match")]
+    pub matches: Spanned<String>,
+    #[serde(default)]
+    pub heading: Option<Spanned<String>>,
+    #[serde(default)]
+    pub weak_if: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleFile {
+    pub text: String,
+    #[serde(default)]
+    pub heading: Option<String>,
+    pub expect: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct LexiconFile {
+    #[serde(default)]
+    pub parties: Option<PartiesLexicon>,
+    #[serde(default)]
+    pub modality: Option<ModalityLexicon>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PartiesLexicon {
+    pub vendor_labels: Vec<String>,
+    pub customer_labels: Vec<String>,
+    pub vendor_name_markers: Vec<String>,
+    pub customer_name_markers: Vec<String>,
+    pub third_party_markers: Vec<String>,
+    pub both_labels: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ModalityLexicon {
+    pub duty: Vec<String>,
+    pub best_effort: Vec<String>,
+    pub permission: Vec<String>,
+    pub prohibition: Vec<String>,
+    pub negation: Vec<String>,
+    pub proviso: Vec<String>,
+    pub conditional_suffix: Vec<String>,
+    pub non_operative: Vec<String>,
+    pub conjunction_break: Vec<String>,
+    pub plain_endings: Vec<String>,
+}

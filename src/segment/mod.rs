@@ -1,0 +1,263 @@
+//! Document → sentences that know their clause (第N条第M項第K号), the article
+//! heading, and what kind of text they are.
+//!
+//! Headings, tables of contents and definition clauses are marked here so
+//! that matching never counts them as a duty.
+
+pub mod numbering;
+
+use crate::document::{BlockKind, Document};
+use crate::normalize::Normalized;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SentenceKind {
+    /// Text before the first article: title, preamble, party definitions.
+    Preamble,
+    /// An operative sentence of an article, paragraph or item.
+    Body,
+    /// One row of a table.
+    TableRow,
+    /// A heading, chapter title or a line with no sentence in it.
+    Heading,
+    /// A table-of-contents line.
+    Toc,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub page: Option<u32>,
+    pub article: Option<String>,
+    pub heading: Option<String>,
+    pub paragraph: Option<u32>,
+    pub item: Option<String>,
+    pub kind: SentenceKind,
+    /// In a definitions article (（定義））: words are defined, not imposed.
+    pub in_definitions: bool,
+    /// The original text.
+    pub text: String,
+    pub norm: Normalized,
+    /// Index of the sentence an item or a table row depends on
+    /// (「乙は、次の各号に掲げる事項を遵守しなければならない。」).
+    pub lead: Option<usize>,
+}
+
+impl Sentence {
+    /// 第12条第2項第3号, as a reader cites it.
+    pub fn clause(&self) -> Option<String> {
+        let mut s = self.article.clone()?;
+        if let Some(p) = self.paragraph.filter(|p| *p > 1) {
+            s.push_str(&format!("第{p}項"));
+        }
+        if let Some(i) = &self.item {
+            s.push_str(i);
+        }
+        Some(s)
+    }
+}
+
+/// Split a paragraph into sentences at 。 outside brackets and quotes.
+pub fn split_sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth: i32 = 0;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '「' | '『' | '（' | '(' | '【' | '〔' => depth += 1,
+            '」' | '』' | '）' | ')' | '】' | '〕' => depth = (depth - 1).max(0),
+            '。' if depth == 0 => {
+                let end = i + c.len_utf8();
+                let s = text[start..end].trim();
+                if !s.is_empty() {
+                    out.push(s);
+                }
+                start = end;
+            }
+            _ => {}
+        }
+    }
+    let tail = text[start..].trim();
+    if !tail.is_empty() {
+        out.push(tail);
+    }
+    out
+}
+
+fn count_article_refs(text: &str) -> usize {
+    let mut n = 0;
+    let mut rest = text;
+    while let Some(p) = rest.find('第') {
+        rest = &rest[p..];
+        if let Some((_, _, after)) = numbering::article(rest) {
+            if after.starts_with(['（', '(']) {
+                n += 1;
+            }
+        }
+        rest = &rest['第'.len_utf8()..];
+    }
+    n
+}
+
+fn looks_like_heading(text: &str) -> bool {
+    !text.contains('。') && text.chars().count() <= 50
+}
+
+pub fn segment(doc: &Document) -> Vec<Sentence> {
+    let mut out: Vec<Sentence> = Vec::new();
+    let mut article: Option<String> = None;
+    let mut heading: Option<String> = None;
+    let mut pending_heading: Option<String> = None;
+    let mut paragraph: Option<u32> = None;
+    let mut in_definitions = false;
+    // The last sentence that is not an item: items and table rows depend on it.
+    let mut lead: Option<usize> = None;
+
+    for block in &doc.blocks {
+        let full = block.display_text();
+        let text = full.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let push = |out: &mut Vec<Sentence>, kind, body: &str, item: Option<String>, lead: Option<usize>, article: &Option<String>, heading: &Option<String>, paragraph: Option<u32>, defs: bool| {
+            for s in split_sentences(body) {
+                out.push(Sentence {
+                    page: block.page,
+                    article: article.clone(),
+                    heading: heading.clone(),
+                    paragraph,
+                    item: item.clone(),
+                    kind,
+                    in_definitions: defs,
+                    text: s.to_string(),
+                    norm: Normalized::new(s),
+                    lead,
+                });
+            }
+        };
+
+        if block.kind == BlockKind::TableRow {
+            push(&mut out, SentenceKind::TableRow, text, None, lead, &article, &heading, paragraph, in_definitions);
+            continue;
+        }
+        if count_article_refs(text) >= 2 || text == "目次" {
+            push(&mut out, SentenceKind::Toc, text, None, None, &article, &heading, paragraph, false);
+            continue;
+        }
+        if let Some((_, label, rest)) = numbering::article(text) {
+            article = Some(label);
+            paragraph = Some(1);
+            let (h, body) = match numbering::heading(rest) {
+                Some((h, body)) => (Some(h), body),
+                None => (pending_heading.take(), rest.trim_start()),
+            };
+            heading = h;
+            pending_heading = None;
+            in_definitions = heading.as_deref().is_some_and(|h| h.contains("定義"));
+            lead = None;
+            if body.is_empty() {
+                continue;
+            }
+            let kind = if looks_like_heading(body) { SentenceKind::Heading } else { SentenceKind::Body };
+            let first = out.len();
+            push(&mut out, kind, body, None, None, &article, &heading, paragraph, in_definitions);
+            if kind == SentenceKind::Body && out.len() > first {
+                lead = Some(out.len() - 1);
+            }
+            continue;
+        }
+        // A heading on its own line above the article: （目的）
+        if let Some((h, rest)) = numbering::heading(text) {
+            if rest.is_empty() && numbering::item(text).is_none() {
+                pending_heading = Some(h);
+                continue;
+            }
+        }
+        if let Some((p, rest)) = numbering::paragraph(text) {
+            if article.is_some() {
+                paragraph = Some(p);
+                let first = out.len();
+                push(&mut out, SentenceKind::Body, rest, None, None, &article, &heading, paragraph, in_definitions);
+                if out.len() > first {
+                    lead = Some(out.len() - 1);
+                }
+                continue;
+            }
+        }
+        if let Some((label, rest)) = numbering::item(text) {
+            if article.is_some() {
+                let item_lead = lead;
+                push(&mut out, SentenceKind::Body, rest, Some(label), item_lead, &article, &heading, paragraph, in_definitions);
+                continue;
+            }
+        }
+        if article.is_none() {
+            let kind = if looks_like_heading(text) { SentenceKind::Heading } else { SentenceKind::Preamble };
+            push(&mut out, kind, text, None, None, &article, &heading, paragraph, false);
+            continue;
+        }
+        if looks_like_heading(text) && !text.ends_with(['る', 'と', 'い']) {
+            push(&mut out, SentenceKind::Heading, text, None, None, &article, &heading, paragraph, in_definitions);
+            continue;
+        }
+        let first = out.len();
+        push(&mut out, SentenceKind::Body, text, None, None, &article, &heading, paragraph, in_definitions);
+        if out.len() > first {
+            lead = Some(out.len() - 1);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Block;
+
+    fn doc(lines: &[&str]) -> Document {
+        Document {
+            blocks: lines.iter().map(|l| Block::paragraph(Some(1), *l)).collect(),
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn sentences_split_on_maru_but_not_inside_brackets() {
+        let s = split_sentences("株式会社A（以下「乙」という。）は、報告する。ただし、この限りでない。");
+        assert_eq!(s, ["株式会社A（以下「乙」という。）は、報告する。", "ただし、この限りでない。"]);
+    }
+
+    #[test]
+    fn clauses_are_labelled_with_article_paragraph_and_item() {
+        let d = doc(&["第十二条（事故時の対応）", "乙は、直ちに報告する。", "２　乙は、次の各号を行う。", "（3）ログの提出"]);
+        let s = segment(&d);
+        assert_eq!(s[0].clause().as_deref(), Some("第12条"));
+        assert_eq!(s[0].heading.as_deref(), Some("事故時の対応"));
+        assert_eq!(s[1].clause().as_deref(), Some("第12条第2項"));
+        assert_eq!(s[2].clause().as_deref(), Some("第12条第2項第3号"));
+        assert_eq!(s[2].lead, Some(1));
+    }
+
+    #[test]
+    fn table_of_contents_and_deleted_articles_are_not_body() {
+        let d = doc(&["目次", "第8条（責任分界）　第9条（通信の暗号化）", "第15条　削除"]);
+        let s = segment(&d);
+        assert_eq!(s[0].kind, SentenceKind::Toc);
+        assert_eq!(s[1].kind, SentenceKind::Toc);
+        assert_eq!(s[2].kind, SentenceKind::Heading);
+    }
+
+    #[test]
+    fn definitions_article_is_marked() {
+        let d = doc(&["第2条（定義）", "（1）責任分界　双方が責任を負う範囲の区分"]);
+        assert!(segment(&d)[0].in_definitions);
+    }
+
+    #[test]
+    fn heading_above_the_article_is_attached() {
+        let d = doc(&["（監査）", "第7条　甲は、監査を行うことができる。"]);
+        let s = segment(&d);
+        assert_eq!(s[0].heading.as_deref(), Some("監査"));
+        assert_eq!(s[0].kind, SentenceKind::Body);
+    }
+}
