@@ -100,7 +100,9 @@ pub fn item(text: &str) -> Option<(String, &str)> {
         let inner_start = c0.len_utf8();
         let close = t[inner_start..].find(['）', ')'])?;
         let inner = &t[inner_start..inner_start + close];
-        if inner.is_empty() || inner.chars().count() > 3 {
+        let single_letter = inner.chars().count() == 1
+            && inner.chars().all(|c| ('ア'..='ン').contains(&c) || c.is_ascii_alphabetic() || ('ｱ'..='ﾝ').contains(&c));
+        if parse_number(inner).is_none() && !single_letter {
             return None;
         }
         let close_len = t[inner_start + close..].chars().next()?.len_utf8();

@@ -19,6 +19,8 @@ pub struct Line {
     pub vertical: bool,
     /// Cells separated by a wide gap (a table row or a tabbed line).
     pub has_cells: bool,
+    /// (x0, x1, text) of each cell; one cell for ordinary lines.
+    pub cells: Vec<(f64, f64, String)>,
 }
 
 /// CJK ideographs, kana, full-width forms and CJK punctuation: no space is
@@ -105,25 +107,30 @@ fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
     let mut lines = Vec::new();
     for mut g in groups {
         g.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-        let mut text = String::new();
-        let mut has_cells = false;
+        let mut cells: Vec<(f64, f64, String)> = Vec::new();
         let mut prev_end: Option<(f64, f64)> = None;
         let size = g.iter().map(|r| r.size).fold(0.0, f64::max);
         for r in &g {
             for gl in &r.glyphs {
-                if let Some((end, sz)) = prev_end {
-                    let gap = (gl.x - end) / sz.max(0.1);
-                    let sep = separator(&text, &gl.text, gap);
-                    if sep == "\t" {
-                        has_cells = true;
+                let gap = prev_end.map(|(end, sz)| (gl.x - end) / sz.max(0.1));
+                match (gap, cells.last_mut()) {
+                    (Some(gap), Some(cell)) if separator(&cell.2, &gl.text, gap) != "\t" => {
+                        let sep = separator(&cell.2, &gl.text, gap);
+                        cell.2.push_str(sep);
+                        cell.2.push_str(&gl.text);
+                        cell.1 = gl.x + gl.advance;
                     }
-                    text.push_str(sep);
+                    _ => cells.push((gl.x, gl.x + gl.advance, gl.text.clone())),
                 }
-                text.push_str(&gl.text);
                 prev_end = Some((gl.x + gl.advance, gl.size));
             }
         }
-        let text = text.trim().to_string();
+        for c in cells.iter_mut() {
+            c.2 = c.2.trim().to_string();
+        }
+        cells.retain(|c| !c.2.is_empty());
+        let text = cells.iter().map(|c| c.2.as_str()).collect::<Vec<_>>().join("\t");
+        let has_cells = cells.len() > 1;
         if text.is_empty() {
             continue;
         }
@@ -136,6 +143,7 @@ fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
             size,
             vertical: false,
             has_cells,
+            cells,
         });
     }
     lines
@@ -180,6 +188,7 @@ fn vertical_lines(glyphs: &[&Placed]) -> Vec<Line> {
                 size,
                 vertical: true,
                 has_cells: false,
+                cells: Vec::new(),
             }
         })
         .collect()
@@ -215,33 +224,67 @@ pub fn starts_structure(text: &str) -> bool {
 }
 
 /// Join lines into paragraphs: a line continues the paragraph above when that
-/// line ran to the right margin and this one does not open a new clause.
+/// line ran to the right margin and this one does not open a new clause. A
+/// line whose pieces sit under the columns of the table row above, one line
+/// lower, continues that row's cells (a cell that wraps).
 pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
-    let mut out: Vec<(String, bool)> = Vec::new();
+    // Each paragraph: its cells (column x0 and text) when it is a table row.
+    let mut out: Vec<(Vec<(f64, String)>, bool)> = Vec::new();
     let mut prev: Option<&Line> = None;
     for l in lines {
+        let gap_ok = |p: &Line| (p.y - l.y) > 0.0 && (p.y - l.y) <= 2.2 * p.size.max(l.size);
+        if let (Some(p), Some((cells, true))) = (prev, out.last_mut()) {
+            if gap_ok(p) && !l.vertical && continues_row(cells, l) {
+                for (x0, _, t) in &l.cells {
+                    if let Some(c) = cells.iter_mut().rev().find(|c| c.0 <= x0 + l.size) {
+                        let sep = if ends_cjk(&c.1) || starts_cjk(t) { "" } else { " " };
+                        c.1.push_str(sep);
+                        c.1.push_str(t);
+                    }
+                }
+                prev = Some(l);
+                continue;
+            }
+        }
         let join = prev.is_some_and(|p| {
             !p.vertical
                 && !l.vertical
                 && !p.has_cells
                 && !l.has_cells
-                && (p.y - l.y) <= 2.2 * p.size.max(l.size)
-                && (p.y - l.y) > 0.0
-                && p.x1 >= right_margin - 2.0 * p.size
+                && gap_ok(p)
+                && (p.x1 >= right_margin - 2.0 * p.size
+                    || (!p.text.ends_with('。') && p.x1 >= right_margin - 5.0 * p.size))
+                && l.x0 <= p.x0 + 4.0 * l.size
                 && !starts_structure(&l.text)
         });
-        if join {
-            if let Some((text, _)) = out.last_mut() {
+        match out.last_mut() {
+            Some((cells, false)) if join => {
+                let text = &mut cells[0].1;
                 let sep = if ends_cjk(text) || starts_cjk(&l.text) { "" } else { " " };
                 text.push_str(sep);
                 text.push_str(&l.text);
             }
-        } else {
-            out.push((l.text.clone(), l.has_cells));
+            _ if l.has_cells => out.push((l.cells.iter().map(|c| (c.0, c.2.clone())).collect(), true)),
+            _ => out.push((vec![(l.x0, l.text.clone())], false)),
         }
         prev = Some(l);
     }
-    out
+    out.into_iter()
+        .map(|(cells, row)| (cells.into_iter().map(|c| c.1).collect::<Vec<_>>().join("\t"), row))
+        .collect()
+}
+
+/// Every piece of `l` starts inside a column of the row (not left of its first
+/// column, not at a new clause), so it is the wrapped rest of some cells.
+fn continues_row(cells: &[(f64, String)], l: &Line) -> bool {
+    // A piece under the first column starts a new row (a wrapped first cell is
+    // read as a new row: rare, and its words still stay together).
+    let first = cells.first().map(|c| c.0).unwrap_or(0.0);
+    cells.len() > 1
+        && !starts_structure(&l.text)
+        && l.cells.iter().all(|(x0, _, _)| {
+            *x0 > first + 1.0 * l.size && cells.iter().any(|c| (c.0 - x0).abs() <= 1.0 * l.size)
+        })
 }
 
 #[cfg(test)]
@@ -276,12 +319,27 @@ mod tests {
 
     #[test]
     fn wrapped_lines_join_into_a_paragraph_but_clauses_start_anew() {
-        let mk = |t: &str, y: f64, x1: f64| Line { text: t.into(), x0: 0.0, x1, y, y_bottom: y, size: 10.0, vertical: false, has_cells: false };
+        let mk = |t: &str, y: f64, x1: f64| Line { text: t.into(), x0: 0.0, x1, y, y_bottom: y, size: 10.0, vertical: false, has_cells: false, cells: vec![(0.0, x1, t.into())] };
         let ls = vec![mk("乙は、障害が発生したときは、直ちに報", 100.0, 500.0), mk("告しなければならない。", 85.0, 200.0), mk("２　乙は、", 70.0, 500.0), mk("第3条（監査）", 55.0, 100.0)];
         let ps = paragraphs(&ls, 500.0);
         assert_eq!(ps[0].0, "乙は、障害が発生したときは、直ちに報告しなければならない。");
         assert_eq!(ps[1].0, "２　乙は、");
         assert_eq!(ps[2].0, "第3条（監査）");
+    }
+
+    #[test]
+    fn a_wrapped_table_cell_continues_its_row() {
+        let gl = vec![
+            g("月", 0.0, 100.0), g("次", 10.0, 100.0), g("毎", 100.0, 100.0), g("稼", 200.0, 100.0), g("働", 210.0, 100.0),
+            g("率", 200.0, 86.0),
+            g("年", 0.0, 72.0), g("年", 100.0, 72.0),
+            g("次", 0.0, 50.0),
+        ];
+        let ls = lines(&gl);
+        let ps = paragraphs(&ls, 220.0);
+        assert_eq!(ps[0], ("月次\t毎\t稼働率".to_string(), true));
+        assert_eq!(ps[1], ("年\t年".to_string(), true));
+        assert_eq!(ps[2].0, "次");
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     };
     let right_margin = texts
         .iter()
-        .flat_map(|t| t.lines.iter().filter(|l| !l.vertical).map(|l| l.x1))
+        .flat_map(|t| t.lines.iter().filter(|l| !l.vertical && !l.has_cells).map(|l| l.x1))
         .fold(0.0, f64::max);
     for t in &texts {
         if t.lines.is_empty() && t.images > 0 {
