@@ -1,0 +1,60 @@
+//! Helpers for running the keiyaku binary in tests.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn samples() -> PathBuf {
+    root().join("samples")
+}
+
+pub fn keiyaku(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_keiyaku"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run keiyaku")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Scan and parse the JSON report.
+pub fn scan_json(paths: &[&str], extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["scan", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(paths);
+    let o = keiyaku(&args);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("report is JSON")
+}
+
+pub fn vendor<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == name)
+        .unwrap_or_else(|| panic!("no vendor {name} in report"))
+}
+
+/// Statuses of a vendor's provisions in rule order, as one line for readable diffs.
+pub fn statuses(v: &serde_json::Value) -> String {
+    v["provisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{}={}", p["id"].as_str().unwrap(), p["status"].as_str().unwrap()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
