@@ -40,7 +40,14 @@ mod tests {
     use super::*;
 
     fn ev(t: &str, s: Status) -> Evidence {
-        Evidence { path: "a.pdf".into(), page: Some(1), clause: None, heading: None, strength: s, text: t.into() }
+        Evidence {
+            path: "a.pdf".into(),
+            page: Some(1),
+            clause: None,
+            heading: None,
+            strength: s,
+            text: t.into(),
+        }
     }
 
     #[test]

@@ -43,13 +43,18 @@ fn doc_status(e: &ExtractError) -> DocStatus {
 pub fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, ExtractError> {
     let len = std::fs::metadata(path)?.len();
     if len > extract::MAX_FILE_BYTES {
-        return Err(ExtractError::TooLarge { limit: extract::MAX_FILE_BYTES });
+        return Err(ExtractError::TooLarge {
+            limit: extract::MAX_FILE_BYTES,
+        });
     }
     Ok(std::fs::read(path)?)
 }
 
 /// Extract one file behind a panic firewall: a parser bug becomes a status.
-pub fn extract_file(path: &std::path::Path, format: discover::Format) -> (Option<String>, Result<Document, ExtractError>) {
+pub fn extract_file(
+    path: &std::path::Path,
+    format: discover::Format,
+) -> (Option<String>, Result<Document, ExtractError>) {
     let bytes = match read_limited(path) {
         Ok(b) => b,
         Err(e) => return (None, Err(e)),
@@ -106,7 +111,12 @@ fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderConfig>
                 }
             }
             let overrides = overrides_for(&w.input, configs, vendor_hint(&w.input).unwrap_or(""));
-            w.parties = Parties::resolve(&w.sentences, &rules.lexicon.parties, vendor_hint(&w.input), &overrides);
+            w.parties = Parties::resolve(
+                &w.sentences,
+                &rules.lexicon.parties,
+                vendor_hint(&w.input),
+                &overrides,
+            );
         }
         Err(e) => {
             w.status = doc_status(&e);
@@ -116,7 +126,11 @@ fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderConfig>
     w
 }
 
-fn overrides_for(input: &Input, configs: &BTreeMap<PathBuf, FolderConfig>, vendor: &str) -> Vec<(String, Role)> {
+fn overrides_for(
+    input: &Input,
+    configs: &BTreeMap<PathBuf, FolderConfig>,
+    vendor: &str,
+) -> Vec<(String, Role)> {
     input
         .root
         .as_ref()
@@ -162,9 +176,9 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
     let inputs = discover::discover(&opts.paths)?;
     let mut configs = BTreeMap::new();
     for root in inputs.iter().filter_map(|i| i.root.clone()) {
-        if !configs.contains_key(&root) {
-            let c = FolderConfig::load(&root).map_err(anyhow::Error::msg)?;
-            configs.insert(root, c);
+        if let std::collections::btree_map::Entry::Vacant(e) = configs.entry(root) {
+            let c = FolderConfig::load(e.key()).map_err(anyhow::Error::msg)?;
+            e.insert(c);
         }
     }
     let pool = rayon::ThreadPoolBuilder::new()
@@ -195,14 +209,18 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
     let mut vendor_defs: BTreeMap<String, Vec<PartyDef>> = BTreeMap::new();
     for (d, n) in docs.iter().zip(&names) {
         if !d.parties.defined.is_empty() {
-            vendor_defs.entry(n.clone()).or_insert_with(|| d.parties.defined.clone());
+            vendor_defs
+                .entry(n.clone())
+                .or_insert_with(|| d.parties.defined.clone());
         }
     }
     for (d, n) in docs.iter_mut().zip(&names) {
         if d.parties.defined.is_empty() {
             if let Some(defs) = vendor_defs.get(n) {
                 let overrides = overrides_for(&d.input, &configs, n);
-                d.parties = d.parties.with_definitions(defs, &rules.lexicon.parties, &overrides);
+                d.parties = d
+                    .parties
+                    .with_definitions(defs, &rules.lexicon.parties, &overrides);
             }
         }
     }
@@ -210,8 +228,10 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
     let hits: Vec<Vec<matching::Hit>> = pool.install(|| {
         docs.par_iter()
             .map(|d| {
-                catch_unwind(AssertUnwindSafe(|| matching::match_sentences(rules, &d.sentences, &d.parties)))
-                    .unwrap_or_default()
+                catch_unwind(AssertUnwindSafe(|| {
+                    matching::match_sentences(rules, &d.sentences, &d.parties)
+                }))
+                .unwrap_or_default()
             })
             .collect()
     });
@@ -255,7 +275,12 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
                 Status::Missing => summary.missing += 1,
                 Status::Unknown => summary.unknown += 1,
             }
-            provisions.push(ProvisionResult { id: p.id.clone(), title: p.title.clone(), status, evidence });
+            provisions.push(ProvisionResult {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                status,
+                evidence,
+            });
         }
         let documents: Vec<DocReport> = idxs
             .iter()
@@ -263,9 +288,17 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
                 let d = &docs[i];
                 DocReport {
                     path: d.input.display_path.clone(),
-                    format: d.input.format.map(|f| f.name().to_string()).unwrap_or_else(|| {
-                        d.input.path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
-                    }),
+                    format: d
+                        .input
+                        .format
+                        .map(|f| f.name().to_string())
+                        .unwrap_or_else(|| {
+                            d.input
+                                .path
+                                .extension()
+                                .map(|e| e.to_string_lossy().to_lowercase())
+                                .unwrap_or_default()
+                        }),
                     status: d.status,
                     error: d.error.clone(),
                     pages: d.pages,
@@ -278,16 +311,36 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
         summary.documents += documents.len();
         summary.unreadable_documents += documents
             .iter()
-            .filter(|d| matches!(d.status, DocStatus::Error | DocStatus::Encrypted | DocStatus::NoText))
+            .filter(|d| {
+                matches!(
+                    d.status,
+                    DocStatus::Error | DocStatus::Encrypted | DocStatus::NoText
+                )
+            })
             .count();
-        summary.skipped_documents += documents.iter().filter(|d| d.status == DocStatus::Skipped).count();
-        vendors.push(VendorReport { name, complete: fully_read, documents, provisions });
+        summary.skipped_documents += documents
+            .iter()
+            .filter(|d| d.status == DocStatus::Skipped)
+            .count();
+        vendors.push(VendorReport {
+            name,
+            complete: fully_read,
+            documents,
+            provisions,
+        });
     }
     summary.vendors = vendors.len();
     Ok(Report {
         schema: SCHEMA,
-        tool: Tool { name: "keiyaku", version: env!("CARGO_PKG_VERSION") },
-        rules: RulesInfo { id: rules.id.clone(), version: rules.version.clone(), sha256: rules.sha256.clone() },
+        tool: Tool {
+            name: "keiyaku",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        rules: RulesInfo {
+            id: rules.id.clone(),
+            version: rules.version.clone(),
+            sha256: rules.sha256.clone(),
+        },
         vendors,
         summary,
     })
@@ -296,16 +349,28 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
 /// Does any vendor fall short under `--fail-on`?
 pub fn falls_short(report: &Report, fail_on: crate::cli::FailOn) -> bool {
     use crate::cli::FailOn;
-    report.vendors.iter().flat_map(|v| &v.provisions).any(|p| match fail_on {
-        FailOn::Never => false,
-        FailOn::Missing => matches!(p.status, Status::Missing | Status::Negated | Status::Unknown),
-        FailOn::Weak => p.status != Status::Present,
-    })
+    report
+        .vendors
+        .iter()
+        .flat_map(|v| &v.provisions)
+        .any(|p| match fail_on {
+            FailOn::Never => false,
+            FailOn::Missing => matches!(
+                p.status,
+                Status::Missing | Status::Negated | Status::Unknown
+            ),
+            FailOn::Weak => p.status != Status::Present,
+        })
 }
 
 /// Status one provision's inline example gets, read as a one-clause contract
 /// between 甲 (customer) and 乙 (vendor).
-pub fn example_status(rules: &RuleSet, provision: usize, text: &str, heading: Option<&str>) -> &'static str {
+pub fn example_status(
+    rules: &RuleSet,
+    provision: usize,
+    text: &str,
+    heading: Option<&str>,
+) -> &'static str {
     let mut blocks = Vec::new();
     let head = match heading {
         Some(h) => format!("第1条（{h}）"),
@@ -313,7 +378,10 @@ pub fn example_status(rules: &RuleSet, provision: usize, text: &str, heading: Op
     };
     blocks.push(crate::document::Block::paragraph(None, head));
     blocks.push(crate::document::Block::paragraph(None, text));
-    let doc = Document { blocks, ..Document::default() };
+    let doc = Document {
+        blocks,
+        ..Document::default()
+    };
     let sentences = segment::segment(&doc);
     let parties = Parties::resolve(&sentences, &rules.lexicon.parties, None, &[]);
     let best = matching::match_sentences(rules, &sentences, &parties)

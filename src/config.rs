@@ -34,7 +34,10 @@ impl FolderConfig {
             return Ok(FolderConfig::default());
         };
         toml::from_str(&text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1).unwrap_or(0);
+            let line = e
+                .span()
+                .map(|s| text[..s.start].matches('\n').count() + 1)
+                .unwrap_or(0);
             format!("{}:{line}: {}", path.display(), e.message())
         })
     }

@@ -204,10 +204,20 @@ mod tests {
         let paths: Vec<_> = inputs.iter().map(|i| i.display_path.as_str()).collect();
         assert_eq!(
             paths,
-            ["ベンダA/memo.xls", "ベンダA/sub/SLA.pdf", "ベンダA/契約書.docx", "単独.txt"]
+            [
+                "ベンダA/memo.xls",
+                "ベンダA/sub/SLA.pdf",
+                "ベンダA/契約書.docx",
+                "単独.txt"
+            ]
         );
         assert_eq!(inputs[0].format, None);
-        assert_eq!(inputs[3].vendor, VendorName::Loose { stem: "単独".into() });
+        assert_eq!(
+            inputs[3].vendor,
+            VendorName::Loose {
+                stem: "単独".into()
+            }
+        );
     }
 
     #[test]

@@ -17,7 +17,11 @@ fn load_rules(path: Option<&Path>) -> Result<RuleSet, ExitCode> {
         for e in &errors {
             eprint!("{}", e.render());
         }
-        eprintln!("keiyaku: 規則ファイルに {} 件の誤りがあります / rule set has {} error(s)", errors.len(), errors.len());
+        eprintln!(
+            "keiyaku: 規則ファイルに {} 件の誤りがあります / rule set has {} error(s)",
+            errors.len(),
+            errors.len()
+        );
         ExitCode::from(2)
     })
 }
@@ -27,7 +31,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {
@@ -46,13 +54,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(r) => r,
                 Err(code) => return Ok(code),
             };
-            let opts = app::ScanOptions { paths: args.paths.clone(), jobs: args.jobs };
+            let opts = app::ScanOptions {
+                paths: args.paths.clone(),
+                jobs: args.jobs,
+            };
             let report = app::scan(&opts, &rules)?;
             let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                ColorChoice::Auto => {
+                    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
             };
             let writer = args.format.writer(color);
             let mut buf = Vec::new();
@@ -66,7 +79,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     out.flush()?;
                 }
             }
-            Ok(if app::falls_short(&report, args.fail_on) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if app::falls_short(&report, args.fail_on) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Text(args) => text(&args),
         Command::Rules(cmd) => rules_command(cmd),
@@ -75,7 +92,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
     let Some(format) = keiyaku::discover::Format::from_path(&args.file) else {
-        anyhow::bail!("{}: unsupported file type (keiyaku reads .pdf, .docx, .txt, .md)", args.file.display());
+        anyhow::bail!(
+            "{}: unsupported file type (keiyaku reads .pdf, .docx, .txt, .md)",
+            args.file.display()
+        );
     };
     if !args.file.is_file() {
         anyhow::bail!("no such file: {}", args.file.display());
@@ -113,7 +133,13 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
                 Ok(r) => r,
                 Err(code) => return Ok(code),
             };
-            println!("ok: {} {} — {} provisions, sha256 {}", rules.id, rules.version, rules.provisions.len(), rules.sha256);
+            println!(
+                "ok: {} {} — {} provisions, sha256 {}",
+                rules.id,
+                rules.version,
+                rules.provisions.len(),
+                rules.sha256
+            );
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Test(a) => {
@@ -129,12 +155,19 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
                         passed += 1;
                     } else {
                         failed += 1;
-                        println!("FAIL {} ({}): expected {}, got {}\n     {}", p.id, p.path, ex.expect, got, ex.text);
+                        println!(
+                            "FAIL {} ({}): expected {}, got {}\n     {}",
+                            p.id, p.path, ex.expect, got, ex.text
+                        );
                     }
                 }
             }
             println!("{passed} passed, {failed} failed");
-            Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         RulesCommand::Explain { id, rules } => {
             let rules = match load_rules(rules.as_deref()) {

@@ -12,7 +12,15 @@ fn s(v: &str) -> String {
 fn complete_vendor_has_every_provision_present() {
     let r = scan_json(&[samples().to_str().unwrap()], &[]);
     let v = vendor(&r, "さくらメディカルクラウド");
-    assert!(v["provisions"].as_array().unwrap().iter().all(|p| p["status"] == "present"), "{}", statuses(v));
+    assert!(
+        v["provisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["status"] == "present"),
+        "{}",
+        statuses(v)
+    );
     assert_eq!(v["complete"], true);
 }
 
@@ -21,9 +29,11 @@ fn wrong_party_definition_only_best_effort_and_approval_traps() {
     let r = scan_json(&[samples().to_str().unwrap()], &[]);
     assert_eq!(
         statuses(vendor(&r, "北斗システムサービス")),
-        s("responsibility-scope=missing incident-reporting=missing periodic-reporting=weak
+        s(
+            "responsibility-scope=missing incident-reporting=missing periodic-reporting=weak
            investigation-lead=present investigation-cooperation=present supervision-audit=present
-           subcontractor-responsibility=weak transmission-security=missing")
+           subcontractor-responsibility=weak transmission-security=missing"
+        )
     );
 }
 
@@ -32,9 +42,11 @@ fn vendor_drafted_terms_with_negations_toc_and_deleted_article() {
     let r = scan_json(&[samples().to_str().unwrap()], &[]);
     assert_eq!(
         statuses(vendor(&r, "ことぶきデータ")),
-        s("responsibility-scope=present incident-reporting=present periodic-reporting=missing
+        s(
+            "responsibility-scope=present incident-reporting=present periodic-reporting=missing
            investigation-lead=present investigation-cooperation=weak supervision-audit=negated
-           subcontractor-responsibility=negated transmission-security=present")
+           subcontractor-responsibility=negated transmission-security=present"
+        )
     );
 }
 
@@ -43,9 +55,11 @@ fn ko_as_vendor_with_deleted_revision_comment_and_header() {
     let r = scan_json(&[samples().to_str().unwrap()], &[]);
     assert_eq!(
         statuses(vendor(&r, "東和ソフトウェア")),
-        s("responsibility-scope=present incident-reporting=present periodic-reporting=missing
+        s(
+            "responsibility-scope=present incident-reporting=present periodic-reporting=missing
            investigation-lead=present investigation-cooperation=missing supervision-audit=present
-           subcontractor-responsibility=present transmission-security=missing")
+           subcontractor-responsibility=present transmission-security=missing"
+        )
     );
 }
 
@@ -55,12 +69,19 @@ fn image_only_scan_makes_unfound_provisions_unknown() {
     let v = vendor(&r, "信州ネットワーク");
     assert_eq!(
         statuses(v),
-        s("responsibility-scope=unknown incident-reporting=present periodic-reporting=unknown
+        s(
+            "responsibility-scope=unknown incident-reporting=present periodic-reporting=unknown
            investigation-lead=unknown investigation-cooperation=unknown supervision-audit=present
-           subcontractor-responsibility=present transmission-security=present")
+           subcontractor-responsibility=present transmission-security=present"
+        )
     );
     assert_eq!(v["complete"], false);
-    let scan = v["documents"].as_array().unwrap().iter().find(|d| d["path"] == "信州ネットワーク/特記事項_押印済.pdf").unwrap();
+    let scan = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "信州ネットワーク/特記事項_押印済.pdf")
+        .unwrap();
     assert_eq!(scan["status"], "no_text");
 }
 
@@ -72,7 +93,12 @@ fn every_input_file_is_listed_with_its_status() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["path"].as_str().unwrap().to_string(), d["status"].as_str().unwrap().to_string()))
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["status"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let expect = [
         ("港北ITサービス/別紙_通信仕様.pdf", "encrypted"),
@@ -82,7 +108,11 @@ fn every_input_file_is_listed_with_its_status() {
     ];
     assert_eq!(docs, expect.map(|(a, b)| (a.to_string(), b.to_string())));
     // The encrypted annex holds the only transmission clause: not "missing".
-    assert!(statuses(v).ends_with("transmission-security=unknown"), "{}", statuses(v));
+    assert!(
+        statuses(v).ends_with("transmission-security=unknown"),
+        "{}",
+        statuses(v)
+    );
     assert_eq!(r["summary"]["documents"], 12);
 }
 
@@ -137,7 +167,11 @@ fn fail_on_missing_exits_1_and_never_exits_0() {
 fn missing_path_is_a_usage_error_with_exit_2() {
     let o = keiyaku(&["scan", "/no/such/folder"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no such file or folder"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no such file or folder"),
+        "{}",
+        stderr(&o)
+    );
     let o = keiyaku(&["scan"]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -147,7 +181,12 @@ fn bad_rule_file_exits_2_with_path_line_and_caret() {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("rules.toml");
     std::fs::write(&rules, "id = \"x\"\nversion = \"1\"\n[[provision]]\nid = \"a\"\ntitle = \"A\"\nbinds = \"vendor\"\nkeywords = [\"報告\"]\n[[provision.pattern]]\nmatch = '報告('\n").unwrap();
-    let o = keiyaku(&["scan", "--rules", rules.to_str().unwrap(), samples().to_str().unwrap()]);
+    let o = keiyaku(&[
+        "scan",
+        "--rules",
+        rules.to_str().unwrap(),
+        samples().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("rules.toml:9:9"), "{err}");
@@ -168,10 +207,18 @@ fn text_report_has_marks_and_no_colour_when_piped() {
 fn output_file_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.json");
-    let o = keiyaku(&["scan", "--format", "json", "-o", out.to_str().unwrap(), samples().join("ことぶきデータ").to_str().unwrap()]);
+    let o = keiyaku(&[
+        "scan",
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+        samples().join("ことぶきデータ").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert!(o.stdout.is_empty());
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
     assert_eq!(v["vendors"].as_array().unwrap().len(), 1);
 }
 
@@ -181,7 +228,11 @@ fn text_command_shows_extracted_and_normalized_text() {
     let o = keiyaku(&["text", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
     // Numbering from numbering.xml through the paragraph style, in kanji.
-    assert!(stdout(&o).contains("第七条\u{3000}（監査）"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("第七条\u{3000}（監査）"),
+        "{}",
+        stdout(&o)
+    );
     let pdf = samples().join("北斗システムサービス/保守委託契約書.pdf");
     let o = keiyaku(&["text", "--normalized", pdf.to_str().unwrap()]);
     let out = stdout(&o);
@@ -203,7 +254,10 @@ fn deleted_revisions_comments_and_headers_are_not_clause_text() {
     assert!(!out.contains("VPN"), "deleted revision leaked: {out}");
     assert!(!out.contains("毎月、安全管理措置"), "comment leaked");
     assert!(!out.contains("通信はすべて暗号化"), "header leaked");
-    assert!(out.contains("接続の記録は甲が保存する。"), "inserted revision lost");
+    assert!(
+        out.contains("接続の記録は甲が保存する。"),
+        "inserted revision lost"
+    );
 }
 
 #[test]
@@ -212,12 +266,24 @@ fn keiyaku_toml_overrides_the_vendor_label() {
     let v = dir.path().join("ベンダX");
     std::fs::create_dir(&v).unwrap();
     // No preamble: 甲 would be read as the customer by default.
-    std::fs::write(v.join("覚書.txt"), "第1条（報告）\n甲は、障害が発生したときは、直ちに乙に報告しなければならない。\n").unwrap();
+    std::fs::write(
+        v.join("覚書.txt"),
+        "第1条（報告）\n甲は、障害が発生したときは、直ちに乙に報告しなければならない。\n",
+    )
+    .unwrap();
     let r = scan_json(&[dir.path().to_str().unwrap()], &[]);
     assert!(statuses(vendor(&r, "ベンダX")).contains("incident-reporting=missing"));
-    std::fs::write(dir.path().join("keiyaku.toml"), "[vendors.\"ベンダX\".parties]\n\"甲\" = \"vendor\"\n\"乙\" = \"customer\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("keiyaku.toml"),
+        "[vendors.\"ベンダX\".parties]\n\"甲\" = \"vendor\"\n\"乙\" = \"customer\"\n",
+    )
+    .unwrap();
     let r = scan_json(&[dir.path().to_str().unwrap()], &[]);
-    assert!(statuses(vendor(&r, "ベンダX")).contains("incident-reporting=present"), "{}", statuses(vendor(&r, "ベンダX")));
+    assert!(
+        statuses(vendor(&r, "ベンダX")).contains("incident-reporting=present"),
+        "{}",
+        statuses(vendor(&r, "ベンダX"))
+    );
 }
 
 #[test]
@@ -226,13 +292,30 @@ fn hostile_files_get_a_status_and_the_batch_goes_on() {
     let v = dir.path().join("V");
     std::fs::create_dir(&v).unwrap();
     std::fs::write(v.join("empty.pdf"), b"").unwrap();
-    std::fs::write(v.join("garbage.pdf"), b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj trailer << /Root 1 0 R >>").unwrap();
+    std::fs::write(
+        v.join("garbage.pdf"),
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj trailer << /Root 1 0 R >>",
+    )
+    .unwrap();
     std::fs::write(v.join("notzip.docx"), b"hello").unwrap();
-    std::fs::write(v.join("nested.pdf"), format!("%PDF-1.4\n1 0 obj {} endobj\n", "[".repeat(100_000))).unwrap();
-    std::fs::write(v.join("ok.txt"), "乙は、障害が発生したときは、直ちに甲に報告しなければならない。").unwrap();
+    std::fs::write(
+        v.join("nested.pdf"),
+        format!("%PDF-1.4\n1 0 obj {} endobj\n", "[".repeat(100_000)),
+    )
+    .unwrap();
+    std::fs::write(
+        v.join("ok.txt"),
+        "乙は、障害が発生したときは、直ちに甲に報告しなければならない。",
+    )
+    .unwrap();
     let r = scan_json(&[dir.path().to_str().unwrap()], &[]);
     let v = vendor(&r, "V");
-    let statuses: Vec<&str> = v["documents"].as_array().unwrap().iter().map(|d| d["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses, ["error", "error", "error", "error", "ok"]);
     assert_eq!(v["provisions"][1]["status"], "present");
 }

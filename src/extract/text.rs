@@ -19,7 +19,10 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
 /// UTF-8 (with or without BOM), UTF-16 with BOM, else Shift_JIS (CP932).
 pub fn decode(bytes: &[u8]) -> String {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),

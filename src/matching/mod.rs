@@ -39,7 +39,8 @@ pub struct Hit {
 fn mask_cross_references(text: &str) -> String {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"第[0-9一二三四五六七八九十百]+条(の[0-9]+)?\([^)]{0,40}\)").expect("static regex")
+        Regex::new(r"第[0-9一二三四五六七八九十百]+条(の[0-9]+)?\([^)]{0,40}\)")
+            .expect("static regex")
     });
     let mut out = text.to_string();
     for m in re.find_iter(text) {
@@ -87,13 +88,19 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
     let mut hits = Vec::new();
     let readings: Vec<Reading> = sentences
         .iter()
-        .map(|s| Reading { subject: parties.subject(&s.norm.text, s.norm.text.len()) })
+        .map(|s| Reading {
+            subject: parties.subject(&s.norm.text, s.norm.text.len()),
+        })
         .collect();
     for (si, s) in sentences.iter().enumerate() {
         if matches!(s.kind, SentenceKind::Heading | SentenceKind::Toc) || s.in_definitions {
             continue;
         }
-        let heading = s.heading.as_deref().map(crate::normalize::normalize_phrase).unwrap_or_default();
+        let heading = s
+            .heading
+            .as_deref()
+            .map(crate::normalize::normalize_phrase)
+            .unwrap_or_default();
         let text = mask_cross_references(&s.norm.text);
         let mut candidates = rules.candidates(&text);
         if !heading.is_empty() {
@@ -112,14 +119,30 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
                         continue;
                     }
                 }
-                let Some(m) = pat.re.find(&text) else { continue };
-                let strength = strength_of(rules, p, sentences, &readings, si, &text, m.start(), m.end());
+                let Some(m) = pat.re.find(&text) else {
+                    continue;
+                };
+                let strength = strength_of(
+                    rules,
+                    p,
+                    sentences,
+                    &readings,
+                    si,
+                    &text,
+                    m.start(),
+                    m.end(),
+                );
                 let strength = match &pat.weak_if {
                     Some(w) if strength == Strength::Present && w.is_match(&text) => Strength::Weak,
                     _ => strength,
                 };
                 if best.as_ref().is_none_or(|b| strength > b.strength) {
-                    best = Some(Hit { provision: pi, sentence: si, strength, span: (m.start(), m.end()) });
+                    best = Some(Hit {
+                        provision: pi,
+                        sentence: si,
+                        strength,
+                        span: (m.start(), m.end()),
+                    });
                 }
             }
             if let Some(b) = best {

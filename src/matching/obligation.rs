@@ -43,7 +43,11 @@ pub fn modality(lex: &Lexicon, text: &str, from: usize) -> Modality {
     let mut found: Vec<(usize, usize, Marker)> = Vec::new();
     for m in lex.modality.find_iter(tail) {
         let after = &tail[m.end()..];
-        if lex.conditional_suffix.iter().any(|s| after.starts_with(s.as_str())) {
+        if lex
+            .conditional_suffix
+            .iter()
+            .any(|s| after.starts_with(s.as_str()))
+        {
             continue;
         }
         found.push((m.start(), m.end(), lex.markers[m.pattern().as_usize()]));
@@ -99,39 +103,72 @@ mod tests {
 
     #[test]
     fn duty_forms() {
-        assert_eq!(m("乙は、直ちに甲に報告しなければならない。"), Modality::Duty);
+        assert_eq!(
+            m("乙は、直ちに甲に報告しなければならない。"),
+            Modality::Duty
+        );
         assert_eq!(m("乙は、甲に報告するものとする。"), Modality::Duty);
         assert_eq!(m("乙は、甲に報告する。"), Modality::Duty);
         assert_eq!(m("当社は、お客様に報告します。"), Modality::Duty);
-        assert_eq!(m("乙は、報告し、その後の対応について甲の指示に従わなければならない。"), Modality::Duty);
+        assert_eq!(
+            m("乙は、報告し、その後の対応について甲の指示に従わなければならない。"),
+            Modality::Duty
+        );
     }
 
     #[test]
     fn best_effort_and_permission() {
-        assert_eq!(m("乙は、報告するよう努めるものとする。"), Modality::BestEffort);
-        assert_eq!(m("乙は、報告するよう努めなければならない。"), Modality::BestEffort);
+        assert_eq!(
+            m("乙は、報告するよう努めるものとする。"),
+            Modality::BestEffort
+        );
+        assert_eq!(
+            m("乙は、報告するよう努めなければならない。"),
+            Modality::BestEffort
+        );
         assert_eq!(m("乙は、甲に報告することができる。"), Modality::Permission);
     }
 
     #[test]
     fn negation_and_its_scope() {
         assert_eq!(m("乙は、報告する義務を負わない。"), Modality::Negation);
-        assert_eq!(m("当社は、調査に協力する義務を負いません。"), Modality::Negation);
-        assert_eq!(m("当社は、報告に関し一切の責任を負わないものとします。"), Modality::Negation);
+        assert_eq!(
+            m("当社は、調査に協力する義務を負いません。"),
+            Modality::Negation
+        );
+        assert_eq!(
+            m("当社は、報告に関し一切の責任を負わないものとします。"),
+            Modality::Negation
+        );
         // A negated condition is not a negated duty.
-        assert_eq!(m("乙が報告しない場合は、甲は契約を解除することができる。"), Modality::Permission);
-        assert_eq!(m("乙は、報告しない場合には、違約金を支払わなければならない。"), Modality::Duty);
+        assert_eq!(
+            m("乙が報告しない場合は、甲は契約を解除することができる。"),
+            Modality::Permission
+        );
+        assert_eq!(
+            m("乙は、報告しない場合には、違約金を支払わなければならない。"),
+            Modality::Duty
+        );
     }
 
     #[test]
     fn a_conjunction_keeps_the_duty_apart_from_a_later_best_effort() {
-        assert_eq!(m("乙は、直ちに報告するとともに、復旧に努めるものとする。"), Modality::Duty);
+        assert_eq!(
+            m("乙は、直ちに報告するとともに、復旧に努めるものとする。"),
+            Modality::Duty
+        );
     }
 
     #[test]
     fn proviso_purpose_and_headings() {
-        assert_eq!(m("ただし、報告については、この限りでない。"), Modality::Proviso);
-        assert_eq!(m("本合意書は、報告の方法を定めることを目的とする。"), Modality::NonOperative);
+        assert_eq!(
+            m("ただし、報告については、この限りでない。"),
+            Modality::Proviso
+        );
+        assert_eq!(
+            m("本合意書は、報告の方法を定めることを目的とする。"),
+            Modality::NonOperative
+        );
         assert_eq!(m("障害・事故発生時の報告"), Modality::None);
     }
 

@@ -50,17 +50,36 @@ pub fn classify_name(name: &str, lex: &PartiesLexicon, vendor_hint: Option<&str>
             return Some(Role::Vendor);
         }
     }
-    const MEDICAL: [&str; 6] = ["病院", "医療法人", "診療所", "クリニック", "医院", "医療センター"];
+    const MEDICAL: [&str; 6] = [
+        "病院",
+        "医療法人",
+        "診療所",
+        "クリニック",
+        "医院",
+        "医療センター",
+    ];
     if MEDICAL.iter().any(|m| name.contains(m)) {
         return Some(Role::Customer);
     }
-    if lex.vendor_name_markers.iter().any(|m| name.contains(m.as_str())) {
+    if lex
+        .vendor_name_markers
+        .iter()
+        .any(|m| name.contains(m.as_str()))
+    {
         return Some(Role::Vendor);
     }
-    if lex.customer_name_markers.iter().any(|m| name.contains(m.as_str())) {
+    if lex
+        .customer_name_markers
+        .iter()
+        .any(|m| name.contains(m.as_str()))
+    {
         return Some(Role::Customer);
     }
-    if lex.third_party_markers.iter().any(|m| name.contains(m.as_str())) {
+    if lex
+        .third_party_markers
+        .iter()
+        .any(|m| name.contains(m.as_str()))
+    {
         return Some(Role::Other);
     }
     None
@@ -74,14 +93,29 @@ fn definitions(text: &str) -> Vec<(String, String)> {
         let at = search + p;
         search = at + "以下".len();
         let after = &text[search..];
-        let Some(open) = after.strip_prefix(['「', '『']) else { continue };
-        let Some(close) = open.find(['」', '』']) else { continue };
+        let Some(open) = after.strip_prefix(['「', '『']) else {
+            continue;
+        };
+        let Some(close) = open.find(['」', '』']) else {
+            continue;
+        };
         let label = &open[..close];
         if label.is_empty() || label.chars().count() > 12 {
             continue;
         }
         let rest = &open[close + 3..];
-        if !["という", "といいます", "と称", "と総称", "とする", "と略", "とい"].iter().any(|s| rest.starts_with(s)) {
+        if ![
+            "という",
+            "といいます",
+            "と称",
+            "と総称",
+            "とする",
+            "と略",
+            "とい",
+        ]
+        .iter()
+        .any(|s| rest.starts_with(s))
+        {
             continue;
         }
         // The name runs back from the "(" before 以下 to the previous boundary.
@@ -115,7 +149,10 @@ impl Parties {
         let mut defined: Vec<PartyDef> = Vec::new();
         // Definitions live in the preamble and the first articles (定義).
         for s in sentences.iter().take(60) {
-            if !matches!(s.kind, SentenceKind::Preamble | SentenceKind::Body | SentenceKind::Heading) {
+            if !matches!(
+                s.kind,
+                SentenceKind::Preamble | SentenceKind::Body | SentenceKind::Heading
+            ) {
                 continue;
             }
             for (label, name) in definitions(&s.norm.text) {
@@ -129,14 +166,25 @@ impl Parties {
                 }
             }
         }
-        let mut p = Parties { labels: Vec::new(), defined };
+        let mut p = Parties {
+            labels: Vec::new(),
+            defined,
+        };
         p.rebuild(lex, overrides);
         p
     }
 
     /// Use another document's definitions (an SLA with no preamble of its own).
-    pub fn with_definitions(&self, defs: &[PartyDef], lex: &PartiesLexicon, overrides: &[(String, Role)]) -> Parties {
-        let mut p = Parties { labels: Vec::new(), defined: defs.to_vec() };
+    pub fn with_definitions(
+        &self,
+        defs: &[PartyDef],
+        lex: &PartiesLexicon,
+        overrides: &[(String, Role)],
+    ) -> Parties {
+        let mut p = Parties {
+            labels: Vec::new(),
+            defined: defs.to_vec(),
+        };
         p.rebuild(lex, overrides);
         p
     }
@@ -155,7 +203,7 @@ impl Parties {
 
     fn rebuild(&mut self, lex: &PartiesLexicon, overrides: &[(String, Role)]) {
         let mut labels: Vec<(String, Role)> = Vec::new();
-        let mut add = |l: &str, r: Role, labels: &mut Vec<(String, Role)>| {
+        let add = |l: &str, r: Role, labels: &mut Vec<(String, Role)>| {
             if let Some(e) = labels.iter_mut().find(|(x, _)| x == l) {
                 e.1 = r;
             } else {
@@ -178,7 +226,11 @@ impl Parties {
             add(&crate::normalize::normalize_phrase(l), *r, &mut labels);
         }
         // 甲及び乙 means both whoever is the vendor; compose pairs of defined labels too.
-        let singles: Vec<String> = labels.iter().filter(|(_, r)| matches!(r, Role::Vendor | Role::Customer)).map(|(l, _)| l.clone()).collect();
+        let singles: Vec<String> = labels
+            .iter()
+            .filter(|(_, r)| matches!(r, Role::Vendor | Role::Customer))
+            .map(|(l, _)| l.clone())
+            .collect();
         for a in &singles {
             for b in &singles {
                 if a != b {
@@ -217,7 +269,9 @@ impl Parties {
                     continue;
                 }
                 let after = &text[i + label.len()..];
-                if ["は", "も", "において", "にあっては", "としては"].iter().any(|p| after.starts_with(p))
+                if ["は", "も", "において", "にあっては", "としては"]
+                    .iter()
+                    .any(|p| after.starts_with(p))
                     && !after.starts_with("はじめ")
                 {
                     if topic.is_none() {
@@ -239,7 +293,10 @@ impl Parties {
 
     /// The vendor's name as the preamble gives it.
     pub fn vendor_name(&self) -> Option<&str> {
-        self.defined.iter().find(|d| d.role == Role::Vendor).map(|d| d.name.as_str())
+        self.defined
+            .iter()
+            .find(|d| d.role == Role::Vendor)
+            .map(|d| d.name.as_str())
     }
 }
 
@@ -251,7 +308,10 @@ mod tests {
 
     fn parties(preamble: &str, hint: Option<&str>) -> Parties {
         let rs = RuleSet::embedded().unwrap();
-        let doc = Document { blocks: vec![Block::paragraph(None, preamble)], ..Document::default() };
+        let doc = Document {
+            blocks: vec![Block::paragraph(None, preamble)],
+            ..Document::default()
+        };
         let s = crate::segment::segment(&doc);
         Parties::resolve(&s, &rs.lexicon.parties, hint, &[])
     }
@@ -275,12 +335,18 @@ mod tests {
     fn terms_of_service_use_tousha_and_okyakusama() {
         let p = parties("本規約は、株式会社ミナト（以下「当社」といいます。）が提供する本サービスの利用者（以下「お客様」といいます。）に適用されます。", None);
         assert_eq!(p.subject("当社は、通知します。", 0), Some(Role::Vendor));
-        assert_eq!(p.subject("お客様は、支払うものとします。", 0), Some(Role::Customer));
+        assert_eq!(
+            p.subject("お客様は、支払うものとします。", 0),
+            Some(Role::Customer)
+        );
     }
 
     #[test]
     fn a_subcontractor_defined_as_itakusaki_is_not_the_vendor() {
-        let p = parties("当社は、業務を第三者（以下「委託先」といいます。）に委託することができます。", None);
+        let p = parties(
+            "当社は、業務を第三者（以下「委託先」といいます。）に委託することができます。",
+            None,
+        );
         assert_eq!(p.subject("委託先は、報告する。", 0), Some(Role::Other));
         assert_eq!(p.subject("再委託先は、報告する。", 0), None);
     }
@@ -288,14 +354,23 @@ mod tests {
     #[test]
     fn topic_wins_over_a_relative_clause_ga() {
         let p = parties("", None);
-        assert_eq!(p.subject("乙は、甲が行う調査に協力する。", 100), Some(Role::Vendor));
-        assert_eq!(p.subject("原因調査は、乙が主導して行う。", 100), Some(Role::Vendor));
+        assert_eq!(
+            p.subject("乙は、甲が行う調査に協力する。", 100),
+            Some(Role::Vendor)
+        );
+        assert_eq!(
+            p.subject("原因調査は、乙が主導して行う。", 100),
+            Some(Role::Vendor)
+        );
         assert_eq!(p.subject("甲及び乙は、協議する。", 100), Some(Role::Both));
     }
 
     #[test]
     fn folder_name_identifies_the_vendor_without_company_marker() {
-        let p = parties("翠明会（以下「甲」という。）とあおば情報サービス（以下「乙」という。）は、", Some("あおば情報サービス"));
+        let p = parties(
+            "翠明会（以下「甲」という。）とあおば情報サービス（以下「乙」という。）は、",
+            Some("あおば情報サービス"),
+        );
         assert_eq!(p.subject("乙は、報告する。", 0), Some(Role::Vendor));
     }
 }

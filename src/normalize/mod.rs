@@ -26,7 +26,8 @@ fn is_japanese(c: char) -> bool {
 
 /// Voiced and semi-voiced marks combine with the kana before them.
 fn is_combining(c: char) -> bool {
-    matches!(c, '\u{3099}' | '\u{309A}' | '\u{FF9E}' | '\u{FF9F}') || canonical_combining_class(c) != 0
+    matches!(c, '\u{3099}' | '\u{309A}' | '\u{FF9E}' | '\u{FF9F}')
+        || canonical_combining_class(c) != 0
 }
 
 impl Normalized {
@@ -48,7 +49,11 @@ impl Normalized {
             }
             for n in cluster.nfkc() {
                 let n = radicals::to_unified(n);
-                let n = if n.is_whitespace() || n == '\u{3000}' { ' ' } else { n };
+                let n = if n.is_whitespace() || n == '\u{3000}' {
+                    ' '
+                } else {
+                    n
+                };
                 folded.push((n, start));
             }
         }
@@ -72,7 +77,11 @@ impl Normalized {
             map.push((text.len(), orig));
             text.push(c);
         }
-        Normalized { text, map, original_len: original.len() }
+        Normalized {
+            text,
+            map,
+            original_len: original.len(),
+        }
     }
 
     /// Original byte offset of a normalized byte offset.
@@ -133,7 +142,10 @@ mod tests {
     fn spaces_and_line_breaks_between_japanese_are_removed() {
         assert_eq!(Normalized::new("直ちに報\n告する").text, "直ちに報告する");
         assert_eq!(Normalized::new("第 4 条　24 時間").text, "第4条24時間");
-        assert_eq!(Normalized::new("ISO/IEC  27001 and TLS").text, "ISO/IEC 27001 and TLS");
+        assert_eq!(
+            Normalized::new("ISO/IEC  27001 and TLS").text,
+            "ISO/IEC 27001 and TLS"
+        );
     }
 
     #[test]

@@ -34,10 +34,15 @@ mod tests {
         let mut n = 0;
         for line in data.lines() {
             let line = line.split('#').next().unwrap_or("").trim();
-            let Some((cps, target)) = line.split_once(';') else { continue };
+            let Some((cps, target)) = line.split_once(';') else {
+                continue;
+            };
             let target = char::from_u32(u32::from_str_radix(target.trim(), 16).unwrap()).unwrap();
             let (lo, hi) = match cps.trim().split_once("..") {
-                Some((a, b)) => (u32::from_str_radix(a, 16).unwrap(), u32::from_str_radix(b, 16).unwrap()),
+                Some((a, b)) => (
+                    u32::from_str_radix(a, 16).unwrap(),
+                    u32::from_str_radix(b, 16).unwrap(),
+                ),
                 None => {
                     let v = u32::from_str_radix(cps.trim(), 16).unwrap();
                     (v, v)
@@ -45,7 +50,11 @@ mod tests {
             };
             for cp in lo..=hi {
                 if (0x2E80..=0x2FDF).contains(&cp) {
-                    assert_eq!(to_unified(char::from_u32(cp).unwrap()), target, "U+{cp:04X}");
+                    assert_eq!(
+                        to_unified(char::from_u32(cp).unwrap()),
+                        target,
+                        "U+{cp:04X}"
+                    );
                     n += 1;
                 }
             }

@@ -45,7 +45,11 @@ fn doc_status_ja(s: DocStatus) -> &'static str {
 
 impl Render for TextWriter {
     fn render(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-        writeln!(out, "keiyaku {} — 規則セット {} {}", r.tool.version, r.rules.id, r.rules.version)?;
+        writeln!(
+            out,
+            "keiyaku {} — 規則セット {} {}",
+            r.tool.version, r.rules.id, r.rules.version
+        )?;
         let title_w = r
             .vendors
             .iter()
@@ -55,7 +59,13 @@ impl Render for TextWriter {
         for v in &r.vendors {
             writeln!(out)?;
             let readable = v.documents.iter().filter(|d| d.status.readable()).count();
-            writeln!(out, "■ {}　（文書 {} 件、読取 {} 件）", v.name, v.documents.len(), readable)?;
+            writeln!(
+                out,
+                "■ {}　（文書 {} 件、読取 {} 件）",
+                v.name,
+                v.documents.len(),
+                readable
+            )?;
             for p in &v.provisions {
                 let mark = self.paint(p.status.mark(), p.status);
                 let where_ = p
@@ -76,7 +86,14 @@ impl Render for TextWriter {
                         Status::Unknown => "読めない文書があり判定できません".into(),
                         _ => "該当条項なし".into(),
                     });
-                writeln!(out, "  {} {}  {}  {}", mark, pad(&p.title, title_w), pad(p.status.label_ja(), 4), where_)?;
+                writeln!(
+                    out,
+                    "  {} {}  {}  {}",
+                    mark,
+                    pad(&p.title, title_w),
+                    pad(p.status.label_ja(), 4),
+                    where_
+                )?;
             }
             for d in &v.documents {
                 if d.status != DocStatus::Ok || !d.unread_pages.is_empty() {
@@ -85,7 +102,8 @@ impl Render for TextWriter {
                         line.push_str(&format!(" — {e}"));
                     }
                     if !d.unread_pages.is_empty() {
-                        let pages: Vec<String> = d.unread_pages.iter().map(|p| p.to_string()).collect();
+                        let pages: Vec<String> =
+                            d.unread_pages.iter().map(|p| p.to_string()).collect();
                         line.push_str(&format!("（読めないページ: {}）", pages.join(", ")));
                     }
                     writeln!(out, "{line}")?;
@@ -109,7 +127,15 @@ impl Render for TextWriter {
         writeln!(
             out,
             "合計: {} 社、{} 文書（読取不可 {}、対象外 {}）  ○ {}  △ {}  ✕ {}  × {}  ？ {}",
-            s.vendors, s.documents, s.unreadable_documents, s.skipped_documents, s.present, s.weak, s.negated, s.missing, s.unknown
+            s.vendors,
+            s.documents,
+            s.unreadable_documents,
+            s.skipped_documents,
+            s.present,
+            s.weak,
+            s.negated,
+            s.missing,
+            s.unknown
         )
     }
 }

@@ -3,17 +3,50 @@
 //! the folder's files.
 
 pub const FILES: &[(&str, &str)] = &[
-    ("ruleset.toml", include_str!("../../clause_patterns/ruleset.toml")),
-    ("provisions/incident-reporting.toml", include_str!("../../clause_patterns/provisions/incident-reporting.toml")),
-    ("provisions/investigation-cooperation.toml", include_str!("../../clause_patterns/provisions/investigation-cooperation.toml")),
-    ("provisions/investigation-lead.toml", include_str!("../../clause_patterns/provisions/investigation-lead.toml")),
-    ("provisions/periodic-reporting.toml", include_str!("../../clause_patterns/provisions/periodic-reporting.toml")),
-    ("provisions/responsibility-scope.toml", include_str!("../../clause_patterns/provisions/responsibility-scope.toml")),
-    ("provisions/subcontractor-responsibility.toml", include_str!("../../clause_patterns/provisions/subcontractor-responsibility.toml")),
-    ("provisions/supervision-audit.toml", include_str!("../../clause_patterns/provisions/supervision-audit.toml")),
-    ("provisions/transmission-security.toml", include_str!("../../clause_patterns/provisions/transmission-security.toml")),
-    ("lexicon/modality.toml", include_str!("../../clause_patterns/lexicon/modality.toml")),
-    ("lexicon/parties.toml", include_str!("../../clause_patterns/lexicon/parties.toml")),
+    (
+        "ruleset.toml",
+        include_str!("../../clause_patterns/ruleset.toml"),
+    ),
+    (
+        "provisions/incident-reporting.toml",
+        include_str!("../../clause_patterns/provisions/incident-reporting.toml"),
+    ),
+    (
+        "provisions/investigation-cooperation.toml",
+        include_str!("../../clause_patterns/provisions/investigation-cooperation.toml"),
+    ),
+    (
+        "provisions/investigation-lead.toml",
+        include_str!("../../clause_patterns/provisions/investigation-lead.toml"),
+    ),
+    (
+        "provisions/periodic-reporting.toml",
+        include_str!("../../clause_patterns/provisions/periodic-reporting.toml"),
+    ),
+    (
+        "provisions/responsibility-scope.toml",
+        include_str!("../../clause_patterns/provisions/responsibility-scope.toml"),
+    ),
+    (
+        "provisions/subcontractor-responsibility.toml",
+        include_str!("../../clause_patterns/provisions/subcontractor-responsibility.toml"),
+    ),
+    (
+        "provisions/supervision-audit.toml",
+        include_str!("../../clause_patterns/provisions/supervision-audit.toml"),
+    ),
+    (
+        "provisions/transmission-security.toml",
+        include_str!("../../clause_patterns/provisions/transmission-security.toml"),
+    ),
+    (
+        "lexicon/modality.toml",
+        include_str!("../../clause_patterns/lexicon/modality.toml"),
+    ),
+    (
+        "lexicon/parties.toml",
+        include_str!("../../clause_patterns/lexicon/parties.toml"),
+    ),
 ];
 
 #[cfg(test)]

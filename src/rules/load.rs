@@ -16,7 +16,11 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// A located error at a byte span of this file.
-    pub fn error(&self, span: Option<std::ops::Range<usize>>, message: impl Into<String>) -> RuleError {
+    pub fn error(
+        &self,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+    ) -> RuleError {
         let span = span.unwrap_or(0..0);
         let start = span.start.min(self.text.len());
         let before = &self.text[..start];
@@ -25,7 +29,11 @@ impl SourceFile {
         let column = self.text[line_start..start].chars().count() + 1;
         let source_line = self.text[line_start..].lines().next().map(str::to_string);
         let end = span.end.clamp(start, self.text.len());
-        let width = self.text[start..end].lines().next().map(|s| s.chars().count()).unwrap_or(1);
+        let width = self.text[start..end]
+            .lines()
+            .next()
+            .map(|s| s.chars().count())
+            .unwrap_or(1);
         RuleError {
             path: self.path.clone(),
             line,
@@ -68,7 +76,9 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<RuleError>> {
     });
     for sub in ["provisions", "lexicon"] {
         let d = dir.join(sub);
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         let mut paths: Vec<PathBuf> = rd
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -98,7 +108,11 @@ pub fn parse(files: Vec<SourceFile>) -> Result<Parsed, Vec<RuleError>> {
     let mut provisions = Vec::new();
     let mut lexicons = Vec::new();
     for (i, f) in files.iter().enumerate().skip(1) {
-        let in_lexicon = f.path.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "lexicon");
+        let in_lexicon = f
+            .path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n == "lexicon");
         if in_lexicon {
             match f.parse::<LexiconFile>() {
                 Ok(l) => lexicons.push(l),
@@ -108,9 +122,19 @@ pub fn parse(files: Vec<SourceFile>) -> Result<Parsed, Vec<RuleError>> {
             match f.parse::<ProvisionFile>() {
                 Ok(p) => {
                     // vale's habit: the file stem is the id, so ids cannot drift.
-                    let stem = f.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let stem = f
+                        .path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     if p.id.get_ref() != &stem {
-                        errors.push(f.error(Some(p.id.span()), format!("id \"{}\" differs from the file name \"{stem}\"", p.id.get_ref())));
+                        errors.push(f.error(
+                            Some(p.id.span()),
+                            format!(
+                                "id \"{}\" differs from the file name \"{stem}\"",
+                                p.id.get_ref()
+                            ),
+                        ));
                     }
                     provisions.push((i, p));
                 }
@@ -126,7 +150,12 @@ pub fn parse(files: Vec<SourceFile>) -> Result<Parsed, Vec<RuleError>> {
             if let Some(l) = h.lexicon.take() {
                 lexicons.push(l);
             }
-            Ok(Parsed { files, header: h, provisions, lexicons })
+            Ok(Parsed {
+                files,
+                header: h,
+                provisions,
+                lexicons,
+            })
         }
         _ => Err(errors),
     }

@@ -109,7 +109,10 @@ impl RuleSet {
                     width: 0,
                 }]
             })?;
-            vec![SourceFile { path: path.to_path_buf(), text }]
+            vec![SourceFile {
+                path: path.to_path_buf(),
+                text,
+            }]
         };
         Self::from_files(files)
     }
@@ -147,7 +150,9 @@ impl RuleSet {
                     Err(e) => {
                         let msg = e.to_string();
                         let short = msg.lines().last().unwrap_or(&msg).trim().to_string();
-                        errors.push(file.error(Some(s.span()), format!("regex parse error: {short}")));
+                        errors.push(
+                            file.error(Some(s.span()), format!("regex parse error: {short}")),
+                        );
                         None
                     }
                 }
@@ -158,23 +163,42 @@ impl RuleSet {
                 let h = pat.heading.as_ref().and_then(|h| re(h, &mut errors));
                 let w = pat.weak_if.as_ref().and_then(|w| re(w, &mut errors));
                 if let Some(m) = m {
-                    patterns.push(Pattern { re: m, heading: h, weak_if: w });
+                    patterns.push(Pattern {
+                        re: m,
+                        heading: h,
+                        weak_if: w,
+                    });
                 }
             }
             if p.patterns.is_empty() {
-                errors.push(file.error(Some(p.id.span()), "a provision needs at least one [[pattern]]"));
+                errors.push(file.error(
+                    Some(p.id.span()),
+                    "a provision needs at least one [[pattern]]",
+                ));
             }
             if p.keywords.is_empty() {
-                errors.push(file.error(Some(p.id.span()), "a provision needs at least one keyword"));
+                errors
+                    .push(file.error(Some(p.id.span()), "a provision needs at least one keyword"));
             }
-            let exclude = p.exclude.iter().filter_map(|x| re(x, &mut errors)).collect();
+            let exclude = p
+                .exclude
+                .iter()
+                .filter_map(|x| re(x, &mut errors))
+                .collect();
             let mut examples = Vec::new();
             for ex in &p.examples {
                 let e = ex.expect.get_ref();
                 if !["present", "weak", "negated", "missing"].contains(&e.as_str()) {
-                    errors.push(file.error(Some(ex.expect.span()), format!("expect must be present, weak, negated or missing, not \"{e}\"")));
+                    errors.push(file.error(
+                        Some(ex.expect.span()),
+                        format!("expect must be present, weak, negated or missing, not \"{e}\""),
+                    ));
                 }
-                examples.push(Example { text: ex.text.clone(), heading: ex.heading.clone(), expect: e.clone() });
+                examples.push(Example {
+                    text: ex.text.clone(),
+                    heading: ex.heading.clone(),
+                    expect: e.clone(),
+                });
             }
             provisions.push(Provision {
                 id: p.id.get_ref().clone(),
@@ -197,26 +221,41 @@ impl RuleSet {
         if !parsed.header.provisions.is_empty() {
             let mut ordered = Vec::new();
             for id in &parsed.header.provisions {
-                match provisions.iter().position(|p: &Provision| &p.id == id.get_ref()) {
+                match provisions
+                    .iter()
+                    .position(|p: &Provision| &p.id == id.get_ref())
+                {
                     Some(i) => ordered.push(provisions.remove(i)),
-                    None => errors.push(header_file.error(Some(id.span()), format!("no provision file for \"{}\"", id.get_ref()))),
+                    None => errors.push(header_file.error(
+                        Some(id.span()),
+                        format!("no provision file for \"{}\"", id.get_ref()),
+                    )),
                 }
             }
             for p in &provisions {
-                errors.push(header_file.error(None, format!("{} is not listed in `provisions`", p.path)));
+                errors.push(
+                    header_file.error(None, format!("{} is not listed in `provisions`", p.path)),
+                );
             }
             provisions = ordered;
         }
         let mut seen = std::collections::HashSet::new();
         for p in &provisions {
             if !seen.insert(p.id.clone()) {
-                errors.push(header_file.error(None, format!("provision \"{}\" is defined twice", p.id)));
+                errors.push(
+                    header_file.error(None, format!("provision \"{}\" is defined twice", p.id)),
+                );
             }
         }
 
         let mut kw = Vec::new();
         let mut owner = Vec::new();
-        for (i, p) in parsed.provisions.iter().filter_map(|(_, p)| provisions.iter().position(|x| &x.id == p.id.get_ref()).map(|i| (i, p))) {
+        for (i, p) in parsed.provisions.iter().filter_map(|(_, p)| {
+            provisions
+                .iter()
+                .position(|x| &x.id == p.id.get_ref())
+                .map(|i| (i, p))
+        }) {
             for k in &p.keywords {
                 kw.push(normalize_phrase(k.get_ref()));
                 owner.push(i);
@@ -308,7 +347,13 @@ fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
 fn hash_files(files: &[SourceFile]) -> String {
     let mut h = Sha256::new();
     for f in files {
-        let rel: Vec<String> = f.path.components().rev().take(2).map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let rel: Vec<String> = f
+            .path
+            .components()
+            .rev()
+            .take(2)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         let rel = if rel.len() == 2 && (rel[1] == "provisions" || rel[1] == "lexicon") {
             format!("{}/{}", rel[1], rel[0])
         } else {
@@ -342,13 +387,20 @@ mod tests {
     #[test]
     fn embedded_and_folder_hash_the_same() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("clause_patterns");
-        assert_eq!(RuleSet::embedded().unwrap().sha256, RuleSet::load(&root).unwrap().sha256);
+        assert_eq!(
+            RuleSet::embedded().unwrap().sha256,
+            RuleSet::load(&root).unwrap().sha256
+        );
     }
 
     #[test]
     fn bad_regex_is_reported_with_line_column_and_caret() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "ruleset.toml", "id = \"t\"\nversion = \"1\"\nprovisions = [\"x\"]\n");
+        write(
+            dir.path(),
+            "ruleset.toml",
+            "id = \"t\"\nversion = \"1\"\nprovisions = [\"x\"]\n",
+        );
         write(dir.path(), "provisions/x.toml", "id = \"x\"\ntitle = \"X\"\nbinds = \"vendor\"\nkeywords = [\"報告\"]\n[[pattern]]\nmatch = '(障害|事故.{0,40}報告'\n");
         let errs = RuleSet::load(dir.path()).unwrap_err();
         assert_eq!(errs.len(), 1);
@@ -357,19 +409,34 @@ mod tests {
         assert_eq!((e.line, e.column), (6, 9));
         assert!(e.message.contains("regex parse error"), "{}", e.message);
         let rendered = e.render();
-        assert!(rendered.contains("6 | match = '(障害|事故.{0,40}報告'"), "{rendered}");
+        assert!(
+            rendered.contains("6 | match = '(障害|事故.{0,40}報告'"),
+            "{rendered}"
+        );
         assert!(rendered.contains("^^^"), "{rendered}");
     }
 
     #[test]
     fn unknown_key_and_all_errors_are_reported_together() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "ruleset.toml", "id = \"t\"\nversion = \"1\"\nprovisions = [\"x\", \"y\"]\n");
-        write(dir.path(), "provisions/x.toml", "id = \"x\"\ntitle = \"X\"\nbinds = \"vendor\"\nkeyword = [\"報告\"]\n");
+        write(
+            dir.path(),
+            "ruleset.toml",
+            "id = \"t\"\nversion = \"1\"\nprovisions = [\"x\", \"y\"]\n",
+        );
+        write(
+            dir.path(),
+            "provisions/x.toml",
+            "id = \"x\"\ntitle = \"X\"\nbinds = \"vendor\"\nkeyword = [\"報告\"]\n",
+        );
         write(dir.path(), "provisions/y.toml", "id = \"y\"\ntitle = \"Y\"\nbinds = \"sideways\"\nkeywords = [\"a\"]\n[[pattern]]\nmatch = 'a'\n");
         let errs = RuleSet::load(dir.path()).unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
-        assert!(errs[0].message.contains("unknown field `keyword`"), "{}", errs[0].message);
+        assert!(
+            errs[0].message.contains("unknown field `keyword`"),
+            "{}",
+            errs[0].message
+        );
         assert_eq!(errs[0].line, 4);
         assert!(errs[1].message.contains("sideways"), "{}", errs[1].message);
     }
@@ -377,7 +444,11 @@ mod tests {
     #[test]
     fn listed_provision_without_file_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "ruleset.toml", "id = \"t\"\nversion = \"1\"\nprovisions = [\"nope\"]\n");
+        write(
+            dir.path(),
+            "ruleset.toml",
+            "id = \"t\"\nversion = \"1\"\nprovisions = [\"nope\"]\n",
+        );
         let errs = RuleSet::load(dir.path()).unwrap_err();
         assert!(errs[0].message.contains("no provision file for \"nope\""));
         assert_eq!(errs[0].line, 3);

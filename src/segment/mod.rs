@@ -119,7 +119,15 @@ pub fn segment(doc: &Document) -> Vec<Sentence> {
         if text.is_empty() {
             continue;
         }
-        let push = |out: &mut Vec<Sentence>, kind, body: &str, item: Option<String>, lead: Option<usize>, article: &Option<String>, heading: &Option<String>, paragraph: Option<u32>, defs: bool| {
+        let push = |out: &mut Vec<Sentence>,
+                    kind,
+                    body: &str,
+                    item: Option<String>,
+                    lead: Option<usize>,
+                    article: &Option<String>,
+                    heading: &Option<String>,
+                    paragraph: Option<u32>,
+                    defs: bool| {
             for s in split_sentences(body) {
                 out.push(Sentence {
                     page: block.page,
@@ -137,11 +145,31 @@ pub fn segment(doc: &Document) -> Vec<Sentence> {
         };
 
         if block.kind == BlockKind::TableRow {
-            push(&mut out, SentenceKind::TableRow, text, None, lead, &article, &heading, paragraph, in_definitions);
+            push(
+                &mut out,
+                SentenceKind::TableRow,
+                text,
+                None,
+                lead,
+                &article,
+                &heading,
+                paragraph,
+                in_definitions,
+            );
             continue;
         }
         if count_article_refs(text) >= 2 || text == "目次" {
-            push(&mut out, SentenceKind::Toc, text, None, None, &article, &heading, paragraph, false);
+            push(
+                &mut out,
+                SentenceKind::Toc,
+                text,
+                None,
+                None,
+                &article,
+                &heading,
+                paragraph,
+                false,
+            );
             continue;
         }
         if let Some((_, label, rest)) = numbering::article(text) {
@@ -158,9 +186,23 @@ pub fn segment(doc: &Document) -> Vec<Sentence> {
             if body.is_empty() {
                 continue;
             }
-            let kind = if looks_like_heading(body) { SentenceKind::Heading } else { SentenceKind::Body };
+            let kind = if looks_like_heading(body) {
+                SentenceKind::Heading
+            } else {
+                SentenceKind::Body
+            };
             let first = out.len();
-            push(&mut out, kind, body, None, None, &article, &heading, paragraph, in_definitions);
+            push(
+                &mut out,
+                kind,
+                body,
+                None,
+                None,
+                &article,
+                &heading,
+                paragraph,
+                in_definitions,
+            );
             if kind == SentenceKind::Body && out.len() > first {
                 lead = Some(out.len() - 1);
             }
@@ -177,7 +219,17 @@ pub fn segment(doc: &Document) -> Vec<Sentence> {
             if article.is_some() {
                 paragraph = Some(p);
                 let first = out.len();
-                push(&mut out, SentenceKind::Body, rest, None, None, &article, &heading, paragraph, in_definitions);
+                push(
+                    &mut out,
+                    SentenceKind::Body,
+                    rest,
+                    None,
+                    None,
+                    &article,
+                    &heading,
+                    paragraph,
+                    in_definitions,
+                );
                 if out.len() > first {
                     lead = Some(out.len() - 1);
                 }
@@ -187,21 +239,57 @@ pub fn segment(doc: &Document) -> Vec<Sentence> {
         if let Some((label, rest)) = numbering::item(text) {
             if article.is_some() {
                 let item_lead = lead;
-                push(&mut out, SentenceKind::Body, rest, Some(label), item_lead, &article, &heading, paragraph, in_definitions);
+                push(
+                    &mut out,
+                    SentenceKind::Body,
+                    rest,
+                    Some(label),
+                    item_lead,
+                    &article,
+                    &heading,
+                    paragraph,
+                    in_definitions,
+                );
                 continue;
             }
         }
         if article.is_none() {
-            let kind = if looks_like_heading(text) { SentenceKind::Heading } else { SentenceKind::Preamble };
-            push(&mut out, kind, text, None, None, &article, &heading, paragraph, false);
+            let kind = if looks_like_heading(text) {
+                SentenceKind::Heading
+            } else {
+                SentenceKind::Preamble
+            };
+            push(
+                &mut out, kind, text, None, None, &article, &heading, paragraph, false,
+            );
             continue;
         }
         if looks_like_heading(text) && !text.ends_with(['る', 'と', 'い']) {
-            push(&mut out, SentenceKind::Heading, text, None, None, &article, &heading, paragraph, in_definitions);
+            push(
+                &mut out,
+                SentenceKind::Heading,
+                text,
+                None,
+                None,
+                &article,
+                &heading,
+                paragraph,
+                in_definitions,
+            );
             continue;
         }
         let first = out.len();
-        push(&mut out, SentenceKind::Body, text, None, None, &article, &heading, paragraph, in_definitions);
+        push(
+            &mut out,
+            SentenceKind::Body,
+            text,
+            None,
+            None,
+            &article,
+            &heading,
+            paragraph,
+            in_definitions,
+        );
         if out.len() > first {
             lead = Some(out.len() - 1);
         }
@@ -216,20 +304,36 @@ mod tests {
 
     fn doc(lines: &[&str]) -> Document {
         Document {
-            blocks: lines.iter().map(|l| Block::paragraph(Some(1), *l)).collect(),
+            blocks: lines
+                .iter()
+                .map(|l| Block::paragraph(Some(1), *l))
+                .collect(),
             ..Document::default()
         }
     }
 
     #[test]
     fn sentences_split_on_maru_but_not_inside_brackets() {
-        let s = split_sentences("株式会社A（以下「乙」という。）は、報告する。ただし、この限りでない。");
-        assert_eq!(s, ["株式会社A（以下「乙」という。）は、報告する。", "ただし、この限りでない。"]);
+        let s = split_sentences(
+            "株式会社A（以下「乙」という。）は、報告する。ただし、この限りでない。",
+        );
+        assert_eq!(
+            s,
+            [
+                "株式会社A（以下「乙」という。）は、報告する。",
+                "ただし、この限りでない。"
+            ]
+        );
     }
 
     #[test]
     fn clauses_are_labelled_with_article_paragraph_and_item() {
-        let d = doc(&["第十二条（事故時の対応）", "乙は、直ちに報告する。", "２　乙は、次の各号を行う。", "（3）ログの提出"]);
+        let d = doc(&[
+            "第十二条（事故時の対応）",
+            "乙は、直ちに報告する。",
+            "２　乙は、次の各号を行う。",
+            "（3）ログの提出",
+        ]);
         let s = segment(&d);
         assert_eq!(s[0].clause().as_deref(), Some("第12条"));
         assert_eq!(s[0].heading.as_deref(), Some("事故時の対応"));
@@ -240,7 +344,11 @@ mod tests {
 
     #[test]
     fn table_of_contents_and_deleted_articles_are_not_body() {
-        let d = doc(&["目次", "第8条（責任分界）　第9条（通信の暗号化）", "第15条　削除"]);
+        let d = doc(&[
+            "目次",
+            "第8条（責任分界）　第9条（通信の暗号化）",
+            "第15条　削除",
+        ]);
         let s = segment(&d);
         assert_eq!(s[0].kind, SentenceKind::Toc);
         assert_eq!(s[1].kind, SentenceKind::Toc);

@@ -16,8 +16,17 @@ pub fn parse_number(s: &str) -> Option<u32> {
 }
 
 fn kanji_digit(c: char) -> Option<u32> {
-    "〇一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32)
-        .or(match c { '零' => Some(0), '壱' => Some(1), '弐' => Some(2), '参' => Some(3), _ => None })
+    "〇一二三四五六七八九"
+        .chars()
+        .position(|d| d == c)
+        .map(|p| p as u32)
+        .or(match c {
+            '零' => Some(0),
+            '壱' => Some(1),
+            '弐' => Some(2),
+            '参' => Some(3),
+            _ => None,
+        })
 }
 
 /// 十二 → 12, 二十 → 20, 百五 → 105, 一〇 → 10 (digit-by-digit style too).
@@ -55,7 +64,10 @@ const NUM_CHARS: &str = "0123456789０１２３４５６７８９〇一二三四
 pub fn article(text: &str) -> Option<(u32, String, &str)> {
     let t = text.trim_start();
     let rest = t.strip_prefix('第')?;
-    let digits: String = rest.chars().take_while(|c| NUM_CHARS.contains(*c)).collect();
+    let digits: String = rest
+        .chars()
+        .take_while(|c| NUM_CHARS.contains(*c))
+        .collect();
     let after = &rest[digits.len()..];
     let after = after.strip_prefix('条')?;
     let n = parse_number(&digits)?;
@@ -76,11 +88,17 @@ pub fn article(text: &str) -> Option<(u32, String, &str)> {
 pub fn paragraph(text: &str) -> Option<(u32, &str)> {
     let t = text.trim_start();
     if let Some(rest) = t.strip_prefix('第') {
-        let digits: String = rest.chars().take_while(|c| NUM_CHARS.contains(*c)).collect();
+        let digits: String = rest
+            .chars()
+            .take_while(|c| NUM_CHARS.contains(*c))
+            .collect();
         let after = rest[digits.len()..].strip_prefix('項')?;
         return Some((parse_number(&digits)?, after.trim_start()));
     }
-    let digits: String = t.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).collect();
+    let digits: String = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .collect();
     if digits.is_empty() || digits.chars().count() > 2 {
         return None;
     }
@@ -101,7 +119,9 @@ pub fn item(text: &str) -> Option<(String, &str)> {
         let close = t[inner_start..].find(['）', ')'])?;
         let inner = &t[inner_start..inner_start + close];
         let single_letter = inner.chars().count() == 1
-            && inner.chars().all(|c| ('ア'..='ン').contains(&c) || c.is_ascii_alphabetic() || ('ｱ'..='ﾝ').contains(&c));
+            && inner.chars().all(|c| {
+                ('ア'..='ン').contains(&c) || c.is_ascii_alphabetic() || ('ｱ'..='ﾝ').contains(&c)
+            });
         if parse_number(inner).is_none() && !single_letter {
             return None;
         }
@@ -113,13 +133,22 @@ pub fn item(text: &str) -> Option<(String, &str)> {
         });
     }
     if ('①'..='⑳').contains(&c0) {
-        return Some((format!("第{}号", c0 as u32 - '①' as u32 + 1), t[c0.len_utf8()..].trim_start()));
+        return Some((
+            format!("第{}号", c0 as u32 - '①' as u32 + 1),
+            t[c0.len_utf8()..].trim_start(),
+        ));
     }
     if ('⑴'..='⒇').contains(&c0) {
-        return Some((format!("第{}号", c0 as u32 - '⑴' as u32 + 1), t[c0.len_utf8()..].trim_start()));
+        return Some((
+            format!("第{}号", c0 as u32 - '⑴' as u32 + 1),
+            t[c0.len_utf8()..].trim_start(),
+        ));
     }
     // 一　…, 十二　…, ア　…, イ．…
-    let head: String = t.chars().take_while(|c| "〇一二三四五六七八九十".contains(*c)).collect();
+    let head: String = t
+        .chars()
+        .take_while(|c| "〇一二三四五六七八九十".contains(*c))
+        .collect();
     let (label, after) = if !head.is_empty() {
         (format!("第{}号", parse_number(&head)?), &t[head.len()..])
     } else if ('ア'..='ン').contains(&c0) || "イロハニホヘトチリヌルヲ".contains(c0) {
@@ -156,7 +185,10 @@ mod tests {
     fn article_numbers_in_every_notation() {
         assert_eq!(article("第十二条（報告）").map(|a| a.0), Some(12));
         assert_eq!(article("第１２条　本文").map(|a| a.0), Some(12));
-        assert_eq!(article("第12条の2（監査）").map(|a| a.1), Some("第12条の2".into()));
+        assert_eq!(
+            article("第12条の2（監査）").map(|a| a.1),
+            Some("第12条の2".into())
+        );
         assert_eq!(article("第二十一条").map(|a| a.0), Some(21));
         assert_eq!(article("第1章　総則"), None);
     }

@@ -54,7 +54,13 @@ pub fn statuses(v: &serde_json::Value) -> String {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| format!("{}={}", p["id"].as_str().unwrap(), p["status"].as_str().unwrap()))
+        .map(|p| {
+            format!(
+                "{}={}",
+                p["id"].as_str().unwrap(),
+                p["status"].as_str().unwrap()
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }

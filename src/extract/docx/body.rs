@@ -42,7 +42,11 @@ struct Para {
 /// Hostile files can nest elements without end; real ones stay far below this.
 const MAX_DEPTH: usize = 512;
 
-pub fn walk(xml: &str, styles: &Styles, mut numbering: Numbering) -> Result<Document, ExtractError> {
+pub fn walk(
+    xml: &str,
+    styles: &Styles,
+    mut numbering: Numbering,
+) -> Result<Document, ExtractError> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut doc = Document::default();
     let mut stack: Vec<String> = Vec::new();
@@ -66,7 +70,9 @@ pub fn walk(xml: &str, styles: &Styles, mut numbering: Numbering) -> Result<Docu
                     skip += 1;
                 }
                 if skip == 0 {
-                    open(&name, &e, &stack, &mut paras, &mut rows, &mut cells, &mut in_t);
+                    open(
+                        &name, &e, &stack, &mut paras, &mut rows, &mut cells, &mut in_t,
+                    );
                 }
                 skip_flags.push(skipping);
                 stack.push(name);
@@ -84,18 +90,38 @@ pub fn walk(xml: &str, styles: &Styles, mut numbering: Numbering) -> Result<Docu
                     ("tab", Some("r")) => push_text(&mut paras, "\t"),
                     ("br" | "cr", Some("r")) => push_text(&mut paras, "\n"),
                     ("noBreakHyphen", Some("r")) => push_text(&mut paras, "-"),
-                    _ => open(&name, &e, &stack, &mut paras, &mut rows, &mut cells, &mut in_t),
+                    _ => open(
+                        &name, &e, &stack, &mut paras, &mut rows, &mut cells, &mut in_t,
+                    ),
                 }
                 // An empty <w:p/> or <w:tc/> opens and closes at once.
                 if matches!(name.as_str(), "p" | "tc" | "tr" | "t") {
-                    close(&name, &mut doc, styles, &mut numbering, &mut paras, &mut rows, &mut cells, &mut in_t);
+                    close(
+                        &name,
+                        &mut doc,
+                        styles,
+                        &mut numbering,
+                        &mut paras,
+                        &mut rows,
+                        &mut cells,
+                        &mut in_t,
+                    );
                 }
             }
             Event::End(e) => {
                 let name = e.local_name().as_ref().to_string();
                 stack.pop();
                 if skip == 0 {
-                    close(&name, &mut doc, styles, &mut numbering, &mut paras, &mut rows, &mut cells, &mut in_t);
+                    close(
+                        &name,
+                        &mut doc,
+                        styles,
+                        &mut numbering,
+                        &mut paras,
+                        &mut rows,
+                        &mut cells,
+                        &mut in_t,
+                    );
                 }
                 if skip_flags.pop().unwrap_or(false) {
                     skip = skip.saturating_sub(1);
@@ -259,25 +285,33 @@ mod tests {
 
     #[test]
     fn deleted_and_moved_from_text_is_dropped_and_inserted_text_kept() {
-        let t = run(r#"<w:p><w:r><w:t>乙は</w:t></w:r><w:del><w:r><w:delText>暗号化</w:delText></w:r></w:del><w:ins><w:r><w:t>報告</w:t></w:r></w:ins><w:moveFrom><w:r><w:t>旧</w:t></w:r></w:moveFrom><w:r><w:t>する。</w:t></w:r></w:p>"#);
+        let t = run(
+            r#"<w:p><w:r><w:t>乙は</w:t></w:r><w:del><w:r><w:delText>暗号化</w:delText></w:r></w:del><w:ins><w:r><w:t>報告</w:t></w:r></w:ins><w:moveFrom><w:r><w:t>旧</w:t></w:r></w:moveFrom><w:r><w:t>する。</w:t></w:r></w:p>"#,
+        );
         assert_eq!(t, ["乙は報告する。"]);
     }
 
     #[test]
     fn fallback_text_box_is_not_read_twice() {
-        let t = run(r#"<w:p><w:r><mc:AlternateContent><mc:Choice><w:txbxContent><w:p><w:r><w:t>枠内</w:t></w:r></w:p></w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent><w:p><w:r><w:t>枠内</w:t></w:r></w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>本文</w:t></w:r></w:p>"#);
+        let t = run(
+            r#"<w:p><w:r><mc:AlternateContent><mc:Choice><w:txbxContent><w:p><w:r><w:t>枠内</w:t></w:r></w:p></w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent><w:p><w:r><w:t>枠内</w:t></w:r></w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>本文</w:t></w:r></w:p>"#,
+        );
         assert_eq!(t, ["枠内", "本文"]);
     }
 
     #[test]
     fn table_rows_become_tab_separated_blocks() {
-        let t = run(r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>報告書</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>毎月</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#);
+        let t = run(
+            r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>報告書</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>毎月</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
+        );
         assert_eq!(t, ["報告書\t毎月"]);
     }
 
     #[test]
     fn entities_and_field_instructions() {
-        let t = run(r#"<w:p><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:t>A&amp;B</w:t></w:r></w:p>"#);
+        let t = run(
+            r#"<w:p><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:t>A&amp;B</w:t></w:r></w:p>"#,
+        );
         assert_eq!(t, ["A&B"]);
     }
 }

@@ -149,10 +149,10 @@ impl Numbering {
             None => start_of(ilvl),
         });
         // Deeper levels restart unless told otherwise (lvlRestart = 0 means never).
-        for deeper in (i + 1)..9 {
+        for (deeper, counter) in counters.iter_mut().enumerate().skip(i + 1) {
             let restart = levels.get(&(deeper as u32)).and_then(|l| l.restart);
             if restart != Some(0) {
-                counters[deeper] = None;
+                *counter = None;
             }
         }
         let level = levels.get(&ilvl)?;
@@ -164,7 +164,10 @@ impl Numbering {
                     chars.next();
                     let l = d.saturating_sub(1).min(8);
                     let value = counters[l as usize].unwrap_or_else(|| start_of(l));
-                    let fmt = levels.get(&l).map(|x| x.format.as_str()).unwrap_or("decimal");
+                    let fmt = levels
+                        .get(&l)
+                        .map(|x| x.format.as_str())
+                        .unwrap_or("decimal");
                     out.push_str(&format_number(value, fmt));
                     continue;
                 }
@@ -178,7 +181,8 @@ impl Numbering {
     }
 }
 
-const AIUEO: &str = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン";
+const AIUEO: &str =
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン";
 const IROHA: &str = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス";
 const TEN_STEMS: &str = "甲乙丙丁戊己庚辛壬癸";
 
@@ -195,25 +199,39 @@ pub fn format_number(n: u32, fmt: &str) -> String {
             .chars()
             .map(|c| char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap_or(c))
             .collect(),
-        "japaneseCounting" | "chineseCounting" | "chineseCountingThousand" | "japaneseLegal"
+        "japaneseCounting"
+        | "chineseCounting"
+        | "chineseCountingThousand"
+        | "japaneseLegal"
         | "ideographLegalTraditional" => kanji_number(n),
         "japaneseDigitalTenThousand" | "ideographDigital" => n
             .to_string()
             .chars()
-            .map(|c| "〇一二三四五六七八九".chars().nth(c as usize - '0' as usize).unwrap_or(c))
+            .map(|c| {
+                "〇一二三四五六七八九"
+                    .chars()
+                    .nth(c as usize - '0' as usize)
+                    .unwrap_or(c)
+            })
             .collect(),
         "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" => match n {
-            1..=20 => char::from_u32(0x2460 + n - 1).map(String::from).unwrap_or_default(),
-            21..=35 => char::from_u32(0x3251 + n - 21).map(String::from).unwrap_or_default(),
-            36..=50 => char::from_u32(0x32B1 + n - 36).map(String::from).unwrap_or_default(),
+            1..=20 => char::from_u32(0x2460 + n - 1)
+                .map(String::from)
+                .unwrap_or_default(),
+            21..=35 => char::from_u32(0x3251 + n - 21)
+                .map(String::from)
+                .unwrap_or_default(),
+            36..=50 => char::from_u32(0x32B1 + n - 36)
+                .map(String::from)
+                .unwrap_or_default(),
             _ => n.to_string(),
         },
-        "decimalEnclosedParen" if (1..=20).contains(&n) => {
-            char::from_u32(0x2474 + n - 1).map(String::from).unwrap_or_default()
-        }
-        "decimalEnclosedFullstop" if (1..=20).contains(&n) => {
-            char::from_u32(0x2488 + n - 1).map(String::from).unwrap_or_default()
-        }
+        "decimalEnclosedParen" if (1..=20).contains(&n) => char::from_u32(0x2474 + n - 1)
+            .map(String::from)
+            .unwrap_or_default(),
+        "decimalEnclosedFullstop" if (1..=20).contains(&n) => char::from_u32(0x2488 + n - 1)
+            .map(String::from)
+            .unwrap_or_default(),
         "aiueoFullWidth" => cycle(AIUEO),
         "aiueo" => cycle(AIUEO).nfkc().collect::<String>(),
         "irohaFullWidth" => cycle(IROHA),
@@ -221,7 +239,9 @@ pub fn format_number(n: u32, fmt: &str) -> String {
         "ideographTraditional" => cycle(TEN_STEMS),
         "upperLetter" | "lowerLetter" => {
             let letter = (b'A' + ((n.max(1) - 1) % 26) as u8) as char;
-            let s = letter.to_string().repeat(((n.max(1) - 1) / 26 + 1) as usize);
+            let s = letter
+                .to_string()
+                .repeat(((n.max(1) - 1) / 26 + 1) as usize);
             if fmt == "lowerLetter" {
                 s.to_lowercase()
             } else {
@@ -259,8 +279,19 @@ pub fn kanji_number(n: u32) -> String {
 
 fn roman(mut n: u32) -> String {
     const T: [(u32, &str); 13] = [
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
     ];
     let mut s = String::new();
     for (v, r) in T {

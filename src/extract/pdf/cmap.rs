@@ -137,7 +137,10 @@ fn hex_bytes(s: &str) -> Vec<u8> {
         .bytes()
         .filter_map(|b| (b as char).to_digit(16).map(|d| d as u8))
         .collect();
-    digits.chunks(2).map(|c| c[0] << 4 | c.get(1).copied().unwrap_or(0)).collect()
+    digits
+        .chunks(2)
+        .map(|c| c[0] << 4 | c.get(1).copied().unwrap_or(0))
+        .collect()
 }
 
 /// A predefined CMap (or Adobe's CID → Unicode tables) from hayro-cmap's data.
@@ -174,7 +177,13 @@ mod tests {
     fn adobe_japan1_ucs2_maps_cids_to_unicode() {
         let m = load_predefined(CMapName::AdobeJapan1Ucs2).unwrap();
         // CID 1 is the space, CID 843 is 亜 in Adobe-Japan1.
-        assert!(matches!(m.lookup_bf_string(1), Some(hayro_cmap::BfString::Char(' '))));
-        assert!(matches!(m.lookup_bf_string(1125), Some(hayro_cmap::BfString::Char('亜'))));
+        assert!(matches!(
+            m.lookup_bf_string(1),
+            Some(hayro_cmap::BfString::Char(' '))
+        ));
+        assert!(matches!(
+            m.lookup_bf_string(1125),
+            Some(hayro_cmap::BfString::Char('亜'))
+        ));
     }
 }

@@ -79,6 +79,9 @@ const MAX_FORM_DEPTH: usize = 12;
 const MAX_OPS_PER_PAGE: usize = 5_000_000;
 const MAX_GLYPHS_PER_PAGE: usize = 500_000;
 
+/// `/ActualText` of a marked-content sequence and where its first glyph was drawn.
+type ActualText = (String, Option<(f64, f64, f64)>);
+
 pub struct Interpreter<'d> {
     doc: &'d Document,
     fonts: &'d mut FontCache,
@@ -87,7 +90,7 @@ pub struct Interpreter<'d> {
     tm: Matrix,
     tlm: Matrix,
     /// Marked-content stack: Some(actual text) where /ActualText replaces glyphs.
-    marked: Vec<Option<(String, Option<(f64, f64, f64)>)>>,
+    marked: Vec<Option<ActualText>>,
     ops: usize,
     forms: Vec<ObjectId>,
     pub out: PageContent,
@@ -131,11 +134,7 @@ impl<'d> Interpreter<'d> {
     fn op(&mut self, op: &[u8], a: &[Operand], res: &[&Dictionary]) {
         let f = |i| Self::f(a, i);
         match op {
-            b"q" => {
-                if self.stack.len() < 256 {
-                    self.stack.push(self.gs.clone());
-                }
-            }
+            b"q" if self.stack.len() < 256 => self.stack.push(self.gs.clone()),
             b"Q" => {
                 if let Some(g) = self.stack.pop() {
                     self.gs = g;
@@ -215,10 +214,17 @@ impl<'d> Interpreter<'d> {
                 }
             }
             b"EMC" => {
-                if let Some(Some((text, pos))) = self.marked.pop() {
-                    if let Some((x, y, size)) = pos {
+                if let Some(Some((text, Some((x, y, size))))) = self.marked.pop() {
+                    {
                         let vertical = self.gs.font.as_ref().is_some_and(|f| f.vertical);
-                        self.out.glyphs.push(Placed { text, x, y, advance: size, size, vertical });
+                        self.out.glyphs.push(Placed {
+                            text,
+                            x,
+                            y,
+                            advance: size,
+                            size,
+                            vertical,
+                        });
                     }
                 }
             }
@@ -239,12 +245,18 @@ impl<'d> Interpreter<'d> {
     fn adjust(&mut self, n: f64) {
         let vertical = self.gs.font.as_ref().is_some_and(|f| f.vertical);
         let d = -n / 1000.0 * self.gs.size;
-        let t = if vertical { [1.0, 0.0, 0.0, 1.0, 0.0, d] } else { [1.0, 0.0, 0.0, 1.0, d * self.gs.h_scale, 0.0] };
+        let t = if vertical {
+            [1.0, 0.0, 0.0, 1.0, 0.0, d]
+        } else {
+            [1.0, 0.0, 0.0, 1.0, d * self.gs.h_scale, 0.0]
+        };
         self.tm = mul(&t, &self.tm);
     }
 
     fn show(&mut self, bytes: &[u8]) {
-        let Some(font) = self.gs.font.clone() else { return };
+        let Some(font) = self.gs.font.clone() else {
+            return;
+        };
         let mut glyphs = std::mem::take(&mut self.scratch);
         glyphs.clear();
         font.decode(bytes, &mut glyphs);
@@ -252,12 +264,20 @@ impl<'d> Interpreter<'d> {
         let gs = &self.gs;
         for g in &glyphs {
             let trm = mul(
-                &mul(&[gs.size * gs.h_scale, 0.0, 0.0, gs.size, 0.0, gs.rise], &self.tm),
+                &mul(
+                    &[gs.size * gs.h_scale, 0.0, 0.0, gs.size, 0.0, gs.rise],
+                    &self.tm,
+                ),
                 &gs.ctm,
             );
             let (x, y) = (trm[4], trm[5]);
             let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
-            let spacing = gs.char_spacing + if g.is_space_code { gs.word_spacing } else { 0.0 };
+            let spacing = gs.char_spacing
+                + if g.is_space_code {
+                    gs.word_spacing
+                } else {
+                    0.0
+                };
             let (t, advance_page) = if font.vertical {
                 let ty = -(g.advance * gs.size) - spacing;
                 ([1.0, 0.0, 0.0, 1.0, 0.0, ty], size)
@@ -299,13 +319,21 @@ impl<'d> Interpreter<'d> {
     }
 
     fn do_xobject(&mut self, name: &[u8], res: &[&Dictionary]) {
-        let Some(obj) = lookup(self.doc, res, b"XObject", name) else { return };
+        let Some(obj) = lookup(self.doc, res, b"XObject", name) else {
+            return;
+        };
         let id = match obj {
             Object::Reference(id) => Some(*id),
             _ => None,
         };
-        let Object::Stream(stream) = resolve(self.doc, obj) else { return };
-        let subtype = stream.dict.get(b"Subtype").and_then(|o| o.as_name()).unwrap_or(b"");
+        let Object::Stream(stream) = resolve(self.doc, obj) else {
+            return;
+        };
+        let subtype = stream
+            .dict
+            .get(b"Subtype")
+            .and_then(|o| o.as_name())
+            .unwrap_or(b"");
         if subtype == b"Image" {
             self.out.images += 1;
             return;
@@ -326,7 +354,10 @@ impl<'d> Interpreter<'d> {
             .unwrap_or_else(|_| stream.content.clone());
         let saved = (self.gs.clone(), self.tm, self.tlm, self.stack.len());
         if let Ok(Object::Array(m)) = stream.dict.get(b"Matrix") {
-            let v: Vec<f64> = m.iter().filter_map(|o| o.as_float().ok().map(f64::from)).collect();
+            let v: Vec<f64> = m
+                .iter()
+                .filter_map(|o| o.as_float().ok().map(f64::from))
+                .collect();
             if v.len() == 6 {
                 self.gs.ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &self.gs.ctm);
             }
@@ -351,7 +382,12 @@ impl<'d> Interpreter<'d> {
 }
 
 /// Find `/Category /Name` in the first resource dictionary that has it.
-fn lookup<'a>(doc: &'a Document, res: &[&'a Dictionary], category: &[u8], name: &[u8]) -> Option<&'a Object> {
+fn lookup<'a>(
+    doc: &'a Document,
+    res: &[&'a Dictionary],
+    category: &[u8],
+    name: &[u8],
+) -> Option<&'a Object> {
     for r in res {
         if let Ok(cat) = r.get(category) {
             if let Ok(d) = resolve(doc, cat).as_dict() {
@@ -367,7 +403,10 @@ fn lookup<'a>(doc: &'a Document, res: &[&'a Dictionary], category: &[u8], name: 
 /// A PDF text string: UTF-16BE with BOM, UTF-8 with BOM, else PDFDocEncoding (≈ Latin-1).
 pub fn decode_text_string(b: &[u8]) -> String {
     if b.starts_with(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = b[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+        let units: Vec<u16> = b[2..]
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+            .collect();
         return String::from_utf16_lossy(&units);
     }
     if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {

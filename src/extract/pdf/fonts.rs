@@ -27,7 +27,7 @@ pub struct Glyph {
 }
 
 enum Unicode {
-    ToUnicode(CMap),
+    Mapped(Box<CMap>),
     /// Codes of a Unicode CMap (UniJIS-UCS2-H, UniJIS-UTF16-H) are UTF-16.
     CodeIsUtf16,
     Cid(&'static CMap),
@@ -53,8 +53,16 @@ pub struct Font {
 }
 
 enum Widths {
-    Simple { first: u32, widths: Vec<f64>, default: f64, scale: f64 },
-    Cid { map: HashMap<u32, f64>, default: f64 },
+    Simple {
+        first: u32,
+        widths: Vec<f64>,
+        default: f64,
+        scale: f64,
+    },
+    Cid {
+        map: HashMap<u32, f64>,
+        default: f64,
+    },
 }
 
 fn num(o: &Object) -> Option<f64> {
@@ -108,14 +116,31 @@ fn cid_table(family: &CidFamily) -> Option<&'static CMap> {
 
 /// Family a predefined CMap name belongs to, for CID → Unicode.
 fn family_of_cmap_name(name: &str) -> Option<CidFamily> {
-    let japan = ["RKSJ", "EUC-H", "EUC-V", "UniJIS", "Hankaku", "Hiragana", "Katakana", "Roman", "WP-Symbol", "Add-", "Ext-", "NWP-"];
+    let japan = [
+        "RKSJ",
+        "EUC-H",
+        "EUC-V",
+        "UniJIS",
+        "Hankaku",
+        "Hiragana",
+        "Katakana",
+        "Roman",
+        "WP-Symbol",
+        "Add-",
+        "Ext-",
+        "NWP-",
+    ];
     if japan.iter().any(|j| name.contains(j)) || name == "H" || name == "V" {
         return Some(CidFamily::AdobeJapan1);
     }
     if name.contains("GB") {
         return Some(CidFamily::AdobeGB1);
     }
-    if name.contains("CNS") || name.contains("B5") || name.contains("ETen") || name.contains("HKscs") {
+    if name.contains("CNS")
+        || name.contains("B5")
+        || name.contains("ETen")
+        || name.contains("HKscs")
+    {
         return Some(CidFamily::AdobeCNS1);
     }
     if name.contains("KSC") || name.contains("UniKS") {
@@ -139,12 +164,23 @@ impl Font {
         }
     }
 
-    fn load_simple(doc: &Document, font: &Dictionary, type3: bool, to_unicode: Option<CMap>) -> Font {
+    fn load_simple(
+        doc: &Document,
+        font: &Dictionary,
+        type3: bool,
+        to_unicode: Option<CMap>,
+    ) -> Font {
         let table = Box::new(glyphs::simple_encoding(doc, font));
-        let first = dict_get(doc, font, b"FirstChar").and_then(num).unwrap_or(0.0) as u32;
+        let first = dict_get(doc, font, b"FirstChar")
+            .and_then(num)
+            .unwrap_or(0.0) as u32;
         let widths: Vec<f64> = dict_get(doc, font, b"Widths")
             .and_then(|o| o.as_array().ok())
-            .map(|a| a.iter().map(|w| num(resolve(doc, w)).unwrap_or(0.0)).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|w| num(resolve(doc, w)).unwrap_or(0.0))
+                    .collect()
+            })
             .unwrap_or_default();
         let default = dict_get(doc, font, b"FontDescriptor")
             .and_then(|o| o.as_dict().ok())
@@ -161,7 +197,7 @@ impl Font {
             1.0
         };
         let (unicode, simple_fallback) = match to_unicode {
-            Some(tu) => (Unicode::ToUnicode(tu), Some(table)),
+            Some(tu) => (Unicode::Mapped(Box::new(tu)), Some(table)),
             None => (Unicode::Simple(table), None),
         };
         Font {
@@ -170,7 +206,12 @@ impl Font {
             composite: false,
             unicode,
             simple_fallback,
-            widths: Widths::Simple { first, widths, default, scale },
+            widths: Widths::Simple {
+                first,
+                widths,
+                default,
+                scale,
+            },
             vertical: false,
         }
     }
@@ -222,10 +263,14 @@ impl Font {
         };
 
         let unicode = if let Some(tu) = to_unicode {
-            Unicode::ToUnicode(tu)
+            Unicode::Mapped(Box::new(tu))
         } else if code_is_utf16 {
             Unicode::CodeIsUtf16
-        } else if let Some(t) = family.as_ref().and_then(cid_table).or_else(|| name_family.as_ref().and_then(cid_table)) {
+        } else if let Some(t) = family
+            .as_ref()
+            .and_then(cid_table)
+            .or_else(|| name_family.as_ref().and_then(cid_table))
+        {
             Unicode::Cid(t)
         } else {
             descendant
@@ -273,10 +318,15 @@ impl Font {
             let text = self.unicode_of(code, cid, len);
             let advance = self.advance(code, cid);
             let undecodable = text.as_deref().is_some_and(|t| {
-                t.chars().any(|c| c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c))
+                t.chars()
+                    .any(|c| c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c))
             });
             out.push(Glyph {
-                text: if undecodable { String::new() } else { text.unwrap_or_default() },
+                text: if undecodable {
+                    String::new()
+                } else {
+                    text.unwrap_or_default()
+                },
                 advance,
                 is_space_code: len == 1 && code == 32,
                 undecodable,
@@ -290,7 +340,7 @@ impl Font {
             BfString::String(s) => s,
         };
         match &self.unicode {
-            Unicode::ToUnicode(m) => m.lookup_bf_string(code).map(from_bf).or_else(|| {
+            Unicode::Mapped(m) => m.lookup_bf_string(code).map(from_bf).or_else(|| {
                 self.simple_fallback
                     .as_ref()
                     .and_then(|t| t.get(code as usize).cloned().flatten())
@@ -304,7 +354,10 @@ impl Font {
                 String::from_utf16(&units).ok()
             }
             Unicode::Cid(m) => m.lookup_bf_string(cid).map(from_bf),
-            Unicode::TrueType { gid_to_char, cid_to_gid } => {
+            Unicode::TrueType {
+                gid_to_char,
+                cid_to_gid,
+            } => {
                 let gid = match cid_to_gid {
                     Some(t) => *t.get(cid as usize)?,
                     None => cid as u16,
@@ -321,7 +374,12 @@ impl Font {
             return 1.0;
         }
         match &self.widths {
-            Widths::Simple { first, widths, default, scale } => {
+            Widths::Simple {
+                first,
+                widths,
+                default,
+                scale,
+            } => {
                 let w = code
                     .checked_sub(*first)
                     .and_then(|i| widths.get(i as usize))
@@ -340,7 +398,9 @@ fn parse_cid_widths(doc: &Document, w: &[Object], map: &mut HashMap<u32, f64>) {
     // Bounded so a hostile range like [0 4294967295 500] cannot allocate forever.
     const MAX_ENTRIES: usize = 70_000;
     while i < w.len() && map.len() < MAX_ENTRIES {
-        let Some(first) = num(resolve(doc, &w[i])) else { break };
+        let Some(first) = num(resolve(doc, &w[i])) else {
+            break;
+        };
         match w.get(i + 1).map(|o| resolve(doc, o)) {
             Some(Object::Array(ws)) => {
                 for (k, v) in ws.iter().enumerate() {
@@ -352,8 +412,14 @@ fn parse_cid_widths(doc: &Document, w: &[Object], map: &mut HashMap<u32, f64>) {
             }
             Some(o) => {
                 let last = num(o).unwrap_or(first);
-                let v = w.get(i + 2).and_then(|o| num(resolve(doc, o))).unwrap_or(1000.0);
-                let (a, b) = (first as u32, (last as u32).min(first as u32 + MAX_ENTRIES as u32));
+                let v = w
+                    .get(i + 2)
+                    .and_then(|o| num(resolve(doc, o)))
+                    .unwrap_or(1000.0);
+                let (a, b) = (
+                    first as u32,
+                    (last as u32).min(first as u32 + MAX_ENTRIES as u32),
+                );
                 for c in a..=b {
                     map.insert(c, v);
                 }
@@ -367,7 +433,9 @@ fn parse_cid_widths(doc: &Document, w: &[Object], map: &mut HashMap<u32, f64>) {
 /// Identity-ordered TrueType without ToUnicode (Chrome's PDFs): invert the
 /// embedded font's own cmap, and map CIDs to GIDs through CIDToGIDMap.
 fn truetype_unicode(doc: &Document, descendant: &Dictionary) -> Option<Unicode> {
-    let fd = dict_get(doc, descendant, b"FontDescriptor")?.as_dict().ok()?;
+    let fd = dict_get(doc, descendant, b"FontDescriptor")?
+        .as_dict()
+        .ok()?;
     let data = dict_get(doc, fd, b"FontFile2").and_then(|o| stream_bytes(doc, o))?;
     let face = ttf_parser::Face::parse(&data, 0).ok()?;
     let mut gid_to_char = HashMap::new();
@@ -387,11 +455,17 @@ fn truetype_unicode(doc: &Document, descendant: &Dictionary) -> Option<Unicode> 
         return None;
     }
     let cid_to_gid = match dict_get(doc, descendant, b"CIDToGIDMap") {
-        Some(o @ Object::Stream(_)) => stream_bytes(doc, o)
-            .map(|b| b.chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect()),
+        Some(o @ Object::Stream(_)) => stream_bytes(doc, o).map(|b| {
+            b.chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                .collect()
+        }),
         _ => None,
     };
-    Some(Unicode::TrueType { gid_to_char, cid_to_gid })
+    Some(Unicode::TrueType {
+        gid_to_char,
+        cid_to_gid,
+    })
 }
 
 /// Fonts of one document, loaded once each.

@@ -14,7 +14,6 @@ pub struct Line {
     pub x1: f64,
     /// Baseline (horizontal) or top (vertical).
     pub y: f64,
-    pub y_bottom: f64,
     pub size: f64,
     pub vertical: bool,
     /// Cells separated by a wide gap (a table row or a tabbed line).
@@ -87,7 +86,13 @@ fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
                 continue;
             }
         }
-        runs.push(Run { glyphs: vec![g], y: g.y, x0: g.x, x1: g.x + g.advance, size: g.size });
+        runs.push(Run {
+            glyphs: vec![g],
+            y: g.y,
+            x0: g.x,
+            x1: g.x + g.advance,
+            size: g.size,
+        });
     }
     // 2. Runs on one baseline form one visual line (table cells written
     //    one after another by the producer come together again).
@@ -129,7 +134,11 @@ fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
             c.2 = c.2.trim().to_string();
         }
         cells.retain(|c| !c.2.is_empty());
-        let text = cells.iter().map(|c| c.2.as_str()).collect::<Vec<_>>().join("\t");
+        let text = cells
+            .iter()
+            .map(|c| c.2.as_str())
+            .collect::<Vec<_>>()
+            .join("\t");
         let has_cells = cells.len() > 1;
         if text.is_empty() {
             continue;
@@ -139,7 +148,6 @@ fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
             x0: g.iter().map(|r| r.x0).fold(f64::MAX, f64::min),
             x1: g.iter().map(|r| r.x1).fold(f64::MIN, f64::max),
             y: g[0].y,
-            y_bottom: g[0].y,
             size,
             vertical: false,
             has_cells,
@@ -184,7 +192,6 @@ fn vertical_lines(glyphs: &[&Placed]) -> Vec<Line> {
                 x0: c[0].x,
                 x1: c[0].x + size,
                 y: c[0].y,
-                y_bottom: c.last().map(|g| g.y).unwrap_or(c[0].y),
                 size,
                 vertical: true,
                 has_cells: false,
@@ -202,21 +209,46 @@ pub fn starts_structure(text: &str) -> bool {
     let c1 = chars.next();
     if t.starts_with('第') {
         // 第N条, 第十二条, 第1章 …
-        let rest: String = t.chars().skip(1).take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c) || "一二三四五六七八九十百〇".contains(*c)).collect();
+        let rest: String = t
+            .chars()
+            .skip(1)
+            .take_while(|c| {
+                c.is_ascii_digit()
+                    || ('０'..='９').contains(c)
+                    || "一二三四五六七八九十百〇".contains(*c)
+            })
+            .collect();
         if !rest.is_empty() {
             let after = t.chars().nth(1 + rest.chars().count());
             return matches!(after, Some('条' | '章' | '節' | '項'));
         }
     }
     if matches!(c0, '（' | '(') {
-        return c1.is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二三四五六七八九十".contains(c) || ('ア'..='ン').contains(&c) || c.is_ascii_alphabetic());
+        return c1.is_some_and(|c| {
+            c.is_ascii_digit()
+                || ('０'..='９').contains(&c)
+                || "一二三四五六七八九十".contains(c)
+                || ('ア'..='ン').contains(&c)
+                || c.is_ascii_alphabetic()
+        });
     }
     if ('①'..='⑳').contains(&c0) || ('⑴'..='⒇').contains(&c0) {
         return true;
     }
-    let digitish = c0.is_ascii_digit() || ('０'..='９').contains(&c0) || "一二三四五六七八九十".contains(c0) || ('ア'..='ン').contains(&c0);
+    let digitish = c0.is_ascii_digit()
+        || ('０'..='９').contains(&c0)
+        || "一二三四五六七八九十".contains(c0)
+        || ('ア'..='ン').contains(&c0);
     if digitish {
-        let num_len = t.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c) || "一二三四五六七八九十".contains(*c)).count().max(1);
+        let num_len = t
+            .chars()
+            .take_while(|c| {
+                c.is_ascii_digit()
+                    || ('０'..='９').contains(c)
+                    || "一二三四五六七八九十".contains(*c)
+            })
+            .count()
+            .max(1);
         let after = t.chars().nth(num_len);
         return matches!(after, Some('\u{3000}' | ' ' | '\t' | '.' | '．' | '、'));
     }
@@ -237,7 +269,11 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
             if gap_ok(p) && !l.vertical && continues_row(cells, l) {
                 for (x0, _, t) in &l.cells {
                     if let Some(c) = cells.iter_mut().rev().find(|c| c.0 <= x0 + l.size) {
-                        let sep = if ends_cjk(&c.1) || starts_cjk(t) { "" } else { " " };
+                        let sep = if ends_cjk(&c.1) || starts_cjk(t) {
+                            ""
+                        } else {
+                            " "
+                        };
                         c.1.push_str(sep);
                         c.1.push_str(t);
                     }
@@ -260,17 +296,32 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
         match out.last_mut() {
             Some((cells, false)) if join => {
                 let text = &mut cells[0].1;
-                let sep = if ends_cjk(text) || starts_cjk(&l.text) { "" } else { " " };
+                let sep = if ends_cjk(text) || starts_cjk(&l.text) {
+                    ""
+                } else {
+                    " "
+                };
                 text.push_str(sep);
                 text.push_str(&l.text);
             }
-            _ if l.has_cells => out.push((l.cells.iter().map(|c| (c.0, c.2.clone())).collect(), true)),
+            _ if l.has_cells => {
+                out.push((l.cells.iter().map(|c| (c.0, c.2.clone())).collect(), true))
+            }
             _ => out.push((vec![(l.x0, l.text.clone())], false)),
         }
         prev = Some(l);
     }
     out.into_iter()
-        .map(|(cells, row)| (cells.into_iter().map(|c| c.1).collect::<Vec<_>>().join("\t"), row))
+        .map(|(cells, row)| {
+            (
+                cells
+                    .into_iter()
+                    .map(|c| c.1)
+                    .collect::<Vec<_>>()
+                    .join("\t"),
+                row,
+            )
+        })
         .collect()
 }
 
@@ -292,7 +343,14 @@ mod tests {
     use super::*;
 
     fn g(text: &str, x: f64, y: f64) -> Placed {
-        Placed { text: text.into(), x, y, advance: 10.0, size: 10.0, vertical: false }
+        Placed {
+            text: text.into(),
+            x,
+            y,
+            advance: 10.0,
+            size: 10.0,
+            vertical: false,
+        }
     }
 
     #[test]
@@ -310,7 +368,13 @@ mod tests {
 
     #[test]
     fn table_cells_written_separately_come_back_into_one_row() {
-        let gl = vec![g("報", 0.0, 100.0), g("告", 10.0, 100.0), g("毎", 100.0, 100.0), g("月", 110.0, 100.0), g("次", 0.0, 80.0)];
+        let gl = vec![
+            g("報", 0.0, 100.0),
+            g("告", 10.0, 100.0),
+            g("毎", 100.0, 100.0),
+            g("月", 110.0, 100.0),
+            g("次", 0.0, 80.0),
+        ];
         let ls = lines(&gl);
         assert_eq!(ls[0].text, "報告\t毎月");
         assert!(ls[0].has_cells);
@@ -319,10 +383,27 @@ mod tests {
 
     #[test]
     fn wrapped_lines_join_into_a_paragraph_but_clauses_start_anew() {
-        let mk = |t: &str, y: f64, x1: f64| Line { text: t.into(), x0: 0.0, x1, y, y_bottom: y, size: 10.0, vertical: false, has_cells: false, cells: vec![(0.0, x1, t.into())] };
-        let ls = vec![mk("乙は、障害が発生したときは、直ちに報", 100.0, 500.0), mk("告しなければならない。", 85.0, 200.0), mk("２　乙は、", 70.0, 500.0), mk("第3条（監査）", 55.0, 100.0)];
+        let mk = |t: &str, y: f64, x1: f64| Line {
+            text: t.into(),
+            x0: 0.0,
+            x1,
+            y,
+            size: 10.0,
+            vertical: false,
+            has_cells: false,
+            cells: vec![(0.0, x1, t.into())],
+        };
+        let ls = vec![
+            mk("乙は、障害が発生したときは、直ちに報", 100.0, 500.0),
+            mk("告しなければならない。", 85.0, 200.0),
+            mk("２　乙は、", 70.0, 500.0),
+            mk("第3条（監査）", 55.0, 100.0),
+        ];
         let ps = paragraphs(&ls, 500.0);
-        assert_eq!(ps[0].0, "乙は、障害が発生したときは、直ちに報告しなければならない。");
+        assert_eq!(
+            ps[0].0,
+            "乙は、障害が発生したときは、直ちに報告しなければならない。"
+        );
         assert_eq!(ps[1].0, "２　乙は、");
         assert_eq!(ps[2].0, "第3条（監査）");
     }
@@ -330,9 +411,14 @@ mod tests {
     #[test]
     fn a_wrapped_table_cell_continues_its_row() {
         let gl = vec![
-            g("月", 0.0, 100.0), g("次", 10.0, 100.0), g("毎", 100.0, 100.0), g("稼", 200.0, 100.0), g("働", 210.0, 100.0),
+            g("月", 0.0, 100.0),
+            g("次", 10.0, 100.0),
+            g("毎", 100.0, 100.0),
+            g("稼", 200.0, 100.0),
+            g("働", 210.0, 100.0),
             g("率", 200.0, 86.0),
-            g("年", 0.0, 72.0), g("年", 100.0, 72.0),
+            g("年", 0.0, 72.0),
+            g("年", 100.0, 72.0),
             g("次", 0.0, 50.0),
         ];
         let ls = lines(&gl);
@@ -344,8 +430,19 @@ mod tests {
 
     #[test]
     fn vertical_text_reads_top_to_bottom_right_to_left() {
-        let v = |t: &str, x: f64, y: f64| Placed { text: t.into(), x, y, advance: 10.0, size: 10.0, vertical: true };
-        let gl = vec![v("左", 50.0, 100.0), v("右", 100.0, 100.0), v("下", 100.0, 90.0)];
+        let v = |t: &str, x: f64, y: f64| Placed {
+            text: t.into(),
+            x,
+            y,
+            advance: 10.0,
+            size: 10.0,
+            vertical: true,
+        };
+        let gl = vec![
+            v("左", 50.0, 100.0),
+            v("右", 100.0, 100.0),
+            v("下", 100.0, 90.0),
+        ];
         let ls = lines(&gl);
         assert_eq!(ls[0].text, "右下");
         assert_eq!(ls[1].text, "左");

@@ -46,7 +46,10 @@ fn is_white(b: u8) -> bool {
 }
 
 fn is_delim(b: u8) -> bool {
-    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
 }
 
 impl<'a> Lexer<'a> {
@@ -210,9 +213,23 @@ impl<'a> Lexer<'a> {
         let s = std::str::from_utf8(&self.data[start..self.pos]).unwrap_or("0");
         // Producers write oddities such as "--5" or "1.2.3"; read what parses.
         s.parse::<f64>().unwrap_or_else(|_| {
-            let cleaned: String = s.trim_start_matches(['-', '+']).chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
-            let v = cleaned.split('.').take(2).collect::<Vec<_>>().join(".").parse().unwrap_or(0.0);
-            if s.starts_with('-') { -v } else { v }
+            let cleaned: String = s
+                .trim_start_matches(['-', '+'])
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let v = cleaned
+                .split('.')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(".")
+                .parse()
+                .unwrap_or(0.0);
+            if s.starts_with('-') {
+                -v
+            } else {
+                v
+            }
         })
     }
 
@@ -380,7 +397,9 @@ mod tests {
         assert_eq!(r[1].0, "Tf");
         assert_eq!(r[1].1, vec![Operand::Name(b"F1"), Operand::Num(12.0)]);
         assert_eq!(r[2].1, vec![Operand::Str(Cow::Owned(b"a(b)cA".to_vec()))]);
-        let Operand::Array(items) = &r[3].1[0] else { panic!() };
+        let Operand::Array(items) = &r[3].1[0] else {
+            panic!()
+        };
         assert_eq!(items[0], Operand::Str(Cow::Owned(vec![0, 0x41])));
         assert_eq!(items[1], Operand::Num(-120.0));
     }
@@ -402,7 +421,9 @@ mod tests {
     #[test]
     fn marked_content_dictionary() {
         let r = all(b"/Span <</ActualText (AB)>> BDC EMC");
-        let Operand::Dict(d) = &r[0].1[1] else { panic!() };
+        let Operand::Dict(d) = &r[0].1[1] else {
+            panic!()
+        };
         assert_eq!(d[0].0, b"ActualText");
     }
 }

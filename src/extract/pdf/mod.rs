@@ -49,11 +49,15 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     let mut unmapped_glyphs = 0usize;
     let mut total_glyphs = 0usize;
     for (&number, &page_id) in pages.iter().take(MAX_PAGES) {
-        let Ok(page) = doc.get_dictionary(page_id) else { continue };
+        let Ok(page) = doc.get_dictionary(page_id) else {
+            continue;
+        };
         let content = doc
             .get_page_content_with_limit(page_id, MAX_CONTENT_BYTES)
             .unwrap_or_default();
-        let (direct, ids) = doc.get_page_resources(page_id).unwrap_or((None, Vec::new()));
+        let (direct, ids) = doc
+            .get_page_resources(page_id)
+            .unwrap_or((None, Vec::new()));
         let mut res: Vec<&Dictionary> = Vec::new();
         res.extend(direct);
         res.extend(ids.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
@@ -90,7 +94,12 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     };
     let right_margin = texts
         .iter()
-        .flat_map(|t| t.lines.iter().filter(|l| !l.vertical && !l.has_cells).map(|l| l.x1))
+        .flat_map(|t| {
+            t.lines
+                .iter()
+                .filter(|l| !l.vertical && !l.has_cells)
+                .map(|l| l.x1)
+        })
         .fold(0.0, f64::max);
     for t in &texts {
         if t.lines.is_empty() && t.images > 0 {
@@ -102,12 +111,18 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
             .cloned()
             .partition(|l| !furniture.contains(&(t.number, l.text.clone())));
         for l in furn {
-            document.furniture.push(Block::paragraph(Some(t.number), l.text));
+            document
+                .furniture
+                .push(Block::paragraph(Some(t.number), l.text));
         }
         for (text, cells) in layout::paragraphs(&body, right_margin) {
             document.blocks.push(Block {
                 page: Some(t.number),
-                kind: if cells { BlockKind::TableRow } else { BlockKind::Paragraph },
+                kind: if cells {
+                    BlockKind::TableRow
+                } else {
+                    BlockKind::Paragraph
+                },
                 label: None,
                 text,
             });
@@ -157,7 +172,13 @@ fn furniture_lines(pages: &[PageText]) -> Vec<(u32, String)> {
     };
     let mask = |s: &str| -> String {
         s.chars()
-            .map(|c| if c.is_ascii_digit() || ('０'..='９').contains(&c) { '#' } else { c })
+            .map(|c| {
+                if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+                    '#'
+                } else {
+                    c
+                }
+            })
             .collect()
     };
     let mut seen: HashMap<String, Vec<u32>> = HashMap::new();
@@ -191,7 +212,9 @@ fn is_page_number(s: &str) -> bool {
         .trim_start_matches("age")
         .trim_start_matches("ページ");
     !core.is_empty()
-        && core.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || c == '頁')
+        && core
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || c == '頁')
 }
 
 #[cfg(test)]
