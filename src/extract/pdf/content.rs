@@ -36,6 +36,25 @@ pub struct Placed {
     /// Effective font size in page space.
     pub size: f64,
     pub vertical: bool,
+    /// Direction the text runs in, in quarter turns counter-clockwise from
+    /// left-to-right (1 = upwards, as in rotated table labels).
+    pub dir: u8,
+}
+
+/// Quarter turns of a text rendering matrix's baseline direction.
+fn direction(m: &Matrix) -> u8 {
+    let (dx, dy) = (m[0], m[1]);
+    if dx.abs() >= dy.abs() {
+        if dx >= 0.0 {
+            0
+        } else {
+            2
+        }
+    } else if dy > 0.0 {
+        1
+    } else {
+        3
+    }
 }
 
 #[derive(Default)]
@@ -224,6 +243,7 @@ impl<'d> Interpreter<'d> {
                             advance: size,
                             size,
                             vertical,
+                            dir: 0,
                         });
                     }
                 }
@@ -306,13 +326,26 @@ impl<'d> Interpreter<'d> {
             if g.text.is_empty() || size <= 0.0 || !x.is_finite() || !y.is_finite() {
                 continue;
             }
+            // A vertical font drawn in a turned matrix (官報 sets horizontal
+            // lines with Identity-V fonts) reads along where its pen moves.
+            let (vertical, dir) = if font.vertical {
+                let (ax, ay) = (-trm[2], -trm[3]);
+                if ay < 0.0 && ay.abs() >= ax.abs() {
+                    (true, 0)
+                } else {
+                    (false, direction(&[ax, ay, 0.0, 0.0, 0.0, 0.0]))
+                }
+            } else {
+                (false, direction(&trm))
+            };
             self.out.glyphs.push(Placed {
                 text: g.text.clone(),
                 x,
                 y,
                 advance: advance_page.abs(),
                 size,
-                vertical: font.vertical,
+                vertical,
+                dir,
             });
         }
         self.scratch = glyphs;

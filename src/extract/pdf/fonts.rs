@@ -28,8 +28,9 @@ pub struct Glyph {
 
 enum Unicode {
     Mapped(Box<CMap>),
-    /// Codes of a Unicode CMap (UniJIS-UCS2-H, UniJIS-UTF16-H) are UTF-16.
-    CodeIsUtf16,
+    /// Codes of a Unicode CMap (UniJIS-UCS2-H, UniJIS-UTF16-H) are UTF-16;
+    /// private-use codes go through their CID instead (HKSCS in UniCNS-UTF16-H).
+    CodeIsUtf16(Option<&'static CMap>),
     Cid(&'static CMap),
     /// GID → char from the embedded TrueType cmap, with CID → GID.
     TrueType {
@@ -265,7 +266,7 @@ impl Font {
         let unicode = if let Some(tu) = to_unicode {
             Unicode::Mapped(Box::new(tu))
         } else if code_is_utf16 {
-            Unicode::CodeIsUtf16
+            Unicode::CodeIsUtf16(name_family.as_ref().and_then(cid_table))
         } else if let Some(t) = family
             .as_ref()
             .and_then(cid_table)
@@ -345,13 +346,18 @@ impl Font {
                     .as_ref()
                     .and_then(|t| t.get(code as usize).cloned().flatten())
             }),
-            Unicode::CodeIsUtf16 => {
+            Unicode::CodeIsUtf16(table) => {
                 let units: Vec<u16> = if len == 4 {
                     vec![(code >> 16) as u16, code as u16]
                 } else {
                     vec![code as u16]
                 };
-                String::from_utf16(&units).ok()
+                let s = String::from_utf16(&units).ok()?;
+                let private = s.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c));
+                match table {
+                    Some(t) if private => t.lookup_bf_string(cid).map(from_bf).or(Some(s)),
+                    _ => Some(s),
+                }
             }
             Unicode::Cid(m) => m.lookup_bf_string(cid).map(from_bf),
             Unicode::TrueType {

@@ -12,6 +12,9 @@ const WIN_ANSI_80: [char; 32] = [
     '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
 ];
 
+/// MacRomanEncoding, codes 0x80–0xFF (Quartz and old Mac producers use it).
+const MAC_ROMAN_80: &str = "ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u{a0}ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\u{f8ff}ÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ";
+
 const AGL: &[(&str, &str)] = &[
     ("space", " "),
     ("exclam", "!"),
@@ -120,6 +123,16 @@ pub fn simple_encoding(doc: &Document, font: &Dictionary) -> [Option<String>; 25
         Some(c.to_string())
     });
     let enc = font.get(b"Encoding").ok().map(|o| resolve(doc, o));
+    let base = match enc {
+        Some(Object::Name(n)) => Some(n.as_slice()),
+        Some(Object::Dictionary(d)) => d.get(b"BaseEncoding").ok().and_then(|o| o.as_name().ok()),
+        _ => None,
+    };
+    if base == Some(b"MacRomanEncoding") {
+        for (i, c) in MAC_ROMAN_80.chars().enumerate() {
+            table[0x80 + i] = Some(c.to_string());
+        }
+    }
     if let Some(Object::Dictionary(d)) = enc {
         if let Ok(Object::Array(diffs)) = d.get(b"Differences").map(|o| resolve(doc, o)) {
             let mut code = 0usize;
@@ -151,5 +164,11 @@ mod tests {
         assert_eq!(glyph_name_to_unicode("parenleft").as_deref(), Some("("));
         assert_eq!(glyph_name_to_unicode("A.sc").as_deref(), Some("A"));
         assert_eq!(glyph_name_to_unicode("g123"), None);
+    }
+
+    #[test]
+    fn mac_roman_table_is_complete() {
+        assert_eq!(MAC_ROMAN_80.chars().count(), 128);
+        assert_eq!(MAC_ROMAN_80.chars().nth(0xA5 - 0x80), Some('•'));
     }
 }

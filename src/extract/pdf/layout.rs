@@ -16,6 +16,8 @@ pub struct Line {
     pub y: f64,
     pub size: f64,
     pub vertical: bool,
+    /// Rotated text (table side labels, landscape pages): laid out in its own frame.
+    pub rotated: bool,
     /// Cells separated by a wide gap (a table row or a tabbed line).
     pub has_cells: bool,
     /// (x0, x1, text) of each cell; one cell for ordinary lines.
@@ -55,9 +57,52 @@ fn separator(prev: &str, next: &str, gap: f64) -> &'static str {
 }
 
 /// Build lines from glyphs in content order, then order them on the page.
+/// Rotated text is turned back to left-to-right, laid out, and kept apart.
 pub fn lines(glyphs: &[Placed]) -> Vec<Line> {
-    let (vert, horiz): (Vec<&Placed>, Vec<&Placed>) = glyphs.iter().partition(|g| g.vertical);
-    let mut out = horizontal_lines(&horiz);
+    let stacked = stacked_glyphs(glyphs);
+    let glyphs: &[Placed] = &stacked;
+    let (mut vert, mut horiz): (Vec<&Placed>, Vec<&Placed>) =
+        glyphs.iter().partition(|g| g.vertical);
+    // 縦中横: a few upright digits set inside a vertical column (第1章 on a
+    // chapter tab) belong to that column, not to a horizontal line.
+    if !vert.is_empty() {
+        let inside = |g: &Placed| {
+            vert.iter().any(|v| {
+                (g.x + g.advance / 2.0 - v.x).abs() < 0.6 * v.size
+                    && (g.y - v.y).abs() < 1.5 * v.size
+            })
+        };
+        let (moved, kept): (Vec<&Placed>, Vec<&Placed>) =
+            horiz.iter().partition(|g| g.dir == 0 && inside(g));
+        vert.extend(moved);
+        horiz = kept;
+    }
+    let upright: Vec<&Placed> = horiz.iter().copied().filter(|g| g.dir == 0).collect();
+    let mut out = horizontal_lines(&upright);
+    for dir in 1..4u8 {
+        let turned: Vec<Placed> = horiz
+            .iter()
+            .filter(|g| g.dir == dir)
+            .map(|g| {
+                let (x, y) = match dir {
+                    1 => (g.y, -g.x),
+                    2 => (-g.x, -g.y),
+                    _ => (-g.y, g.x),
+                };
+                Placed {
+                    x,
+                    y,
+                    dir: 0,
+                    ..(*g).clone()
+                }
+            })
+            .collect();
+        let refs: Vec<&Placed> = turned.iter().collect();
+        out.extend(horizontal_lines(&refs).into_iter().map(|mut l| {
+            l.rotated = true;
+            l
+        }));
+    }
     out.extend(vertical_lines(&vert));
     out
 }
@@ -150,6 +195,7 @@ fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
             y: g[0].y,
             size,
             vertical: false,
+            rotated: false,
             has_cells,
             cells,
         });
@@ -157,8 +203,145 @@ fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
     lines
 }
 
+/// Vertical writing set with a horizontal font (官報 pages draw their columns
+/// row by row with Identity-H fonts): a glyph with a neighbour about one size
+/// above or below at the same x, and none beside it, belongs to a column.
+/// Such glyphs become vertical glyphs (origin moved to the top centre, as a
+/// vertical font's is) when at least three of them stand in one column.
+fn stacked_glyphs(glyphs: &[Placed]) -> Vec<Placed> {
+    let mut out: Vec<Placed> = glyphs.to_vec();
+    let cand: Vec<usize> = (0..out.len())
+        .filter(|&i| !out[i].vertical && out[i].dir == 0)
+        .collect();
+    if cand.len() < 3 {
+        return out;
+    }
+    let mut by_x = cand.clone();
+    by_x.sort_by(|&a, &b| out[a].x.total_cmp(&out[b].x));
+    let mut by_y = cand.clone();
+    by_y.sort_by(|&a, &b| out[a].y.total_cmp(&out[b].y));
+    let xs: Vec<f64> = by_x.iter().map(|&i| out[i].x).collect();
+    let ys: Vec<f64> = by_y.iter().map(|&i| out[i].y).collect();
+    let near = |sorted: &[usize], keys: &[f64], key: f64, tol: f64| -> std::ops::Range<usize> {
+        let lo = keys.partition_point(|k| *k < key - tol);
+        let hi = keys.partition_point(|k| *k <= key + tol);
+        let _ = sorted;
+        lo..hi
+    };
+    let mut stacked = vec![false; out.len()];
+    for &i in &cand {
+        let g = &out[i];
+        let s = g.size.max(0.1);
+        let column_mates = near(&by_x, &xs, g.x, 0.3 * s)
+            .filter(|&k| {
+                let o = &out[by_x[k]];
+                let d = (o.y - g.y).abs() / s;
+                (0.8..=1.25).contains(&d)
+            })
+            .count();
+        let row_mates = near(&by_y, &ys, g.y, 0.3 * s)
+            .filter(|&k| {
+                let o = &out[by_y[k]];
+                let d = (o.x - g.x).abs() / s;
+                by_y[k] != i && d <= 1.25
+            })
+            .count();
+        stacked[i] = column_mates > 0 && row_mates == 0;
+    }
+    // Where columns are set solid (no gap between them) geometry cannot tell;
+    // the drawing order can: a run of glyphs drawn one under the other.
+    let below = |a: &Placed, b: &Placed| {
+        !a.vertical
+            && !b.vertical
+            && a.dir == 0
+            && b.dir == 0
+            && (b.x - a.x).abs() < 0.3 * a.size
+            && (0.8..=1.25).contains(&((a.y - b.y) / a.size.max(0.1)))
+    };
+    let mut i = 0;
+    while i < out.len() {
+        let mut j = i;
+        while j + 1 < out.len() && below(&out[j], &out[j + 1]) {
+            j += 1;
+        }
+        if j - i >= 2 {
+            stacked[i..=j].iter_mut().for_each(|s| *s = true);
+        }
+        i = j + 1;
+    }
+    // Keep only columns of three or more stacked glyphs.
+    let mut keep = vec![false; out.len()];
+    for &i in &cand {
+        if !stacked[i] {
+            continue;
+        }
+        let g = &out[i];
+        let mates = near(&by_x, &xs, g.x, 0.3 * g.size.max(0.1))
+            .filter(|&k| stacked[by_x[k]] && (out[by_x[k]].y - g.y).abs() <= 2.6 * g.size)
+            .count();
+        keep[i] = mates >= 3;
+    }
+    for (i, g) in out.iter_mut().enumerate() {
+        if keep[i] {
+            g.vertical = true;
+            g.x += g.advance / 2.0;
+            g.y += 0.88 * g.size;
+        }
+    }
+    out
+}
+
+/// Vertical presentation forms (︵ ︑ ﹁) as a horizontal reader writes them
+/// (（ 、 「): vertical text comes out as a horizontal line.
+const VERTICAL_FORMS: &[(char, char)] = &[
+    ('︐', '，'),
+    ('︑', '、'),
+    ('︒', '。'),
+    ('︓', '：'),
+    ('︔', '；'),
+    ('︕', '！'),
+    ('︖', '？'),
+    ('︗', '〖'),
+    ('︘', '〗'),
+    ('︙', '…'),
+    ('︰', '‥'),
+    ('︱', '—'),
+    ('︲', '–'),
+    ('︳', '＿'),
+    ('︴', '＿'),
+    ('︵', '（'),
+    ('︶', '）'),
+    ('︷', '｛'),
+    ('︸', '｝'),
+    ('︹', '〔'),
+    ('︺', '〕'),
+    ('︻', '【'),
+    ('︼', '】'),
+    ('︽', '《'),
+    ('︾', '》'),
+    ('︿', '〈'),
+    ('﹀', '〉'),
+    ('﹁', '「'),
+    ('﹂', '」'),
+    ('﹃', '『'),
+    ('﹄', '』'),
+    ('﹇', '［'),
+    ('﹈', '］'),
+];
+
+fn horizontal_form(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            VERTICAL_FORMS
+                .iter()
+                .find(|(v, _)| *v == c)
+                .map_or(c, |(_, h)| *h)
+        })
+        .collect()
+}
+
 fn vertical_lines(glyphs: &[&Placed]) -> Vec<Line> {
-    // Columns: glyphs whose x is within half a size; right to left, top to bottom.
+    // Columns: glyphs whose x is within half a size of each other.
     let mut sorted: Vec<&Placed> = glyphs.to_vec();
     sorted.sort_by(|a, b| b.x.total_cmp(&a.x).then(b.y.total_cmp(&a.y)));
     let mut cols: Vec<Vec<&Placed>> = Vec::new();
@@ -171,32 +354,51 @@ fn vertical_lines(glyphs: &[&Placed]) -> Vec<Line> {
         }
         cols.push(vec![g]);
     }
-    cols.into_iter()
-        .map(|mut c| {
-            c.sort_by(|a, b| b.y.total_cmp(&a.y));
-            let mut text = String::new();
-            let mut prev: Option<&Placed> = None;
-            for g in &c {
-                if let Some(p) = prev {
-                    let gap = (p.y - p.size - g.y) / g.size.max(0.1);
-                    if gap > 1.8 {
-                        text.push('\t');
-                    }
-                }
-                text.push_str(&g.text);
-                prev = Some(g);
+    // A column with a wide gap holds two blocks (a poem's upper and lower
+    // half): split it into segments.
+    let mut segments: Vec<Line> = Vec::new();
+    for mut c in cols {
+        c.sort_by(|a, b| b.y.total_cmp(&a.y));
+        let mut start = 0;
+        for i in 1..=c.len() {
+            let split = i == c.len() || {
+                let (p, g) = (c[i - 1], c[i]);
+                (p.y - g.y) / g.size.max(0.1) > 2.8
+            };
+            if split {
+                let seg = &c[start..i];
+                let text: String = seg.iter().map(|g| horizontal_form(&g.text)).collect();
+                let size = seg.iter().map(|g| g.size).fold(0.0, f64::max);
+                segments.push(Line {
+                    text,
+                    x0: seg[0].x,
+                    x1: seg[0].x + size,
+                    y: seg[0].y,
+                    size,
+                    vertical: true,
+                    rotated: false,
+                    has_cells: false,
+                    cells: Vec::new(),
+                });
+                start = i;
             }
-            let size = c.iter().map(|g| g.size).fold(0.0, f64::max);
-            Line {
-                text,
-                x0: c[0].x,
-                x1: c[0].x + size,
-                y: c[0].y,
-                size,
-                vertical: true,
-                has_cells: false,
-                cells: Vec::new(),
-            }
+        }
+    }
+    // Blocks of columns that start at about the same height are read right to
+    // left; blocks are read top to bottom.
+    segments.sort_by(|a, b| b.y.total_cmp(&a.y));
+    let mut bands: Vec<Vec<Line>> = Vec::new();
+    for s in segments {
+        match bands.last_mut() {
+            Some(b) if (b[0].y - s.y) <= 3.0 * s.size => b.push(s),
+            _ => bands.push(vec![s]),
+        }
+    }
+    bands
+        .into_iter()
+        .flat_map(|mut b| {
+            b.sort_by(|a, c| c.x0.total_cmp(&a.x0));
+            b
         })
         .collect()
 }
@@ -266,7 +468,7 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
     for l in lines {
         let gap_ok = |p: &Line| (p.y - l.y) > 0.0 && (p.y - l.y) <= 2.2 * p.size.max(l.size);
         if let (Some(p), Some((cells, true))) = (prev, out.last_mut()) {
-            if gap_ok(p) && !l.vertical && continues_row(cells, l) {
+            if gap_ok(p) && !l.vertical && p.rotated == l.rotated && continues_row(cells, l) {
                 for (x0, _, t) in &l.cells {
                     if let Some(c) = cells.iter_mut().rev().find(|c| c.0 <= x0 + l.size) {
                         let sep = if ends_cjk(&c.1) || starts_cjk(t) {
@@ -285,6 +487,7 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
         let join = prev.is_some_and(|p| {
             !p.vertical
                 && !l.vertical
+                && p.rotated == l.rotated
                 && !p.has_cells
                 && !l.has_cells
                 && gap_ok(p)
@@ -350,6 +553,7 @@ mod tests {
             advance: 10.0,
             size: 10.0,
             vertical: false,
+            dir: 0,
         }
     }
 
@@ -390,6 +594,7 @@ mod tests {
             y,
             size: 10.0,
             vertical: false,
+            rotated: false,
             has_cells: false,
             cells: vec![(0.0, x1, t.into())],
         };
@@ -429,6 +634,67 @@ mod tests {
     }
 
     #[test]
+    fn text_rotated_a_quarter_turn_reads_along_its_baseline() {
+        let r = |t: &str, x: f64, y: f64| Placed {
+            text: t.into(),
+            x,
+            y,
+            advance: 10.0,
+            size: 10.0,
+            vertical: false,
+            dir: 1,
+        };
+        let gl = vec![
+            r("第", 40.0, 100.0),
+            r("３", 40.0, 110.0),
+            r("節", 40.0, 120.0),
+        ];
+        let ls = lines(&gl);
+        assert_eq!(ls[0].text, "第３節");
+        assert!(ls[0].rotated);
+    }
+
+    #[test]
+    fn upright_digits_inside_a_vertical_column_join_it() {
+        let v = |t: &str, y: f64| Placed {
+            text: t.into(),
+            x: 100.0,
+            y,
+            advance: 10.0,
+            size: 10.0,
+            vertical: true,
+            dir: 0,
+        };
+        let h = Placed {
+            text: "1".into(),
+            x: 97.0,
+            y: 88.0,
+            advance: 5.0,
+            size: 10.0,
+            vertical: false,
+            dir: 0,
+        };
+        let ls = lines(&[v("第", 100.0), h, v("章", 80.0)]);
+        assert_eq!(ls.len(), 1);
+        assert_eq!(ls[0].text, "第1章");
+    }
+
+    #[test]
+    fn glyphs_stacked_with_a_horizontal_font_read_as_a_column() {
+        let gl = vec![
+            g("政", 100.0, 100.0),
+            g("令", 100.0, 90.0),
+            g("第", 100.0, 80.0),
+            g("左", 50.0, 100.0),
+            g("列", 50.0, 90.0),
+            g("目", 50.0, 80.0),
+        ];
+        let ls = lines(&gl);
+        assert_eq!(ls[0].text, "政令第");
+        assert_eq!(ls[1].text, "左列目");
+    }
+
+    #[test]
     fn vertical_text_reads_top_to_bottom_right_to_left() {
         let v = |t: &str, x: f64, y: f64| Placed {
             text: t.into(),
@@ -437,6 +703,7 @@ mod tests {
             advance: 10.0,
             size: 10.0,
             vertical: true,
+            dir: 0,
         };
         let gl = vec![
             v("左", 50.0, 100.0),

@@ -71,7 +71,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         total_glyphs += out.glyphs.len();
         texts.push(PageText {
             number,
-            lines: layout::lines(&out.glyphs),
+            lines: layout::lines(&without_overprint(out.glyphs)),
             height: page_box(&doc, page),
             images: out.images,
         });
@@ -97,7 +97,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         .flat_map(|t| {
             t.lines
                 .iter()
-                .filter(|l| !l.vertical && !l.has_cells)
+                .filter(|l| !l.vertical && !l.rotated && !l.has_cells)
                 .map(|l| l.x1)
         })
         .fold(0.0, f64::max);
@@ -131,6 +131,22 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     document.undecodable_pages.sort_unstable();
     document.undecodable_pages.dedup();
     Ok(document)
+}
+
+/// Text drawn twice at the same place (fill then stroke, fake bold, chart
+/// labels with a halo) is read once, as a reader sees it once.
+fn without_overprint(glyphs: Vec<content::Placed>) -> Vec<content::Placed> {
+    let mut seen = std::collections::HashSet::new();
+    glyphs
+        .into_iter()
+        .filter(|g| {
+            seen.insert((
+                g.text.clone(),
+                (g.x * 2.0).round() as i64,
+                (g.y * 2.0).round() as i64,
+            ))
+        })
+        .collect()
 }
 
 /// (bottom, top) of the page's visible box, inherited through the page tree.
@@ -168,7 +184,7 @@ fn furniture_lines(pages: &[PageText]) -> Vec<(u32, String)> {
     let in_band = |t: &PageText, l: &layout::Line| {
         let (lo, hi) = t.height;
         let h = (hi - lo).max(1.0);
-        !l.vertical && (l.y > hi - 0.08 * h || l.y < lo + 0.08 * h)
+        !l.vertical && !l.rotated && (l.y > hi - 0.08 * h || l.y < lo + 0.08 * h)
     };
     let mask = |s: &str| -> String {
         s.chars()
