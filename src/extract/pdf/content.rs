@@ -323,7 +323,11 @@ impl<'d> Interpreter<'d> {
                 pos.get_or_insert((x, y, size));
                 continue;
             }
-            if g.text.is_empty() || size <= 0.0 || !x.is_finite() || !y.is_finite() {
+            if g.text.is_empty() {
+                self.out.unmapped += 1;
+                continue;
+            }
+            if size <= 0.0 || !x.is_finite() || !y.is_finite() {
                 continue;
             }
             // A vertical font drawn in a turned matrix (官報 sets horizontal

@@ -199,6 +199,12 @@ impl Font {
         };
         let (unicode, simple_fallback) = match to_unicode {
             Some(tu) => (Unicode::Mapped(Box::new(tu)), Some(table)),
+            None if is_symbolic_without_encoding(doc, font) => match symbolic_table(doc, font) {
+                Some(t) => (Unicode::Simple(Box::new(t)), None),
+                // ghostscript's re-distilled subsets: codes and glyph names
+                // carry no Unicode at all; guessing would print garbage.
+                None => (Unicode::None, None),
+            },
             None => (Unicode::Simple(table), None),
         };
         Font {
@@ -396,6 +402,50 @@ impl Font {
             Widths::Cid { map, default } => map.get(&cid).copied().unwrap_or(*default) / 1000.0,
         }
     }
+}
+
+/// A symbolic simple font (FontDescriptor flag 3) with no /Encoding: its codes
+/// select glyphs directly and say nothing about characters.
+fn is_symbolic_without_encoding(doc: &Document, font: &Dictionary) -> bool {
+    let flags = dict_get(doc, font, b"FontDescriptor")
+        .and_then(|o| o.as_dict().ok())
+        .and_then(|d| dict_get(doc, d, b"Flags").and_then(num))
+        .unwrap_or(0.0) as i64;
+    let base = dict_get(doc, font, b"BaseFont")
+        .and_then(|o| o.as_name().ok())
+        .unwrap_or(b"");
+    let standard_symbol =
+        base.ends_with(b"Symbol") || base.ends_with(b"ZapfDingbats") || base.ends_with(b"Dingbats");
+    // Only TrueType: a Type 1 program has a built-in encoding (TeX's fonts).
+    let truetype = dict_get(doc, font, b"FontDescriptor")
+        .and_then(|o| o.as_dict().ok())
+        .is_some_and(|d| d.has(b"FontFile2"));
+    flags & 4 != 0 && font.get(b"Encoding").is_err() && !standard_symbol && truetype
+}
+
+/// Codes of a symbolic embedded TrueType → Unicode through the glyph names in
+/// its `post` table, when they name real characters (not uniF0xx private use).
+fn symbolic_table(doc: &Document, font: &Dictionary) -> Option<[Option<String>; 256]> {
+    let fd = dict_get(doc, font, b"FontDescriptor")?.as_dict().ok()?;
+    let data = dict_get(doc, fd, b"FontFile2").and_then(|o| stream_bytes(doc, o))?;
+    let face = ttf_parser::Face::parse(&data, 0).ok()?;
+    let cmap = face.tables().cmap?;
+    let mut table: [Option<String>; 256] = std::array::from_fn(|_| None);
+    let mut found = 0;
+    for (code, slot) in table.iter_mut().enumerate() {
+        let gid = cmap.subtables.into_iter().find_map(|s| {
+            s.glyph_index(0xF000 + code as u32)
+                .or_else(|| s.glyph_index(code as u32))
+        });
+        let name = gid.and_then(|g| face.glyph_name(g));
+        if let Some(u) = name.and_then(glyphs::glyph_name_to_unicode) {
+            if !u.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c)) {
+                *slot = Some(u);
+                found += 1;
+            }
+        }
+    }
+    (found > 0).then_some(table)
 }
 
 /// `/W [c [w1 w2 …] cfirst clast w …]`.

@@ -14,6 +14,8 @@ pub struct Line {
     pub x1: f64,
     /// Baseline (horizontal) or top (vertical).
     pub y: f64,
+    /// Bottom of a vertical column (equal to `y` for horizontal lines).
+    pub y_end: f64,
     pub size: f64,
     pub vertical: bool,
     /// Rotated text (table side labels, landscape pages): laid out in its own frame.
@@ -75,6 +77,24 @@ pub fn lines(glyphs: &[Placed]) -> Vec<Line> {
         let (moved, kept): (Vec<&Placed>, Vec<&Placed>) =
             horiz.iter().partition(|g| g.dir == 0 && inside(g));
         vert.extend(moved);
+        horiz = kept;
+    }
+    // Latin words in vertical text are set turned a quarter clockwise, reading
+    // downwards: they are part of the column (centred on it, as LibreOffice
+    // and Word set them).
+    let turned_latin: Vec<Placed>;
+    if !vert.is_empty() {
+        let (down, kept): (Vec<&Placed>, Vec<&Placed>) = horiz.iter().partition(|g| g.dir == 3);
+        turned_latin = down
+            .into_iter()
+            .map(|g| Placed {
+                x: g.x + 0.35 * g.size,
+                vertical: true,
+                dir: 0,
+                ..g.clone()
+            })
+            .collect();
+        vert.extend(turned_latin.iter());
         horiz = kept;
     }
     let upright: Vec<&Placed> = horiz.iter().copied().filter(|g| g.dir == 0).collect();
@@ -193,6 +213,7 @@ fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
             x0: g.iter().map(|r| r.x0).fold(f64::MAX, f64::min),
             x1: g.iter().map(|r| r.x1).fold(f64::MIN, f64::max),
             y: g[0].y,
+            y_end: g[0].y,
             size,
             vertical: false,
             rotated: false,
@@ -374,6 +395,7 @@ fn vertical_lines(glyphs: &[&Placed]) -> Vec<Line> {
                     x0: seg[0].x,
                     x1: seg[0].x + size,
                     y: seg[0].y,
+                    y_end: seg[seg.len() - 1].y,
                     size,
                     vertical: true,
                     rotated: false,
@@ -465,7 +487,30 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
     // Each paragraph: its cells (column x0 and text) when it is a table row.
     let mut out: Vec<(Vec<(f64, String)>, bool)> = Vec::new();
     let mut prev: Option<&Line> = None;
+    let bottom_margin = lines
+        .iter()
+        .filter(|l| l.vertical)
+        .map(|l| l.y_end)
+        .fold(f64::MAX, f64::min);
     for l in lines {
+        // A vertical column that ran to the bottom margin continues in the
+        // next column to its left.
+        let column_goes_on = prev.is_some_and(|p| {
+            p.vertical
+                && l.vertical
+                && p.y_end <= bottom_margin + 2.0 * p.size
+                && (l.y - p.y).abs() <= 2.0 * p.size
+                && p.x0 - l.x0 > 0.0
+                && p.x0 - l.x0 <= 2.5 * p.size
+                && !starts_structure(&l.text)
+        });
+        if column_goes_on {
+            if let Some((cells, false)) = out.last_mut() {
+                cells[0].1.push_str(&l.text);
+                prev = Some(l);
+                continue;
+            }
+        }
         let gap_ok = |p: &Line| (p.y - l.y) > 0.0 && (p.y - l.y) <= 2.2 * p.size.max(l.size);
         if let (Some(p), Some((cells, true))) = (prev, out.last_mut()) {
             if gap_ok(p) && !l.vertical && p.rotated == l.rotated && continues_row(cells, l) {
@@ -592,6 +637,7 @@ mod tests {
             x0: 0.0,
             x1,
             y,
+            y_end: y,
             size: 10.0,
             vertical: false,
             rotated: false,

@@ -1,0 +1,120 @@
+//! Exact text of small PDFs made for keiyaku (scripts/fixtures/make_pdf_fixtures.py):
+//! LibreOffice with IPAex and Noto CJK, reportlab with an embedded TrueType and
+//! with the non-embedded HeiseiMin-W3 CID font, vertical setting, encryption
+//! with an empty and a real user password, and a ghostscript re-distil.
+
+use keiyaku::discover::Format;
+use keiyaku::error::ExtractError;
+use std::path::PathBuf;
+
+const CLAUSE: &str = "第3条（事故の報告）";
+const BODY: &str = "乙は、障害又は事故が発生したときは、直ちに甲に報告しなければならない。";
+const LONG: &str = "乙は、本業務において医療情報をネットワークを介して送受信する場合には、TLS1.2以上のプロトコルによる暗号化又はIP-VPN等の閉域網の利用により、通信経路上の盗聴及び改ざんを防止しなければならない。";
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn text(name: &str) -> Result<String, ExtractError> {
+    let (_, doc) = keiyaku::app::extract_file(&fixture(name), Format::Pdf);
+    doc.map(|d| d.plain_text())
+}
+
+#[test]
+fn libreoffice_ipaex_wrapped_paragraph_joins_without_spaces() {
+    assert_eq!(
+        text("lo-ipaex.pdf").unwrap(),
+        format!("{CLAUSE}\n{BODY}\n{LONG}\n")
+    );
+}
+
+#[test]
+fn libreoffice_noto_cjk_type1_subsets() {
+    assert_eq!(
+        text("lo-noto.pdf").unwrap(),
+        format!("{CLAUSE}\n{BODY}\n{LONG}\n")
+    );
+}
+
+#[test]
+fn reportlab_embedded_truetype() {
+    assert_eq!(
+        text("reportlab-ttf.pdf").unwrap(),
+        format!("{CLAUSE}\n{BODY}\n")
+    );
+}
+
+#[test]
+fn reportlab_non_embedded_heiseimin_with_predefined_cmap() {
+    assert_eq!(
+        text("reportlab-heiseimin.pdf").unwrap(),
+        format!("{CLAUSE}\n{BODY}\n")
+    );
+}
+
+#[test]
+fn vertical_columns_read_right_to_left() {
+    assert_eq!(
+        text("reportlab-vertical.pdf").unwrap(),
+        "第一条（報告）\n乙は直ちに甲に報告する。\n"
+    );
+}
+
+#[test]
+fn libreoffice_vertical_writing_with_turned_latin_reads_as_written() {
+    // Columns right to left, each top to bottom; TLS1.2 and IP-VPN are set
+    // turned a quarter and belong to their column; wrapped columns join.
+    assert_eq!(
+        text("lo-vertical.pdf").unwrap(),
+        format!("{CLAUSE}\n{BODY}\n{LONG}\n")
+    );
+}
+
+#[test]
+fn vertical_predefined_cmap_uni_jis_ucs2_v() {
+    assert_eq!(
+        text("reportlab-heiseimin-v.pdf").unwrap(),
+        "第一条（報告）\n乙は直ちに甲に報告する。\n"
+    );
+}
+
+#[test]
+fn empty_user_password_is_opened_for_rc4_aes128_and_aes256() {
+    for f in [
+        "enc-rc4-40-empty.pdf",
+        "enc-aes128-empty.pdf",
+        "enc-aes256-empty.pdf",
+    ] {
+        assert_eq!(
+            text(f).unwrap(),
+            format!("{CLAUSE}\n{BODY}\n{LONG}\n"),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn real_user_password_gives_encrypted_status() {
+    assert!(matches!(
+        text("enc-aes256-userpw.pdf"),
+        Err(ExtractError::Encrypted(_))
+    ));
+}
+
+#[test]
+fn glyphs_without_unicode_give_no_text_with_the_reason() {
+    match text("ps2pdf-no-unicode.pdf") {
+        Err(ExtractError::NoText(reason)) => assert!(reason.contains("no Unicode"), "{reason}"),
+        other => panic!("expected no_text, got {other:?}"),
+    }
+}
+
+#[test]
+fn scanned_image_only_pdf_gives_no_text() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/信州ネットワーク/特記事項_押印済.pdf");
+    let (_, doc) = keiyaku::app::extract_file(&path, Format::Pdf);
+    assert!(matches!(doc, Err(ExtractError::NoText(r)) if r.contains("image-only")));
+}
