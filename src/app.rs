@@ -50,26 +50,25 @@ pub fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, ExtractError> {
     Ok(std::fs::read(path)?)
 }
 
-/// Extract one file behind a panic firewall: a parser bug becomes a status.
+/// Extract one file (see [`extract_guarded`]).
 pub fn extract_file(
     path: &std::path::Path,
     format: discover::Format,
-) -> (Option<String>, Result<Document, ExtractError>) {
-    let bytes = match read_limited(path) {
-        Ok(b) => b,
-        Err(e) => return (None, Err(e)),
-    };
-    let sha = format!("{:x}", Sha256::digest(&bytes));
-    let result = catch_unwind(AssertUnwindSafe(|| extract::extract_bytes(format, &bytes)))
-        .unwrap_or_else(|p| {
-            let msg = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(ExtractError::Internal(msg))
-        });
-    (Some(sha), result)
+) -> Result<Document, ExtractError> {
+    extract_guarded(format, &read_limited(path)?)
+}
+
+/// Extract behind a panic firewall: a parser bug becomes a document status,
+/// never the end of the batch.
+pub fn extract_guarded(format: discover::Format, bytes: &[u8]) -> Result<Document, ExtractError> {
+    catch_unwind(AssertUnwindSafe(|| extract::extract_bytes(format, bytes))).unwrap_or_else(|p| {
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(ExtractError::Internal(msg))
+    })
 }
 
 fn vendor_hint(input: &Input) -> Option<&str> {
@@ -94,8 +93,12 @@ fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderConfig>
         w.error = Some("unsupported file type (keiyaku reads .pdf, .docx, .txt, .md)".into());
         return w;
     };
-    let (sha, result) = extract_file(&w.input.path, format);
-    w.sha256 = sha;
+    let result = read_limited(&w.input.path).and_then(|bytes| {
+        // The input hash goes into the report, so an auditor can tell a re-run
+        // was over the same files.
+        w.sha256 = Some(format!("{:x}", Sha256::digest(&bytes)));
+        extract_guarded(format, &bytes)
+    });
     match result {
         Ok(doc) => {
             w.status = DocStatus::Ok;

@@ -100,8 +100,7 @@ fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
     if !args.file.is_file() {
         anyhow::bail!("no such file: {}", args.file.display());
     }
-    let (_, result) = app::extract_file(&args.file, format);
-    let doc = match result {
+    let doc = match app::extract_file(&args.file, format) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("keiyaku: {}: {e}", args.file.display());

@@ -18,7 +18,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn text(name: &str) -> Result<String, ExtractError> {
-    let (_, doc) = keiyaku::app::extract_file(&fixture(name), Format::Pdf);
+    let doc = keiyaku::app::extract_file(&fixture(name), Format::Pdf);
     doc.map(|d| d.plain_text())
 }
 
@@ -115,6 +115,6 @@ fn glyphs_without_unicode_give_no_text_with_the_reason() {
 fn scanned_image_only_pdf_gives_no_text() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("samples/信州ネットワーク/特記事項_押印済.pdf");
-    let (_, doc) = keiyaku::app::extract_file(&path, Format::Pdf);
+    let doc = keiyaku::app::extract_file(&path, Format::Pdf);
     assert!(matches!(doc, Err(ExtractError::NoText(r)) if r.contains("image-only")));
 }

@@ -32,7 +32,7 @@ fn bag(s: &str) -> HashMap<char, usize> {
 /// Everything keiyaku read from the file: body text and page furniture.
 fn keiyaku_text(path: &Path) -> (String, keiyaku::document::Document) {
     let format = Format::from_path(path).expect("supported");
-    let (_, doc) = keiyaku::app::extract_file(path, format);
+    let doc = keiyaku::app::extract_file(path, format);
     let doc = doc.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut text = doc.plain_text();
     for b in &doc.furniture {

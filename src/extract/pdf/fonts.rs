@@ -92,27 +92,21 @@ fn stream_bytes(doc: &Document, o: &Object) -> Option<Vec<u8>> {
     }
 }
 
+/// Adobe's CID → Unicode table of a character collection, decoded once per
+/// process and only when a font needs it (each takes milliseconds to inflate).
 fn cid_table(family: &CidFamily) -> Option<&'static CMap> {
-    static TABLES: OnceLock<HashMap<&'static str, Option<CMap>>> = OnceLock::new();
-    let tables = TABLES.get_or_init(|| {
-        [
-            ("Japan1", CMapName::AdobeJapan1Ucs2),
-            ("GB1", CMapName::AdobeGb1Ucs2),
-            ("CNS1", CMapName::AdobeCns1Ucs2),
-            ("Korea1", CMapName::AdobeKorea1Ucs2),
-        ]
-        .into_iter()
-        .map(|(k, n)| (k, cmap::load_predefined(n)))
-        .collect()
-    });
-    let key = match family {
-        CidFamily::AdobeJapan1 => "Japan1",
-        CidFamily::AdobeGB1 => "GB1",
-        CidFamily::AdobeCNS1 => "CNS1",
-        CidFamily::AdobeKorea1 => "Korea1",
+    static JAPAN1: OnceLock<Option<CMap>> = OnceLock::new();
+    static GB1: OnceLock<Option<CMap>> = OnceLock::new();
+    static CNS1: OnceLock<Option<CMap>> = OnceLock::new();
+    static KOREA1: OnceLock<Option<CMap>> = OnceLock::new();
+    let (cell, name) = match family {
+        CidFamily::AdobeJapan1 => (&JAPAN1, CMapName::AdobeJapan1Ucs2),
+        CidFamily::AdobeGB1 => (&GB1, CMapName::AdobeGb1Ucs2),
+        CidFamily::AdobeCNS1 => (&CNS1, CMapName::AdobeCns1Ucs2),
+        CidFamily::AdobeKorea1 => (&KOREA1, CMapName::AdobeKorea1Ucs2),
         _ => return None,
     };
-    tables.get(key).and_then(|t| t.as_ref())
+    cell.get_or_init(|| cmap::load_predefined(name)).as_ref()
 }
 
 /// Family a predefined CMap name belongs to, for CID → Unicode.
