@@ -73,6 +73,31 @@ fn libreoffice_vertical_writing_with_turned_latin_reads_as_written() {
 }
 
 #[test]
+fn two_column_terms_read_column_by_column() {
+    let t = text("lo-two-columns.pdf").unwrap();
+    let lines: Vec<&str> = t.lines().collect();
+    assert_eq!(lines[0], "ミナミ医療クラウド利用規約");
+    let articles: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with('第'))
+        .collect();
+    assert_eq!(
+        articles,
+        [
+            "第1条（障害の通知）",
+            "第2条（原因調査）",
+            "第3条（調査への協力）",
+            "第4条（通信の暗号化）",
+            "第5条（定期報告）",
+            "第6条（監査）"
+        ]
+    );
+    // A wrapped sentence of the left column stays one paragraph.
+    assert!(lines.contains(&"当社は、前条の障害の原因調査を主導して行い、その範囲及び方法を決定します。調査の結果は、書面によりお客様に報告します。"));
+}
+
+#[test]
 fn vertical_predefined_cmap_uni_jis_ucs2_v() {
     assert_eq!(
         text("reportlab-heiseimin-v.pdf").unwrap(),

@@ -24,6 +24,8 @@ pub struct Line {
     pub has_cells: bool,
     /// (x0, x1, text) of each cell; one cell for ordinary lines.
     pub cells: Vec<(f64, f64, String)>,
+    /// 0 full width; 1 left and 2 right column of a two-column page.
+    pub column: u8,
 }
 
 /// CJK ideographs, kana, full-width forms and CJK punctuation: no space is
@@ -136,7 +138,7 @@ struct Run<'a> {
 }
 
 fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
-    // 1. Runs in content order: a run breaks where the baseline moves or the
+    // Runs in content order: a run breaks where the baseline moves or the
     //    pen jumps backwards or far ahead.
     let mut runs: Vec<Run> = Vec::new();
     for g in glyphs {
@@ -159,8 +161,16 @@ fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
             size: g.size,
         });
     }
-    // 2. Runs on one baseline form one visual line (table cells written
-    //    one after another by the producer come together again).
+    match split_columns(&runs) {
+        Some(gutter) => two_columns(runs, gutter),
+        None => lines_from_runs(runs),
+    }
+}
+
+/// Runs grouped by baseline into lines, top to bottom.
+fn lines_from_runs(mut runs: Vec<Run>) -> Vec<Line> {
+    // Runs on one baseline form one visual line (table cells written one after
+    // another by the producer come together again).
     runs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
     let mut groups: Vec<Vec<Run>> = Vec::new();
     for r in runs {
@@ -219,6 +229,7 @@ fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
             rotated: false,
             has_cells,
             cells,
+            column: 0,
         });
     }
     lines
@@ -361,6 +372,102 @@ fn horizontal_form(s: &str) -> String {
         .collect()
 }
 
+/// Characters in a run (for telling body text from table cells).
+fn run_chars(r: &Run) -> usize {
+    r.glyphs.iter().map(|g| g.text.chars().count()).sum()
+}
+
+/// A two-column page: an x (the gutter) in the middle third of the text that
+/// few runs cross, with enough body text on both sides. Table cells are short,
+/// so a table is not taken for columns.
+fn split_columns(runs: &[Run]) -> Option<f64> {
+    if runs.len() < 10 {
+        return None;
+    }
+    let lo = runs.iter().map(|r| r.x0).fold(f64::MAX, f64::min);
+    let hi = runs.iter().map(|r| r.x1).fold(f64::MIN, f64::max);
+    let width = hi - lo;
+    if width <= 0.0 {
+        return None;
+    }
+    let mut best: Option<(usize, f64)> = None;
+    let steps = 40;
+    for i in 0..=steps {
+        let x = lo + width * (0.3 + 0.4 * i as f64 / steps as f64);
+        let crossing = runs
+            .iter()
+            .filter(|r| r.x0 < x - 1.0 && r.x1 > x + 1.0)
+            .count();
+        if best.is_none_or(|(c, _)| crossing < c) {
+            best = Some((crossing, x));
+        }
+    }
+    let (crossing, gutter) = best?;
+    if crossing * 10 > runs.len() {
+        return None;
+    }
+    let body = |side: &mut dyn Iterator<Item = &Run>| {
+        let v: Vec<&Run> = side.collect();
+        v.len() >= 5 && v.iter().map(|r| run_chars(r)).sum::<usize>() >= 12 * v.len()
+    };
+    let left = body(&mut runs.iter().filter(|r| r.x1 <= gutter + 1.0));
+    let right = body(&mut runs.iter().filter(|r| r.x0 >= gutter - 1.0));
+    (left && right).then_some(gutter)
+}
+
+/// Lay out a two-column page: between full-width lines (a title, a table
+/// across the page), the left column is read before the right one.
+fn two_columns(runs: Vec<Run>, gutter: f64) -> Vec<Line> {
+    let mut spanning: Vec<Run> = Vec::new();
+    let mut sides: Vec<Run> = Vec::new();
+    for r in runs {
+        if r.x0 < gutter - 1.0 && r.x1 > gutter + 1.0 {
+            spanning.push(r);
+        } else {
+            sides.push(r);
+        }
+    }
+    let mut span_lines = lines_from_runs(spanning);
+    let mut out = Vec::new();
+    sides.sort_by(|a, b| b.y.total_cmp(&a.y));
+    let mut sides = sides.into_iter().peekable();
+    // Bands: the side runs above each full-width line, then that line.
+    span_lines.push(Line {
+        text: String::new(),
+        x0: 0.0,
+        x1: 0.0,
+        y: f64::MIN,
+        y_end: f64::MIN,
+        size: 0.0,
+        vertical: false,
+        rotated: false,
+        has_cells: false,
+        cells: Vec::new(),
+        column: 0,
+    });
+    for span in span_lines {
+        let mut left = Vec::new();
+        let mut right = Vec::new();
+        while let Some(r) = sides.next_if(|r| r.y > span.y) {
+            if r.x1 <= gutter + 1.0 {
+                left.push(r);
+            } else {
+                right.push(r);
+            }
+        }
+        for (runs, column) in [(left, 1), (right, 2)] {
+            out.extend(lines_from_runs(runs).into_iter().map(|mut l| {
+                l.column = column;
+                l
+            }));
+        }
+        if !span.text.is_empty() {
+            out.push(span);
+        }
+    }
+    out
+}
+
 fn vertical_lines(glyphs: &[&Placed]) -> Vec<Line> {
     // Columns: glyphs whose x is within half a size of each other.
     let mut sorted: Vec<&Placed> = glyphs.to_vec();
@@ -401,6 +508,7 @@ fn vertical_lines(glyphs: &[&Placed]) -> Vec<Line> {
                     rotated: false,
                     has_cells: false,
                     cells: Vec::new(),
+                    column: 0,
                 });
                 start = i;
             }
@@ -487,6 +595,15 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
     // Each paragraph: its cells (column x0 and text) when it is a table row.
     let mut out: Vec<(Vec<(f64, String)>, bool)> = Vec::new();
     let mut prev: Option<&Line> = None;
+    // Each column of a two-column page has its own right margin.
+    let margin_of = |l: &Line| match l.column {
+        0 => right_margin,
+        c => lines
+            .iter()
+            .filter(|m| m.column == c && !m.has_cells)
+            .map(|m| m.x1)
+            .fold(0.0, f64::max),
+    };
     let bottom_margin = lines
         .iter()
         .filter(|l| l.vertical)
@@ -536,8 +653,9 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
                 && !p.has_cells
                 && !l.has_cells
                 && gap_ok(p)
-                && (p.x1 >= right_margin - 2.0 * p.size
-                    || (!p.text.ends_with('。') && p.x1 >= right_margin - 5.0 * p.size))
+                && p.column == l.column
+                && (p.x1 >= margin_of(p) - 2.0 * p.size
+                    || (!p.text.ends_with('。') && p.x1 >= margin_of(p) - 5.0 * p.size))
                 && l.x0 <= p.x0 + 4.0 * l.size
                 && !starts_structure(&l.text)
         });
@@ -643,6 +761,7 @@ mod tests {
             rotated: false,
             has_cells: false,
             cells: vec![(0.0, x1, t.into())],
+            column: 0,
         };
         let ls = vec![
             mk("乙は、障害が発生したときは、直ちに報", 100.0, 500.0),
@@ -738,6 +857,41 @@ mod tests {
         let ls = lines(&gl);
         assert_eq!(ls[0].text, "政令第");
         assert_eq!(ls[1].text, "左列目");
+    }
+
+    #[test]
+    fn two_column_page_reads_the_left_column_first() {
+        let mut gl = Vec::new();
+        let mut line = |text: &str, x: f64, y: f64| {
+            for (i, c) in text.chars().enumerate() {
+                gl.push(g(&c.to_string(), x + 10.0 * i as f64, y));
+            }
+        };
+        line("利用規約の表題を中央に置いて全幅で書く行です", 60.0, 300.0);
+        for k in 0..6 {
+            let y = 280.0 - 15.0 * k as f64;
+            line(&format!("左の段の第{k}行目の本文はここにある"), 0.0, y);
+            line(&format!("右の段の第{k}行目の本文はここにある"), 200.0, y);
+        }
+        let ls = lines(&gl);
+        let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts[0], "利用規約の表題を中央に置いて全幅で書く行です");
+        assert_eq!(texts[1], "左の段の第0行目の本文はここにある");
+        assert_eq!(texts[6], "左の段の第5行目の本文はここにある");
+        assert_eq!(texts[7], "右の段の第0行目の本文はここにある");
+    }
+
+    #[test]
+    fn a_two_column_table_is_not_taken_for_text_columns() {
+        let mut gl = Vec::new();
+        for k in 0..8 {
+            let y = 280.0 - 15.0 * k as f64;
+            gl.push(g("項", 0.0, y));
+            gl.push(g("目", 10.0, y));
+            gl.push(g("値", 200.0, y));
+        }
+        let ls = lines(&gl);
+        assert_eq!(ls[0].text, "項目\t値");
     }
 
     #[test]
