@@ -1,0 +1,147 @@
+//! Hostile input: deterministic mutations (bit flips, truncations, inserted
+//! and duplicated bytes) of real PDFs and DOCX files. Every mutant must end
+//! with a document or a typed error, quickly: no panic escapes the firewall,
+//! no stack overflow, no hang.
+
+use keiyaku::discover::Format;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn mutate(data: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let mut d = data.to_vec();
+    for _ in 0..1 + rng.below(8) {
+        match rng.below(5) {
+            0 => {
+                let i = rng.below(d.len());
+                d[i] ^= 1 << rng.below(8);
+            }
+            1 => d.truncate(rng.below(d.len())),
+            2 => {
+                let i = rng.below(d.len());
+                let b = [b'[', b'(', b'<', b'0', b'\xff', b'/', b'R'][rng.below(7)];
+                for _ in 0..rng.below(64) {
+                    d.insert(i, b);
+                }
+            }
+            3 => {
+                let i = rng.below(d.len());
+                let j = (i + rng.below(4096)).min(d.len());
+                let chunk = d[i..j].to_vec();
+                let at = rng.below(d.len());
+                d.splice(at..at, chunk);
+            }
+            _ => {
+                let i = rng.below(d.len());
+                let j = (i + rng.below(256)).min(d.len());
+                d.drain(i..j);
+            }
+        }
+        if d.is_empty() {
+            break;
+        }
+    }
+    d
+}
+
+/// `KEIYAKU_MUTANTS=20000 cargo test --release --test hostile` runs a longer campaign.
+fn run(files: &[(&str, Format)], mutants: usize) {
+    let mutants = std::env::var("KEIYAKU_MUTANTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(mutants);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for (path, format) in files {
+        let data = std::fs::read(root.join(path)).unwrap();
+        for n in 0..mutants {
+            let m = mutate(&data, &mut rng);
+            let t = Instant::now();
+            // Ok or Err are both fine; a panic would be Internal, which must not happen either.
+            let result = keiyaku::app::extract_guarded(*format, &m);
+            if let Err(keiyaku::error::ExtractError::Internal(msg)) = &result {
+                panic!("{path} mutant {n}: panic inside the extractor: {msg}");
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(10),
+                "{path} mutant {n} took {:?}",
+                t.elapsed()
+            );
+        }
+    }
+}
+
+#[test]
+fn mutated_pdfs_end_with_a_status() {
+    run(
+        &[
+            ("tests/fixtures/lo-ipaex.pdf", Format::Pdf),
+            ("tests/fixtures/reportlab-heiseimin.pdf", Format::Pdf),
+            ("tests/fixtures/enc-aes128-empty.pdf", Format::Pdf),
+            ("samples/さくらメディカルクラウド/SLA.pdf", Format::Pdf),
+        ],
+        1000,
+    );
+}
+
+/// Mutate document.xml inside a valid archive, so the XML walker (not the
+/// zip reader) meets the damage.
+#[test]
+fn mutated_document_xml_ends_with_a_status() {
+    use std::io::{Read, Write};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let data = std::fs::read(root.join("samples/ことぶきデータ/利用規約.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&data)).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf).unwrap();
+        parts.push((f.name().map(|n| n.to_string()).unwrap_or_default(), buf));
+    }
+    let mut rng = Rng(42);
+    for n in 0..300 {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, buf) in &parts {
+            out.start_file(name.as_str(), opts).unwrap();
+            if name.ends_with(".xml") && rng.below(2) == 0 {
+                out.write_all(&mutate(buf, &mut rng)).unwrap();
+            } else {
+                out.write_all(buf).unwrap();
+            }
+        }
+        let bytes = out.finish().unwrap().into_inner();
+        let result = keiyaku::app::extract_guarded(Format::Docx, &bytes);
+        if let Err(keiyaku::error::ExtractError::Internal(msg)) = &result {
+            panic!("mutant {n}: panic inside the DOCX walker: {msg}");
+        }
+    }
+}
+
+#[test]
+fn mutated_docx_end_with_a_status() {
+    run(
+        &[
+            ("samples/ことぶきデータ/利用規約.docx", Format::Docx),
+            (
+                "samples/東和ソフトウェア/保守サービス契約書.docx",
+                Format::Docx,
+            ),
+        ],
+        1000,
+    );
+}
