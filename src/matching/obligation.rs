@@ -85,6 +85,15 @@ pub fn modality(lex: &Lexicon, text: &str, from: usize) -> Modality {
         Marker::Duty => Modality::Duty,
         Marker::Proviso => Modality::Proviso,
         Marker::NonOperative => Modality::NonOperative,
+        // 「別表に定める」 points into the contract itself; 「別途締結するSLAに定める」 does not.
+        Marker::Delegation => {
+            let before = &text[..from + found[i].0];
+            if lex.attached_tables.iter().any(|t| before.contains(t.as_str())) {
+                Modality::Duty
+            } else {
+                Modality::NonOperative
+            }
+        }
     }
 }
 
@@ -170,6 +179,15 @@ mod tests {
             Modality::NonOperative
         );
         assert_eq!(m("障害・事故発生時の報告"), Modality::None);
+    }
+
+    #[test]
+    fn delegation_to_an_attached_table_counts_but_to_another_agreement_does_not() {
+        let rs = RuleSet::embedded().unwrap();
+        let t = normalize_phrase("障害発生時の報告体制については、別途締結するSLAに定める。");
+        assert_eq!(modality(&rs.lexicon, &t, 0), Modality::NonOperative);
+        let t = normalize_phrase("甲乙の役割分担は、別表に定める。");
+        assert_eq!(modality(&rs.lexicon, &t, 0), Modality::Duty);
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub enum Marker {
     Duty,
     Proviso,
     NonOperative,
+    Delegation,
 }
 
 #[derive(Debug)]
@@ -64,6 +65,7 @@ pub struct Lexicon {
     pub modality: AhoCorasick,
     pub markers: Vec<Marker>,
     pub conditional_suffix: Vec<String>,
+    pub attached_tables: Vec<String>,
     pub conjunction_break: Vec<String>,
     pub plain_endings: Vec<String>,
 }
@@ -314,6 +316,7 @@ fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
         (&m.duty, Marker::Duty),
         (&m.proviso, Marker::Proviso),
         (&m.non_operative, Marker::NonOperative),
+        (&m.delegation, Marker::Delegation),
     ] {
         for p in norm(list) {
             phrases.push(p);
@@ -337,6 +340,7 @@ fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
         modality,
         markers,
         conditional_suffix: norm(&m.conditional_suffix),
+        attached_tables: norm(&m.attached_tables),
         conjunction_break: norm(&m.conjunction_break),
         plain_endings: norm(&m.plain_endings),
     }

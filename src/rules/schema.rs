@@ -118,6 +118,10 @@ pub struct ModalityLexicon {
     pub proviso: Vec<String>,
     pub conditional_suffix: Vec<String>,
     pub non_operative: Vec<String>,
+    #[serde(default)]
+    pub delegation: Vec<String>,
+    #[serde(default)]
+    pub attached_tables: Vec<String>,
     pub conjunction_break: Vec<String>,
     pub plain_endings: Vec<String>,
 }
