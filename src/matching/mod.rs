@@ -7,7 +7,7 @@
 pub mod obligation;
 pub mod parties;
 
-use crate::rules::{Binds, PermissionIs, Provision, RuleSet};
+use crate::rules::{Binds, Pattern, PermissionIs, Provision, RuleSet};
 use crate::segment::{Sentence, SentenceKind};
 use obligation::Modality;
 use parties::{Parties, Role};
@@ -60,6 +60,10 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
             PermissionIs::None => Strength::None,
         },
         Modality::Negation => Strength::Negated,
+        // Allocating responsibility is what a scope clause does; a vendor duty
+        // that holds only for some cases is weak.
+        Modality::Allocation if p.binds == Binds::Any => Strength::Present,
+        Modality::Allocation => Strength::Weak,
         Modality::Proviso | Modality::NonOperative | Modality::None => Strength::None,
     };
     match p.binds {
@@ -122,16 +126,7 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
                 let Some(m) = pat.re.find(&text) else {
                     continue;
                 };
-                let strength = strength_of(
-                    rules,
-                    p,
-                    sentences,
-                    &readings,
-                    si,
-                    &text,
-                    m.start(),
-                    m.end(),
-                );
+                let strength = strength_of(rules, p, pat, sentences, &readings, si, &text, m.start());
                 let strength = match &pat.weak_if {
                     Some(w) if strength == Strength::Present && w.is_match(&text) => Strength::Weak,
                     _ => strength,
@@ -157,12 +152,12 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
 fn strength_of(
     rules: &RuleSet,
     p: &Provision,
+    pat: &Pattern,
     sentences: &[Sentence],
     readings: &[Reading],
     si: usize,
     text: &str,
     start: usize,
-    end: usize,
 ) -> Strength {
     let s = &sentences[si];
     let lead = s.lead.filter(|l| *l < si);
@@ -188,7 +183,10 @@ fn strength_of(
             .unwrap_or(Modality::None),
         _ => own,
     };
-    let _ = end;
+    let modality = match modality {
+        Modality::Negation if pat.negation_is_duty => Modality::Duty,
+        m => m,
+    };
     decide(p, subject, modality)
 }
 

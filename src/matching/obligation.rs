@@ -20,6 +20,9 @@ pub enum Modality {
     Proviso,
     /// Purpose or definition: imposes nothing.
     NonOperative,
+    /// A duty for some cases and a denial for others in one sentence
+    /// (「…についてのみ責任を負い、…については責任を負いません」).
+    Allocation,
     /// No predicate: a heading, a noun phrase, a table cell.
     None,
 }
@@ -77,7 +80,13 @@ pub fn modality(lex: &Lexicon, text: &str, from: usize) -> Modality {
             break;
         }
     }
+    // An earlier duty counts only as its own clause (「責任を負い、…負いません」),
+    // not as the object of the denial (「応じる義務を負いません」).
+    let earlier_duty = found[..i]
+        .iter()
+        .any(|f| f.2 == Marker::Duty && tail[f.1..found[i].0].contains('、'));
     match found[i].2 {
+        Marker::Negation if earlier_duty => Modality::Allocation,
         Marker::Negation => Modality::Negation,
         Marker::Prohibition => Modality::Prohibition,
         Marker::BestEffort => Modality::BestEffort,
@@ -158,6 +167,11 @@ mod tests {
             m("乙は、報告しない場合には、違約金を支払わなければならない。"),
             Modality::Duty
         );
+    }
+
+    #[test]
+    fn a_duty_and_a_denial_in_one_sentence_is_an_allocation() {
+        assert_eq!(m("当社は、当社設備の障害についてのみ報告の責任を負い、契約者設備の障害については責任を負いません。"), Modality::Allocation);
     }
 
     #[test]

@@ -92,7 +92,9 @@ fn definitions(text: &str) -> Vec<(String, String)> {
     while let Some(p) = text[search..].find("以下") {
         let at = search + p;
         search = at + "以下".len();
-        let after = &text[search..];
+        // 以下「乙」, 以下、「乙」, 以下単に「乙」
+        let after = text[search..].trim_start_matches('、');
+        let after = after.strip_prefix("単に").unwrap_or(after);
         let Some(open) = after.strip_prefix(['「', '『']) else {
             continue;
         };
@@ -349,6 +351,12 @@ mod tests {
         );
         assert_eq!(p.subject("委託先は、報告する。", 0), Some(Role::Other));
         assert_eq!(p.subject("再委託先は、報告する。", 0), None);
+    }
+
+    #[test]
+    fn definitions_with_a_comma_after_ika() {
+        let p = parties("国立○○医療センター（以下、「委託者」という。）とエー株式会社（以下、「受託者」という。）は、", None);
+        assert_eq!(p.vendor_name(), Some("エー株式会社"));
     }
 
     #[test]

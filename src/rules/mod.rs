@@ -20,6 +20,7 @@ pub struct Pattern {
     pub re: Regex,
     pub heading: Option<Regex>,
     pub weak_if: Option<Regex>,
+    pub negation_is_duty: bool,
 }
 
 #[derive(Debug)]
@@ -169,6 +170,7 @@ impl RuleSet {
                         re: m,
                         heading: h,
                         weak_if: w,
+                        negation_is_duty: pat.negation_is_duty,
                     });
                 }
             }

@@ -76,6 +76,10 @@ pub struct PatternFile {
     pub heading: Option<Spanned<String>>,
     #[serde(default)]
     pub weak_if: Option<Spanned<String>>,
+    /// The pattern itself is a promise not to do something (「再委託しない」):
+    /// a negated predicate is the duty.
+    #[serde(default)]
+    pub negation_is_duty: bool,
 }
 
 #[derive(Debug, Deserialize)]
