@@ -29,6 +29,8 @@ struct DocWork {
     unread_pages: Vec<u32>,
     sentences: Vec<Sentence>,
     parties: Parties,
+    /// Labels set by keiyaku.toml, reported beside the preamble's.
+    overrides: Vec<(String, Role)>,
 }
 
 fn doc_status(e: &ExtractError) -> DocStatus {
@@ -87,6 +89,7 @@ fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderConfig>
         unread_pages: Vec::new(),
         sentences: Vec::new(),
         parties: Parties::default(),
+        overrides: Vec::new(),
         input,
     };
     let Some(format) = w.input.format else {
@@ -114,6 +117,7 @@ fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderConfig>
                 }
             }
             let overrides = overrides_for(&w.input, configs, vendor_hint(&w.input).unwrap_or(""));
+            w.overrides = overrides.clone();
             w.parties = Parties::resolve(
                 &w.sentences,
                 &rules.lexicon.parties,
@@ -307,7 +311,17 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
                     pages: d.pages,
                     unread_pages: d.unread_pages.clone(),
                     sha256: d.sha256.clone(),
-                    parties: d.parties.defined.clone(),
+                    parties: d
+                        .parties
+                        .defined
+                        .iter()
+                        .cloned()
+                        .chain(d.overrides.iter().map(|(label, role)| PartyDef {
+                            label: label.clone(),
+                            name: "keiyaku.toml".into(),
+                            role: *role,
+                        }))
+                        .collect(),
                 }
             })
             .collect();

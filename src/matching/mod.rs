@@ -126,7 +126,8 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
                 let Some(m) = pat.re.find(&text) else {
                     continue;
                 };
-                let strength = strength_of(rules, p, pat, sentences, &readings, si, &text, m.start());
+                let strength =
+                    strength_of(rules, p, pat, sentences, &readings, si, &text, m.start());
                 let strength = match &pat.weak_if {
                     Some(w) if strength == Strength::Present && w.is_match(&text) => Strength::Weak,
                     _ => strength,

@@ -97,7 +97,11 @@ pub fn modality(lex: &Lexicon, text: &str, from: usize) -> Modality {
         // 「別表に定める」 points into the contract itself; 「別途締結するSLAに定める」 does not.
         Marker::Delegation => {
             let before = &text[..from + found[i].0];
-            if lex.attached_tables.iter().any(|t| before.contains(t.as_str())) {
+            if lex
+                .attached_tables
+                .iter()
+                .any(|t| before.contains(t.as_str()))
+            {
                 Modality::Duty
             } else {
                 Modality::NonOperative
@@ -130,6 +134,22 @@ mod tests {
         assert_eq!(m("当社は、お客様に報告します。"), Modality::Duty);
         assert_eq!(
             m("乙は、報告し、その後の対応について甲の指示に従わなければならない。"),
+            Modality::Duty
+        );
+    }
+
+    #[test]
+    fn a_condition_keeps_the_duty_it_governs() {
+        assert_eq!(
+            m("乙は、障害が発生したときは、直ちに甲に報告しなければならない。"),
+            Modality::Duty
+        );
+        assert_eq!(
+            m("乙は、事故が発生した場合において、甲の求めがあるときは、報告するものとする。"),
+            Modality::Duty
+        );
+        assert_eq!(
+            m("乙は、報告ができない場合であっても、甲に連絡しなければならない。"),
             Modality::Duty
         );
     }

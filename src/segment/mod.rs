@@ -267,12 +267,31 @@ pub fn segment(doc: &Document) -> Vec<Sentence> {
         // 「乙は、以下の報告書を提出する。」 followed by short lines: a list
         // whose entries depend on that sentence, like items.
         let lead_announces_list = lead.is_some_and(|l: usize| {
-            ["次の", "以下の", "下記", "次に掲げる", "次表", "左記", "以下のとおり", "次のとおり"]
-                .iter()
-                .any(|cue| out[l].text.contains(cue))
+            [
+                "次の",
+                "以下の",
+                "下記",
+                "次に掲げる",
+                "次表",
+                "左記",
+                "以下のとおり",
+                "次のとおり",
+            ]
+            .iter()
+            .any(|cue| out[l].text.contains(cue))
         });
         if looks_like_heading(text) && lead_announces_list {
-            push(&mut out, SentenceKind::Body, text, None, lead, &article, &heading, paragraph, in_definitions);
+            push(
+                &mut out,
+                SentenceKind::Body,
+                text,
+                None,
+                lead,
+                &article,
+                &heading,
+                paragraph,
+                in_definitions,
+            );
             continue;
         }
         if looks_like_heading(text) && !text.ends_with(['る', 'と', 'い']) {
