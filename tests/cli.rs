@@ -284,6 +284,10 @@ fn keiyaku_toml_overrides_the_vendor_label() {
         "{}",
         statuses(vendor(&r, "ベンダX"))
     );
+    let parties = &vendor(&r, "ベンダX")["documents"][0]["parties"];
+    assert_eq!(parties[0]["label"], "甲");
+    assert_eq!(parties[0]["role"], "vendor");
+    assert_eq!(parties[0]["name"], "keiyaku.toml");
 }
 
 #[test]
