@@ -103,228 +103,147 @@ fn looks_like_heading(text: &str) -> bool {
     !text.contains('。') && text.chars().count() <= 50
 }
 
-pub fn segment(doc: &Document) -> Vec<Sentence> {
-    let mut out: Vec<Sentence> = Vec::new();
-    let mut article: Option<String> = None;
-    let mut heading: Option<String> = None;
-    let mut pending_heading: Option<String> = None;
-    let mut paragraph: Option<u32> = None;
-    let mut in_definitions = false;
-    // The last sentence that is not an item: items and table rows depend on it.
-    let mut lead: Option<usize> = None;
+/// Where the segmenter is in the document: the clause every new sentence belongs to.
+#[derive(Default)]
+struct Segmenter {
+    out: Vec<Sentence>,
+    page: Option<u32>,
+    article: Option<String>,
+    heading: Option<String>,
+    pending_heading: Option<String>,
+    paragraph: Option<u32>,
+    in_definitions: bool,
+    /// The last sentence that is not an item: items and table rows depend on it.
+    lead: Option<usize>,
+}
 
-    for block in &doc.blocks {
-        let full = block.display_text();
-        let text = full.trim();
-        if text.is_empty() {
-            continue;
-        }
-        let push = |out: &mut Vec<Sentence>,
-                    kind,
-                    body: &str,
-                    item: Option<String>,
-                    lead: Option<usize>,
-                    article: &Option<String>,
-                    heading: &Option<String>,
-                    paragraph: Option<u32>,
-                    defs: bool| {
-            for s in split_sentences(body) {
-                out.push(Sentence {
-                    page: block.page,
-                    article: article.clone(),
-                    heading: heading.clone(),
-                    paragraph,
-                    item: item.clone(),
-                    kind,
-                    in_definitions: defs,
-                    text: s.to_string(),
-                    norm: Normalized::new(s),
-                    lead,
-                });
-            }
-        };
-
-        if block.kind == BlockKind::TableRow {
-            push(
-                &mut out,
-                SentenceKind::TableRow,
-                text,
-                None,
+impl Segmenter {
+    /// Split `body` into sentences of the current clause; returns how many.
+    fn emit(
+        &mut self,
+        kind: SentenceKind,
+        body: &str,
+        item: Option<String>,
+        lead: Option<usize>,
+    ) -> usize {
+        let before = self.out.len();
+        for s in split_sentences(body) {
+            self.out.push(Sentence {
+                page: self.page,
+                article: self.article.clone(),
+                heading: self.heading.clone(),
+                paragraph: self.paragraph,
+                item: item.clone(),
+                kind,
+                in_definitions: self.in_definitions && kind != SentenceKind::Toc,
+                text: s.to_string(),
+                norm: Normalized::new(s),
                 lead,
-                &article,
-                &heading,
-                paragraph,
-                in_definitions,
-            );
-            continue;
+            });
+        }
+        self.out.len() - before
+    }
+
+    /// A body sentence that later items and table rows depend on.
+    fn emit_lead(&mut self, kind: SentenceKind, body: &str) {
+        if self.emit(kind, body, None, None) > 0 && kind == SentenceKind::Body {
+            self.lead = Some(self.out.len() - 1);
+        }
+    }
+
+    /// 「乙は、以下の報告書を提出する。」: the lines after it are entries of a list.
+    fn lead_announces_list(&self) -> bool {
+        const CUES: [&str; 8] = [
+            "次の",
+            "以下の",
+            "下記",
+            "次に掲げる",
+            "次表",
+            "左記",
+            "以下のとおり",
+            "次のとおり",
+        ];
+        self.lead
+            .is_some_and(|l| CUES.iter().any(|cue| self.out[l].text.contains(cue)))
+    }
+
+    fn block(&mut self, text: &str, kind: BlockKind) {
+        if kind == BlockKind::TableRow {
+            self.emit(SentenceKind::TableRow, text, None, self.lead);
+            return;
         }
         if count_article_refs(text) >= 2 || text == "目次" {
-            push(
-                &mut out,
-                SentenceKind::Toc,
-                text,
-                None,
-                None,
-                &article,
-                &heading,
-                paragraph,
-                false,
-            );
-            continue;
+            self.emit(SentenceKind::Toc, text, None, None);
+            return;
         }
         if let Some((_, label, rest)) = numbering::article(text) {
-            article = Some(label);
-            paragraph = Some(1);
+            self.article = Some(label);
+            self.paragraph = Some(1);
             let (h, body) = match numbering::heading(rest) {
                 Some((h, body)) => (Some(h), body),
-                None => (pending_heading.take(), rest.trim_start()),
+                None => (self.pending_heading.take(), rest.trim_start()),
             };
-            heading = h;
-            pending_heading = None;
-            in_definitions = heading.as_deref().is_some_and(|h| h.contains("定義"));
-            lead = None;
-            if body.is_empty() {
-                continue;
+            self.heading = h;
+            self.pending_heading = None;
+            self.in_definitions = self.heading.as_deref().is_some_and(|h| h.contains("定義"));
+            self.lead = None;
+            if !body.is_empty() {
+                let kind = if looks_like_heading(body) {
+                    SentenceKind::Heading
+                } else {
+                    SentenceKind::Body
+                };
+                self.emit_lead(kind, body);
             }
-            let kind = if looks_like_heading(body) {
-                SentenceKind::Heading
-            } else {
-                SentenceKind::Body
-            };
-            let first = out.len();
-            push(
-                &mut out,
-                kind,
-                body,
-                None,
-                None,
-                &article,
-                &heading,
-                paragraph,
-                in_definitions,
-            );
-            if kind == SentenceKind::Body && out.len() > first {
-                lead = Some(out.len() - 1);
-            }
-            continue;
+            return;
         }
         // A heading on its own line above the article: （目的）
         if let Some((h, rest)) = numbering::heading(text) {
             if rest.is_empty() && numbering::item(text).is_none() {
-                pending_heading = Some(h);
-                continue;
+                self.pending_heading = Some(h);
+                return;
             }
         }
-        if let Some((p, rest)) = numbering::paragraph(text) {
-            if article.is_some() {
-                paragraph = Some(p);
-                let first = out.len();
-                push(
-                    &mut out,
-                    SentenceKind::Body,
-                    rest,
-                    None,
-                    None,
-                    &article,
-                    &heading,
-                    paragraph,
-                    in_definitions,
-                );
-                if out.len() > first {
-                    lead = Some(out.len() - 1);
-                }
-                continue;
+        if self.article.is_some() {
+            if let Some((p, rest)) = numbering::paragraph(text) {
+                self.paragraph = Some(p);
+                self.emit_lead(SentenceKind::Body, rest);
+                return;
             }
-        }
-        if let Some((label, rest)) = numbering::item(text) {
-            if article.is_some() {
-                let item_lead = lead;
-                push(
-                    &mut out,
-                    SentenceKind::Body,
-                    rest,
-                    Some(label),
-                    item_lead,
-                    &article,
-                    &heading,
-                    paragraph,
-                    in_definitions,
-                );
-                continue;
+            if let Some((label, rest)) = numbering::item(text) {
+                self.emit(SentenceKind::Body, rest, Some(label), self.lead);
+                return;
             }
-        }
-        if article.is_none() {
+        } else {
             let kind = if looks_like_heading(text) {
                 SentenceKind::Heading
             } else {
                 SentenceKind::Preamble
             };
-            push(
-                &mut out, kind, text, None, None, &article, &heading, paragraph, false,
-            );
-            continue;
+            self.emit(kind, text, None, None);
+            return;
         }
-        // 「乙は、以下の報告書を提出する。」 followed by short lines: a list
-        // whose entries depend on that sentence, like items.
-        let lead_announces_list = lead.is_some_and(|l: usize| {
-            [
-                "次の",
-                "以下の",
-                "下記",
-                "次に掲げる",
-                "次表",
-                "左記",
-                "以下のとおり",
-                "次のとおり",
-            ]
-            .iter()
-            .any(|cue| out[l].text.contains(cue))
-        });
-        if looks_like_heading(text) && lead_announces_list {
-            push(
-                &mut out,
-                SentenceKind::Body,
-                text,
-                None,
-                lead,
-                &article,
-                &heading,
-                paragraph,
-                in_definitions,
-            );
-            continue;
-        }
-        if looks_like_heading(text) && !text.ends_with(['る', 'と', 'い']) {
-            push(
-                &mut out,
-                SentenceKind::Heading,
-                text,
-                None,
-                None,
-                &article,
-                &heading,
-                paragraph,
-                in_definitions,
-            );
-            continue;
-        }
-        let first = out.len();
-        push(
-            &mut out,
-            SentenceKind::Body,
-            text,
-            None,
-            None,
-            &article,
-            &heading,
-            paragraph,
-            in_definitions,
-        );
-        if out.len() > first {
-            lead = Some(out.len() - 1);
+        if looks_like_heading(text) && self.lead_announces_list() {
+            self.emit(SentenceKind::Body, text, None, self.lead);
+        } else if looks_like_heading(text) && !text.ends_with(['る', 'と', 'い']) {
+            self.emit(SentenceKind::Heading, text, None, None);
+        } else {
+            self.emit_lead(SentenceKind::Body, text);
         }
     }
-    out
+}
+
+pub fn segment(doc: &Document) -> Vec<Sentence> {
+    let mut seg = Segmenter::default();
+    for block in &doc.blocks {
+        let full = block.display_text();
+        let text = full.trim();
+        if !text.is_empty() {
+            seg.page = block.page;
+            seg.block(text, block.kind);
+        }
+    }
+    seg.out
 }
 
 #[cfg(test)]
