@@ -99,8 +99,13 @@ fn count_article_refs(text: &str) -> usize {
     n
 }
 
+/// A short line with no sentence end and no predicate: a title, a heading,
+/// 「削除」. A duty written without 。 (「乙は、甲に報告する」) is not one.
 fn looks_like_heading(text: &str) -> bool {
-    !text.contains('。') && text.chars().count() <= 50
+    let t = text.trim_end_matches(['）', ')', '」']);
+    !text.contains('。')
+        && text.chars().count() <= 50
+        && !t.ends_with(['る', 'う', 'す', 'い', 'と', 'ず', 'く', 'つ', 'む'])
 }
 
 /// Where the segmenter is in the document: the clause every new sentence belongs to.
@@ -225,7 +230,7 @@ impl Segmenter {
         }
         if looks_like_heading(text) && self.lead_announces_list() {
             self.emit(SentenceKind::Body, text, None, self.lead);
-        } else if looks_like_heading(text) && !text.ends_with(['る', 'と', 'い']) {
+        } else if looks_like_heading(text) {
             self.emit(SentenceKind::Heading, text, None, None);
         } else {
             self.emit_lead(SentenceKind::Body, text);
@@ -308,6 +313,14 @@ mod tests {
     fn definitions_article_is_marked() {
         let d = doc(&["第2条（定義）", "（1）責任分界　双方が責任を負う範囲の区分"]);
         assert!(segment(&d)[0].in_definitions);
+    }
+
+    #[test]
+    fn a_duty_without_a_full_stop_is_not_a_heading() {
+        let d = doc(&["第5条（報告）", "乙は、障害を甲に報告する", "第6条　削除"]);
+        let s = segment(&d);
+        assert_eq!(s[0].kind, SentenceKind::Body);
+        assert_eq!(s[1].kind, SentenceKind::Heading);
     }
 
     #[test]
