@@ -137,6 +137,33 @@ fn definitions(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// 「発注者が行う監査」: the party is the subject of a clause that modifies a
+/// noun, not of the sentence.
+fn relative_clause(after_ga: &str) -> bool {
+    const VERBS: [&str; 14] = [
+        "行う",
+        "実施する",
+        "指定する",
+        "定める",
+        "求める",
+        "認める",
+        "管理する",
+        "保有する",
+        "提供する",
+        "運用する",
+        "契約する",
+        "設置する",
+        "指示する",
+        "行った",
+    ];
+    VERBS.iter().any(|v| {
+        after_ga
+            .strip_prefix(v)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| is_kanji(c) || ('ァ'..='ヶ').contains(&c) || c == '前')
+    })
+}
+
 fn is_kanji(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
@@ -279,7 +306,10 @@ impl Parties {
                     if topic.is_none() {
                         topic = Some(*role);
                     }
-                } else if after.starts_with("が") && i < before.max(1) {
+                } else if after.starts_with("が")
+                    && i < before.max(1)
+                    && !relative_clause(&after["が".len()..])
+                {
                     ga = Some(*role);
                 }
                 i += label.len();
@@ -371,6 +401,16 @@ mod tests {
             Some(Role::Vendor)
         );
         assert_eq!(p.subject("甲及び乙は、協議する。", 100), Some(Role::Both));
+    }
+
+    #[test]
+    fn a_party_in_a_relative_clause_is_not_the_subject() {
+        let p = parties("", None);
+        assert_eq!(p.subject("甲が行う監査を受け入れること。", 100), None);
+        assert_eq!(
+            p.subject("障害の一次切り分けは、乙が行う。", 100),
+            Some(Role::Vendor)
+        );
     }
 
     #[test]

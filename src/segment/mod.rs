@@ -120,6 +120,8 @@ struct Segmenter {
     in_definitions: bool,
     /// The last sentence that is not an item: items and table rows depend on it.
     lead: Option<usize>,
+    /// The document numbers its clauses 1. 2. 3. instead of 第N条.
+    numbered_clauses: bool,
 }
 
 impl Segmenter {
@@ -182,6 +184,7 @@ impl Segmenter {
             return;
         }
         if let Some((_, label, rest)) = numbering::article(text) {
+            self.numbered_clauses = false;
             self.article = Some(label);
             self.paragraph = Some(1);
             let (h, body) = match numbering::heading(rest) {
@@ -201,6 +204,17 @@ impl Segmenter {
                 self.emit_lead(kind, body);
             }
             return;
+        }
+        // A memorandum numbered 1. 2. 3. with no 第N条: each number is a clause.
+        if self.article.is_none() || self.numbered_clauses {
+            if let Some((n, rest)) = numbering::paragraph(text).filter(|(_, rest)| !rest.is_empty())
+            {
+                self.numbered_clauses = true;
+                self.article = Some(format!("第{n}項"));
+                self.lead = None;
+                self.emit_lead(SentenceKind::Body, rest);
+                return;
+            }
         }
         // A heading on its own line above the article: （目的）
         if let Some((h, rest)) = numbering::heading(text) {
@@ -321,6 +335,19 @@ mod tests {
         let s = segment(&d);
         assert_eq!(s[0].kind, SentenceKind::Body);
         assert_eq!(s[1].kind, SentenceKind::Heading);
+    }
+
+    #[test]
+    fn a_memorandum_numbered_without_articles_cites_its_numbers() {
+        let d = doc(&[
+            "覚書",
+            "甲と乙は、次のとおり合意する。",
+            "1. 乙は、直ちに報告する。",
+            "2. 乙は、毎月報告する。",
+        ]);
+        let s = segment(&d);
+        assert_eq!(s[2].clause().as_deref(), Some("第1項"));
+        assert_eq!(s[3].clause().as_deref(), Some("第2項"));
     }
 
     #[test]

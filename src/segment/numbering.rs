@@ -104,7 +104,7 @@ pub fn paragraph(text: &str) -> Option<(u32, &str)> {
     }
     let after = &t[digits.len()..];
     let sep = after.chars().next()?;
-    if matches!(sep, '\u{3000}' | ' ' | '\t') {
+    if matches!(sep, '\u{3000}' | ' ' | '\t' | '.' | '．') {
         return Some((parse_number(&digits)?, after[sep.len_utf8()..].trim_start()));
     }
     None
@@ -199,6 +199,7 @@ mod tests {
         assert_eq!(paragraph("2 乙は").map(|p| p.0), Some(2));
         assert_eq!(paragraph("第3項 乙は").map(|p| p.0), Some(3));
         assert_eq!(paragraph("2024年"), None);
+        assert_eq!(paragraph("3. 乙は").map(|p| p.0), Some(3));
     }
 
     #[test]
