@@ -55,6 +55,8 @@ pub fn walk(
     let mut paras: Vec<Para> = Vec::new();
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut cells: Vec<String> = Vec::new();
+    // <w:r><w:rPr><w:vanish/></w:rPr>: hidden text, which a reader never sees.
+    let mut hidden_run = false;
     let mut in_t = 0usize;
 
     loop {
@@ -65,6 +67,9 @@ pub fn walk(
             Event::Eof => break,
             Event::Start(e) => {
                 let name = local(&e);
+                if name == "r" {
+                    hidden_run = false;
+                }
                 let skipping = SKIPPED.contains(&name.as_str());
                 if skipping {
                     skip += 1;
@@ -86,6 +91,11 @@ pub fn walk(
                 }
                 let name = local(&e);
                 let parent = stack.last().map(String::as_str);
+                let grandparent = stack.len().checked_sub(2).map(|i| stack[i].as_str());
+                if name == "vanish" && parent == Some("rPr") && grandparent == Some("r") {
+                    hidden_run = !matches!(attr(&e, "val").as_deref(), Some("0" | "false" | "off"));
+                    continue;
+                }
                 match (name.as_str(), parent) {
                     ("tab", Some("r")) => push_text(&mut paras, "\t"),
                     ("br" | "cr", Some("r")) => push_text(&mut paras, "\n"),
@@ -127,6 +137,7 @@ pub fn walk(
                     skip = skip.saturating_sub(1);
                 }
             }
+            Event::Text(_) | Event::GeneralRef(_) if hidden_run => {}
             Event::Text(t) if skip == 0 && in_t > 0 => {
                 push_text(&mut paras, &t.xml10_content());
             }
@@ -305,6 +316,14 @@ mod tests {
             r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>報告書</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>毎月</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
         );
         assert_eq!(t, ["報告書\t毎月"]);
+    }
+
+    #[test]
+    fn hidden_runs_are_not_read() {
+        let t = run(
+            r#"<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>隠し</w:t></w:r><w:r><w:t>本文</w:t></w:r></w:p>"#,
+        );
+        assert_eq!(t, ["本文"]);
     }
 
     #[test]

@@ -17,7 +17,24 @@ use std::io::{Cursor, Read};
 /// No real document.xml comes near this; a zip bomb would.
 const MAX_MEMBER_BYTES: u64 = 64 * 1024 * 1024;
 
+/// An OLE compound file (D0 CF 11 E0): a password-protected DOCX, or a legacy .doc.
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
 pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
+    if bytes.starts_with(OLE_MAGIC) {
+        let marker: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        return Err(if bytes.windows(marker.len()).any(|w| w == marker) {
+            ExtractError::Encrypted("the DOCX is protected with a password".into())
+        } else {
+            ExtractError::corrupt(
+                "DOCX",
+                "this is a legacy Word (.doc) file; save it as .docx",
+            )
+        });
+    }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ExtractError::corrupt("DOCX", format!("not a readable ZIP archive ({e})")))?;
     let main = main_part_name(&mut zip);
