@@ -11,7 +11,7 @@ use super::styles::Styles;
 use super::xml::{attr, entity, local};
 use crate::document::{Block, BlockKind, Document};
 use crate::error::ExtractError;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 
 /// Elements whose whole subtree is not text a reader of the contract sees.
 const SKIPPED: &[&str] = &[
@@ -42,239 +42,232 @@ struct Para {
 /// Hostile files can nest elements without end; real ones stay far below this.
 const MAX_DEPTH: usize = 512;
 
-pub fn walk(
-    xml: &str,
-    styles: &Styles,
-    mut numbering: Numbering,
-) -> Result<Document, ExtractError> {
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut doc = Document::default();
-    let mut stack: Vec<String> = Vec::new();
-    let mut skip = 0usize;
-    let mut skip_flags: Vec<bool> = Vec::new();
-    let mut paras: Vec<Para> = Vec::new();
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut cells: Vec<String> = Vec::new();
-    // <w:r><w:rPr><w:vanish/></w:rPr>: hidden text, which a reader never sees.
-    let mut hidden_run = false;
-    let mut in_t = 0usize;
+/// State of one pass over document.xml.
+struct Walker<'a> {
+    styles: &'a Styles,
+    numbering: Numbering,
+    doc: Document,
+    /// Open elements (local names), innermost last.
+    stack: Vec<String>,
+    /// Which open elements started a skipped subtree, and how many are open.
+    skip_flags: Vec<bool>,
+    skip: usize,
+    /// Paragraphs being read; more than one inside text boxes.
+    paras: Vec<Para>,
+    rows: Vec<Vec<String>>,
+    cells: Vec<String>,
+    in_t: usize,
+    /// <w:r><w:rPr><w:vanish/></w:rPr>: hidden text, which a reader never sees.
+    hidden_run: bool,
+}
 
+pub fn walk(xml: &str, styles: &Styles, numbering: Numbering) -> Result<Document, ExtractError> {
+    let mut w = Walker {
+        styles,
+        numbering,
+        doc: Document::default(),
+        stack: Vec::new(),
+        skip_flags: Vec::new(),
+        skip: 0,
+        paras: Vec::new(),
+        rows: Vec::new(),
+        cells: Vec::new(),
+        in_t: 0,
+        hidden_run: false,
+    };
+    let mut reader = quick_xml::Reader::from_str(xml);
     loop {
         let ev = reader
             .read_event()
             .map_err(|e| ExtractError::corrupt("DOCX", format!("document.xml: {e}")))?;
         match ev {
             Event::Eof => break,
-            Event::Start(e) => {
-                let name = local(&e);
-                if name == "r" {
-                    hidden_run = false;
-                }
-                let skipping = SKIPPED.contains(&name.as_str());
-                if skipping {
-                    skip += 1;
-                }
-                if skip == 0 {
-                    open(
-                        &name, &e, &stack, &mut paras, &mut rows, &mut cells, &mut in_t,
-                    );
-                }
-                skip_flags.push(skipping);
-                stack.push(name);
-                if stack.len() > MAX_DEPTH {
-                    return Err(ExtractError::corrupt("DOCX", "elements nested too deeply"));
-                }
-            }
-            Event::Empty(e) => {
-                if skip > 0 {
-                    continue;
-                }
-                let name = local(&e);
-                let parent = stack.last().map(String::as_str);
-                let grandparent = stack.len().checked_sub(2).map(|i| stack[i].as_str());
-                if name == "vanish" && parent == Some("rPr") && grandparent == Some("r") {
-                    hidden_run = !matches!(attr(&e, "val").as_deref(), Some("0" | "false" | "off"));
-                    continue;
-                }
-                match (name.as_str(), parent) {
-                    ("tab", Some("r")) => push_text(&mut paras, "\t"),
-                    ("br" | "cr", Some("r")) => push_text(&mut paras, "\n"),
-                    ("noBreakHyphen", Some("r")) => push_text(&mut paras, "-"),
-                    _ => open(
-                        &name, &e, &stack, &mut paras, &mut rows, &mut cells, &mut in_t,
-                    ),
-                }
-                // An empty <w:p/> or <w:tc/> opens and closes at once.
-                if matches!(name.as_str(), "p" | "tc" | "tr" | "t") {
-                    close(
-                        &name,
-                        &mut doc,
-                        styles,
-                        &mut numbering,
-                        &mut paras,
-                        &mut rows,
-                        &mut cells,
-                        &mut in_t,
-                    );
-                }
-            }
-            Event::End(e) => {
-                let name = e.local_name().as_ref().to_string();
-                stack.pop();
-                if skip == 0 {
-                    close(
-                        &name,
-                        &mut doc,
-                        styles,
-                        &mut numbering,
-                        &mut paras,
-                        &mut rows,
-                        &mut cells,
-                        &mut in_t,
-                    );
-                }
-                if skip_flags.pop().unwrap_or(false) {
-                    skip = skip.saturating_sub(1);
-                }
-            }
-            Event::Text(_) | Event::GeneralRef(_) if hidden_run => {}
-            Event::Text(t) if skip == 0 && in_t > 0 => {
-                push_text(&mut paras, &t.xml10_content());
-            }
-            Event::GeneralRef(r) if skip == 0 && in_t > 0 => {
+            Event::Start(e) => w.start(&e)?,
+            Event::Empty(e) => w.empty(&e),
+            Event::End(e) => w.end(e.local_name().as_ref()),
+            Event::Text(t) if w.reading_text() => w.push_text(&t.xml10_content()),
+            Event::GeneralRef(r) if w.reading_text() => {
                 if let Some(c) = entity(&r) {
-                    push_text(&mut paras, c.encode_utf8(&mut [0; 4]));
+                    w.push_text(c.encode_utf8(&mut [0; 4]));
                 }
             }
             _ => {}
         }
     }
-    Ok(doc)
+    Ok(w.doc)
 }
 
-fn push_text(paras: &mut [Para], s: &str) {
-    if let Some(p) = paras.last_mut() {
-        p.text.push_str(s);
+impl Walker<'_> {
+    fn reading_text(&self) -> bool {
+        self.skip == 0 && self.in_t > 0 && !self.hidden_run
     }
-}
 
-#[allow(clippy::too_many_arguments)]
-fn open(
-    name: &str,
-    e: &quick_xml::events::BytesStart,
-    stack: &[String],
-    paras: &mut Vec<Para>,
-    rows: &mut Vec<Vec<String>>,
-    cells: &mut Vec<String>,
-    in_t: &mut usize,
-) {
-    let parent = stack.last().map(String::as_str);
-    let in_ppr = stack.iter().rev().take(3).any(|s| s == "pPr");
-    match name {
-        "p" => paras.push(Para::default()),
-        "t" => *in_t += 1,
-        "tr" => rows.push(Vec::new()),
-        "tc" => cells.push(String::new()),
-        "pStyle" if in_ppr => {
-            if let Some(p) = paras.last_mut() {
-                p.style = attr(e, "val");
-            }
+    fn push_text(&mut self, s: &str) {
+        if let Some(p) = self.paras.last_mut() {
+            p.text.push_str(s);
         }
-        "numId" if in_ppr => {
-            if let Some(p) = paras.last_mut() {
-                p.num_id = attr(e, "val");
-            }
-        }
-        "ilvl" if in_ppr => {
-            if let Some(p) = paras.last_mut() {
-                p.ilvl = attr(e, "val").and_then(|v| v.parse().ok());
-            }
-        }
-        // <w:pPr><w:rPr><w:del/></w:rPr></w:pPr>: the paragraph mark itself is deleted.
-        "del" if parent == Some("rPr") && in_ppr => {
-            if let Some(p) = paras.last_mut() {
-                p.mark_deleted = true;
-            }
-        }
-        _ => {}
     }
-}
 
-#[allow(clippy::too_many_arguments)]
-fn close(
-    name: &str,
-    doc: &mut Document,
-    styles: &Styles,
-    numbering: &mut Numbering,
-    paras: &mut Vec<Para>,
-    rows: &mut Vec<Vec<String>>,
-    cells: &mut Vec<String>,
-    in_t: &mut usize,
-) {
-    match name {
-        "t" => *in_t = in_t.saturating_sub(1),
-        "p" => {
-            let Some(p) = paras.pop() else { return };
-            let num = match (&p.num_id, p.ilvl) {
-                (Some(id), lvl) => Some((id.clone(), lvl.unwrap_or(0))),
-                (None, _) => p.style.as_deref().and_then(|s| styles.numbering(s)),
-            };
-            let label = match num {
-                Some((id, lvl)) if id != "0" && !p.mark_deleted => numbering.next_label(&id, lvl),
-                _ => None,
-            };
-            let text = p.text.trim_end().to_string();
-            if text.trim().is_empty() && label.is_none() {
-                return;
+    fn start(&mut self, e: &BytesStart) -> Result<(), ExtractError> {
+        let name = local(e);
+        if name == "r" {
+            self.hidden_run = false;
+        }
+        let skipping = SKIPPED.contains(&name.as_str());
+        if skipping {
+            self.skip += 1;
+        }
+        if self.skip == 0 {
+            self.open(&name, e);
+        }
+        self.skip_flags.push(skipping);
+        self.stack.push(name);
+        if self.stack.len() > MAX_DEPTH {
+            return Err(ExtractError::corrupt("DOCX", "elements nested too deeply"));
+        }
+        Ok(())
+    }
+
+    fn empty(&mut self, e: &BytesStart) {
+        if self.skip > 0 {
+            return;
+        }
+        let name = local(e);
+        let parent = self.stack.last().map(String::as_str);
+        let grandparent = self
+            .stack
+            .len()
+            .checked_sub(2)
+            .map(|i| self.stack[i].as_str());
+        match (name.as_str(), parent) {
+            ("vanish", Some("rPr")) if grandparent == Some("r") => {
+                self.hidden_run = !matches!(attr(e, "val").as_deref(), Some("0" | "false" | "off"));
             }
-            if let Some(cell) = cells.last_mut() {
-                if !cell.is_empty() {
-                    cell.push(' ');
+            ("tab", Some("r")) => self.push_text("\t"),
+            ("br" | "cr", Some("r")) => self.push_text("\n"),
+            ("noBreakHyphen", Some("r")) => self.push_text("-"),
+            _ => {
+                self.open(&name, e);
+                // An empty <w:p/> or <w:tc/> opens and closes at once.
+                if matches!(name.as_str(), "p" | "tc" | "tr" | "t") {
+                    self.close(&name);
                 }
-                if let Some(l) = &label {
-                    cell.push_str(l);
-                    cell.push('\u{3000}');
-                }
-                cell.push_str(&text.replace('\n', " "));
-            } else if p.mark_deleted && !doc.blocks.is_empty() && text.is_empty() {
-                // A deleted empty paragraph leaves nothing behind.
-            } else {
-                doc.blocks.push(Block {
-                    page: None,
-                    kind: BlockKind::Paragraph,
-                    label,
-                    text,
-                });
             }
         }
-        "tc" => {
-            let Some(cell) = cells.pop() else { return };
-            if let Some(row) = rows.last_mut() {
-                row.push(cell.trim().to_string());
-            }
+    }
+
+    fn end(&mut self, name: &str) {
+        self.stack.pop();
+        if self.skip == 0 {
+            self.close(name);
         }
-        "tr" => {
-            let Some(row) = rows.pop() else { return };
-            let text = row.join("\t");
-            if text.trim().is_empty() {
-                return;
-            }
-            if let Some(cell) = cells.last_mut() {
-                // A nested table: its rows become part of the enclosing cell.
-                if !cell.is_empty() {
-                    cell.push(' ');
+        if self.skip_flags.pop().unwrap_or(false) {
+            self.skip = self.skip.saturating_sub(1);
+        }
+    }
+
+    fn open(&mut self, name: &str, e: &BytesStart) {
+        let parent = self.stack.last().map(String::as_str);
+        let in_ppr = self.stack.iter().rev().take(3).any(|s| s == "pPr");
+        match name {
+            "p" => self.paras.push(Para::default()),
+            "t" => self.in_t += 1,
+            "tr" => self.rows.push(Vec::new()),
+            "tc" => self.cells.push(String::new()),
+            "pStyle" if in_ppr => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.style = attr(e, "val");
                 }
-                cell.push_str(&row.join(" "));
-            } else {
-                doc.blocks.push(Block {
-                    page: None,
-                    kind: BlockKind::TableRow,
-                    label: None,
-                    text,
-                });
             }
+            "numId" if in_ppr => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.num_id = attr(e, "val");
+                }
+            }
+            "ilvl" if in_ppr => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.ilvl = attr(e, "val").and_then(|v| v.parse().ok());
+                }
+            }
+            // <w:pPr><w:rPr><w:del/></w:rPr></w:pPr>: the paragraph mark itself is deleted.
+            "del" if parent == Some("rPr") && in_ppr => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.mark_deleted = true;
+                }
+            }
+            _ => {}
         }
-        _ => {}
+    }
+
+    fn close(&mut self, name: &str) {
+        match name {
+            "t" => self.in_t = self.in_t.saturating_sub(1),
+            "p" => self.close_paragraph(),
+            "tc" => {
+                let Some(cell) = self.cells.pop() else { return };
+                if let Some(row) = self.rows.last_mut() {
+                    row.push(cell.trim().to_string());
+                }
+            }
+            "tr" => self.close_row(),
+            _ => {}
+        }
+    }
+
+    fn close_paragraph(&mut self) {
+        let Some(p) = self.paras.pop() else { return };
+        let num = match (&p.num_id, p.ilvl) {
+            (Some(id), lvl) => Some((id.clone(), lvl.unwrap_or(0))),
+            (None, _) => p.style.as_deref().and_then(|s| self.styles.numbering(s)),
+        };
+        let label = match num {
+            Some((id, lvl)) if id != "0" && !p.mark_deleted => self.numbering.next_label(&id, lvl),
+            _ => None,
+        };
+        let text = p.text.trim_end().to_string();
+        if text.trim().is_empty() && label.is_none() {
+            return;
+        }
+        if let Some(cell) = self.cells.last_mut() {
+            if !cell.is_empty() {
+                cell.push(' ');
+            }
+            if let Some(l) = &label {
+                cell.push_str(l);
+                cell.push('\u{3000}');
+            }
+            cell.push_str(&text.replace('\n', " "));
+        } else if !(p.mark_deleted && text.is_empty()) {
+            // A deleted empty paragraph leaves nothing behind.
+            self.doc.blocks.push(Block {
+                page: None,
+                kind: BlockKind::Paragraph,
+                label,
+                text,
+            });
+        }
+    }
+
+    fn close_row(&mut self) {
+        let Some(row) = self.rows.pop() else { return };
+        let text = row.join("\t");
+        if text.trim().is_empty() {
+            return;
+        }
+        if let Some(cell) = self.cells.last_mut() {
+            // A nested table: its rows become part of the enclosing cell.
+            if !cell.is_empty() {
+                cell.push(' ');
+            }
+            cell.push_str(&row.join(" "));
+        } else {
+            self.doc.blocks.push(Block {
+                page: None,
+                kind: BlockKind::TableRow,
+                label: None,
+                text,
+            });
+        }
     }
 }
 
