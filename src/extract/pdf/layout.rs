@@ -595,6 +595,8 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
     // Each paragraph: its cells (column x0 and text) when it is a table row.
     let mut out: Vec<(Vec<(f64, String)>, bool)> = Vec::new();
     let mut prev: Option<&Line> = None;
+    // Pitch of lines wrapped inside a cell of the current table (font sizes).
+    let mut cell_pitch: Option<f64> = None;
     // Each column of a two-column page has its own right margin.
     let margin_of = |l: &Line| match l.column {
         0 => right_margin,
@@ -630,7 +632,16 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
         }
         let gap_ok = |p: &Line| (p.y - l.y) > 0.0 && (p.y - l.y) <= 2.2 * p.size.max(l.size);
         if let (Some(p), Some((cells, true))) = (prev, out.last_mut()) {
-            if gap_ok(p) && !l.vertical && p.rotated == l.rotated && continues_row(cells, l) {
+            let gap = (p.y - l.y) / p.size.max(l.size).max(0.1);
+            if gap_ok(p)
+                && !l.vertical
+                && p.rotated == l.rotated
+                && continues_row(cells, l, gap, cell_pitch)
+            {
+                let first = cells.first().map(|c| c.0).unwrap_or(0.0);
+                if l.cells.iter().all(|c| c.0 > first + l.size) {
+                    cell_pitch = Some(cell_pitch.map_or(gap, |c: f64| c.min(gap)));
+                }
                 for (x0, _, t) in &l.cells {
                     if let Some(c) = cells.iter_mut().rev().find(|c| c.0 <= x0 + l.size) {
                         let sep = if ends_cjk(&c.1) || starts_cjk(t) {
@@ -673,7 +684,10 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
             _ if l.has_cells => {
                 out.push((l.cells.iter().map(|c| (c.0, c.2.clone())).collect(), true))
             }
-            _ => out.push((vec![(l.x0, l.text.clone())], false)),
+            _ => {
+                cell_pitch = None;
+                out.push((vec![(l.x0, l.text.clone())], false));
+            }
         }
         prev = Some(l);
     }
@@ -691,16 +705,19 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
         .collect()
 }
 
-/// Every piece of `l` starts inside a column of the row (not left of its first
-/// column, not at a new clause), so it is the wrapped rest of some cells.
-fn continues_row(cells: &[(f64, String)], l: &Line) -> bool {
-    // A piece under the first column starts a new row (a wrapped first cell is
-    // read as a new row: rare, and its words still stay together).
+/// Every piece of `l` starts under a column of the row (not at a new clause),
+/// so it is the wrapped rest of some cells. A piece under the first column
+/// usually starts a new row; it continues this one only when the line follows
+/// at the pitch of lines wrapped inside a cell of this table (`cell_pitch`,
+/// seen earlier), closer than cell padding lets two rows stand.
+fn continues_row(cells: &[(f64, String)], l: &Line, gap: f64, cell_pitch: Option<f64>) -> bool {
     let first = cells.first().map(|c| c.0).unwrap_or(0.0);
+    let tight = cell_pitch.is_some_and(|c| gap <= c * 1.03);
     cells.len() > 1
         && !starts_structure(&l.text)
         && l.cells.iter().all(|(x0, _, _)| {
-            *x0 > first + 1.0 * l.size && cells.iter().any(|c| (c.0 - x0).abs() <= 1.0 * l.size)
+            (tight || *x0 > first + 1.0 * l.size)
+                && cells.iter().any(|c| (c.0 - x0).abs() <= 1.0 * l.size)
         })
 }
 
@@ -787,8 +804,8 @@ mod tests {
             g("稼", 200.0, 100.0),
             g("働", 210.0, 100.0),
             g("率", 200.0, 86.0),
-            g("年", 0.0, 72.0),
-            g("年", 100.0, 72.0),
+            g("年", 0.0, 69.0),
+            g("年", 100.0, 69.0),
             g("次", 0.0, 50.0),
         ];
         let ls = lines(&gl);
@@ -796,6 +813,24 @@ mod tests {
         assert_eq!(ps[0], ("月次\t毎\t稼働率".to_string(), true));
         assert_eq!(ps[1], ("年\t年".to_string(), true));
         assert_eq!(ps[2].0, "次");
+    }
+
+    #[test]
+    fn a_wrapped_first_cell_continues_at_the_tables_cell_pitch() {
+        let gl = vec![
+            g("月", 0.0, 100.0),
+            g("毎", 100.0, 100.0),
+            g("稼", 200.0, 100.0),
+            g("率", 200.0, 89.0), // wrapped cell: pitch 1.1 sizes
+            g("状", 0.0, 76.0),   // next row after padding: 1.3 sizes
+            g("四", 100.0, 76.0),
+            g("脆", 200.0, 76.0),
+            g("書", 0.0, 65.0), // the first cell wraps, at cell pitch
+            g("況", 200.0, 65.0),
+        ];
+        let ps = paragraphs(&lines(&gl), 220.0);
+        assert_eq!(ps[0].0, "月\t毎\t稼率");
+        assert_eq!(ps[1].0, "状書\t四\t脆況");
     }
 
     #[test]
