@@ -236,85 +236,73 @@ fn lines_from_runs(mut runs: Vec<Run>) -> Vec<Line> {
 }
 
 /// Vertical writing set with a horizontal font (官報 pages draw their columns
-/// row by row with Identity-H fonts): a glyph with a neighbour about one size
-/// above or below at the same x, and none beside it, belongs to a column.
-/// Such glyphs become vertical glyphs (origin moved to the top centre, as a
-/// vertical font's is) when at least three of them stand in one column.
+/// row by row with Identity-H fonts). Vertical text is set solid: glyphs one
+/// size apart at the same x. A glyph with such a neighbour above or below and
+/// none beside it, or drawn right after the glyph above it, is stacked; a
+/// chain of three or more stacked glyphs becomes a vertical column (origin
+/// moved to the top centre, as a vertical font's is). Table cells wrap at a
+/// looser pitch and have neighbours beside them, so they are left alone.
 fn stacked_glyphs(glyphs: &[Placed]) -> Vec<Placed> {
+    const SOLID: std::ops::RangeInclusive<f64> = 0.9..=1.1;
     let mut out: Vec<Placed> = glyphs.to_vec();
-    let cand: Vec<usize> = (0..out.len())
-        .filter(|&i| !out[i].vertical && out[i].dir == 0)
-        .collect();
+    let upright = |g: &Placed| !g.vertical && g.dir == 0;
+    let cand: Vec<usize> = (0..out.len()).filter(|&i| upright(&out[i])).collect();
     if cand.len() < 3 {
         return out;
     }
-    let mut by_x = cand.clone();
-    by_x.sort_by(|&a, &b| out[a].x.total_cmp(&out[b].x));
-    let mut by_y = cand.clone();
-    by_y.sort_by(|&a, &b| out[a].y.total_cmp(&out[b].y));
-    let xs: Vec<f64> = by_x.iter().map(|&i| out[i].x).collect();
-    let ys: Vec<f64> = by_y.iter().map(|&i| out[i].y).collect();
-    let near = |sorted: &[usize], keys: &[f64], key: f64, tol: f64| -> std::ops::Range<usize> {
-        let lo = keys.partition_point(|k| *k < key - tol);
-        let hi = keys.partition_point(|k| *k <= key + tol);
-        let _ = sorted;
-        lo..hi
+    let sorted_by = |key: fn(&Placed) -> f64| {
+        let mut v = cand.clone();
+        v.sort_by(|&a, &b| key(&out[a]).total_cmp(&key(&out[b])));
+        let keys: Vec<f64> = v.iter().map(|&i| key(&out[i])).collect();
+        (v, keys)
+    };
+    let (by_x, xs) = sorted_by(|g| g.x);
+    let (by_y, ys) = sorted_by(|g| g.y);
+    let near = |keys: &[f64], key: f64, tol: f64| {
+        keys.partition_point(|k| *k < key - tol)..keys.partition_point(|k| *k <= key + tol)
     };
     let mut stacked = vec![false; out.len()];
     for &i in &cand {
         let g = &out[i];
         let s = g.size.max(0.1);
-        let column_mates = near(&by_x, &xs, g.x, 0.3 * s)
-            .filter(|&k| {
-                let o = &out[by_x[k]];
-                let d = (o.y - g.y).abs() / s;
-                (0.8..=1.25).contains(&d)
-            })
-            .count();
-        let row_mates = near(&by_y, &ys, g.y, 0.3 * s)
-            .filter(|&k| {
-                let o = &out[by_y[k]];
-                let d = (o.x - g.x).abs() / s;
-                by_y[k] != i && d <= 1.25
-            })
-            .count();
-        stacked[i] = column_mates > 0 && row_mates == 0;
+        let column_mate =
+            near(&xs, g.x, 0.3 * s).any(|k| SOLID.contains(&((out[by_x[k]].y - g.y).abs() / s)));
+        let row_mate = near(&ys, g.y, 0.3 * s)
+            .any(|k| by_y[k] != i && (out[by_y[k]].x - g.x).abs() / s <= 1.25);
+        stacked[i] = column_mate && !row_mate;
     }
-    // Where columns are set solid (no gap between them) geometry cannot tell;
-    // the drawing order can: a run of glyphs drawn one under the other.
+    // Where columns are set solid side by side geometry cannot tell; the
+    // drawing order can: glyphs drawn one under the other.
     let below = |a: &Placed, b: &Placed| {
-        !a.vertical
-            && !b.vertical
-            && a.dir == 0
-            && b.dir == 0
+        upright(a)
+            && upright(b)
             && (b.x - a.x).abs() < 0.3 * a.size
-            && (0.8..=1.25).contains(&((a.y - b.y) / a.size.max(0.1)))
+            && SOLID.contains(&((a.y - b.y) / a.size.max(0.1)))
     };
-    let mut i = 0;
-    while i < out.len() {
-        let mut j = i;
-        while j + 1 < out.len() && below(&out[j], &out[j + 1]) {
-            j += 1;
+    for w in 0..out.len().saturating_sub(1) {
+        if below(&out[w], &out[w + 1]) {
+            stacked[w] = true;
+            stacked[w + 1] = true;
         }
-        if j - i >= 2 {
-            stacked[i..=j].iter_mut().for_each(|s| *s = true);
-        }
-        i = j + 1;
     }
-    // Keep only columns of three or more stacked glyphs.
-    let mut keep = vec![false; out.len()];
-    for &i in &cand {
-        if !stacked[i] {
-            continue;
+    // Chains: stacked glyphs of one x, each one solid step below the last.
+    let mut column: Vec<usize> = (0..out.len()).filter(|&i| stacked[i]).collect();
+    column.sort_by(|&a, &b| {
+        let (ga, gb) = (&out[a], &out[b]);
+        ((ga.x / (0.3 * ga.size.max(0.1))).round())
+            .total_cmp(&(gb.x / (0.3 * gb.size.max(0.1))).round())
+            .then(gb.y.total_cmp(&ga.y))
+    });
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    for i in column {
+        match chains.last_mut() {
+            Some(c) if below(&out[c[c.len() - 1]], &out[i]) => c.push(i),
+            _ => chains.push(vec![i]),
         }
-        let g = &out[i];
-        let mates = near(&by_x, &xs, g.x, 0.3 * g.size.max(0.1))
-            .filter(|&k| stacked[by_x[k]] && (out[by_x[k]].y - g.y).abs() <= 2.6 * g.size)
-            .count();
-        keep[i] = mates >= 3;
     }
-    for (i, g) in out.iter_mut().enumerate() {
-        if keep[i] {
+    for chain in chains.into_iter().filter(|c| c.len() >= 3) {
+        for i in chain {
+            let g = &mut out[i];
             g.vertical = true;
             g.x += g.advance / 2.0;
             g.y += 0.88 * g.size;
