@@ -64,6 +64,22 @@ fn ko_as_vendor_with_deleted_revision_comment_and_header() {
 }
 
 #[test]
+fn proviso_cross_reference_condition_and_one_off_report_traps() {
+    // ただし…この限りでない keeps the duty; 「第1条（障害の報告）に定める報告をしない場合」 is a
+    // condition, not a negation; a per-job 作業報告書 and a cross-reference to a
+    // 定期報告 article are not periodic reporting.
+    let r = scan_json(&[samples().to_str().unwrap()], &[]);
+    assert_eq!(
+        statuses(vendor(&r, "瀬田データサービス")),
+        s(
+            "responsibility-scope=missing incident-reporting=present periodic-reporting=missing
+           investigation-lead=missing investigation-cooperation=present supervision-audit=present
+           subcontractor-responsibility=missing transmission-security=present"
+        )
+    );
+}
+
+#[test]
 fn image_only_scan_makes_unfound_provisions_unknown() {
     let r = scan_json(&[samples().to_str().unwrap()], &[]);
     let v = vendor(&r, "信州ネットワーク");
@@ -113,7 +129,7 @@ fn every_input_file_is_listed_with_its_status() {
         "{}",
         statuses(v)
     );
-    assert_eq!(r["summary"]["documents"], 12);
+    assert_eq!(r["summary"]["documents"], 13);
 }
 
 #[test]
@@ -199,7 +215,7 @@ fn text_report_has_marks_and_no_colour_when_piped() {
     let out = stdout(&o);
     assert!(out.contains("■ 北斗システムサービス"));
     assert!(out.contains("△ 安全管理状況の定期報告"));
-    assert!(out.contains("合計: 7 社、12 文書"), "{out}");
+    assert!(out.contains("合計: 8 社、13 文書"), "{out}");
     assert!(!out.contains('\x1b'));
 }
 

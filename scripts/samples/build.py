@@ -160,9 +160,13 @@ def image_only_pdf(pdf, out):
 
 
 def main():
+    """With vendor names as arguments, rebuild only those vendors' files."""
+    only = set(sys.argv[1:])
     work = tempfile.mkdtemp()
     for name in sorted(os.listdir(SRC)):
         vendor, rest = name.split("__", 1)
+        if only and vendor not in only:
+            continue
         stem, target, _ = rest.rsplit(".", 2)
         lines = [l.rstrip("\n") for l in open(os.path.join(SRC, name), encoding="utf-8") if l.strip()]
         os.makedirs(os.path.join(HERE, vendor), exist_ok=True)
@@ -176,6 +180,9 @@ def main():
         elif target == "scan":
             image_only_pdf(to_pdf(docx, work), dest)
         print("wrote", os.path.relpath(dest, HERE))
+    if only and "港北ITサービス" not in only:
+        shutil.rmtree(work)
+        return
     # Traps that are not made from text: an encrypted PDF, a truncated DOCX, an unsupported file.
     kohoku = os.path.join(HERE, "港北ITサービス")
     spec = os.path.join(kohoku, "別紙_通信仕様.pdf")
