@@ -129,7 +129,20 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
                 let strength =
                     strength_of(rules, p, pat, sentences, &readings, si, &text, m.start());
                 let strength = match &pat.weak_if {
-                    Some(w) if strength == Strength::Present && w.is_match(&text) => Strength::Weak,
+                    Some(w) if strength == Strength::Present => {
+                        // The proviso right after the clause qualifies it too
+                        // (「…してはならない。ただし、承諾を得た場合はこの限りでない。」).
+                        let scope = match proviso_after(sentences, si) {
+                            Some(pv) => format!("{text}{pv}"),
+                            None => text.clone(),
+                        };
+                        let kept = pat.keep_if.as_ref().is_some_and(|k| k.is_match(&scope));
+                        if w.is_match(&scope) && !kept {
+                            Strength::Weak
+                        } else {
+                            strength
+                        }
+                    }
                     _ => strength,
                 };
                 if best.as_ref().is_none_or(|b| strength > b.strength) {
@@ -147,6 +160,15 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
         }
     }
     hits
+}
+
+/// The proviso (ただし…この限りでない) that follows sentence `si` in the same
+/// paragraph, normalized.
+fn proviso_after(sentences: &[Sentence], si: usize) -> Option<&str> {
+    let (s, next) = (&sentences[si], sentences.get(si + 1)?);
+    let same_place = next.article == s.article && next.paragraph == s.paragraph && next.item == s.item;
+    let t = next.norm.text.as_str();
+    (same_place && t.starts_with("ただし") && t.contains("この限りで")).then_some(t)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -20,6 +20,7 @@ pub struct Pattern {
     pub re: Regex,
     pub heading: Option<Regex>,
     pub weak_if: Option<Regex>,
+    pub keep_if: Option<Regex>,
     pub negation_is_duty: bool,
 }
 
@@ -165,11 +166,13 @@ impl RuleSet {
                 let m = re(&pat.matches, &mut errors);
                 let h = pat.heading.as_ref().and_then(|h| re(h, &mut errors));
                 let w = pat.weak_if.as_ref().and_then(|w| re(w, &mut errors));
+                let k = pat.keep_if.as_ref().and_then(|k| re(k, &mut errors));
                 if let Some(m) = m {
                     patterns.push(Pattern {
                         re: m,
                         heading: h,
                         weak_if: w,
+                        keep_if: k,
                         negation_is_duty: pat.negation_is_duty,
                     });
                 }

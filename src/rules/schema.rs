@@ -76,6 +76,9 @@ pub struct PatternFile {
     pub heading: Option<Spanned<String>>,
     #[serde(default)]
     pub weak_if: Option<Spanned<String>>,
+    /// …unless this also matches (the approval comes with full responsibility).
+    #[serde(default)]
+    pub keep_if: Option<Spanned<String>>,
     /// The pattern itself is a promise not to do something (「再委託しない」):
     /// a negated predicate is the duty.
     #[serde(default)]
