@@ -46,6 +46,7 @@ mod tests {
             clause: None,
             heading: None,
             strength: s,
+            basis: crate::matching::Basis::Duty,
             text: t.into(),
         }
     }

@@ -269,6 +269,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
                             clause: s.clause(),
                             heading: s.heading.clone(),
                             strength: strength_status(h.strength),
+                            basis: h.basis,
                             text: excerpt(&s.text),
                         },
                     ));

@@ -30,8 +30,46 @@ pub struct Hit {
     pub provision: usize,
     pub sentence: usize,
     pub strength: Strength,
+    /// Why the clause has that strength, for the reader of the report.
+    pub basis: Basis,
     /// Byte range of the match in the sentence's normalized text.
     pub span: (usize, usize),
+}
+
+/// What a clause's strength rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The vendor must (しなければならない, ものとする, plain する, してはならない).
+    Duty,
+    /// The customer may (甲は…できる): supervision.
+    CustomerRight,
+    /// 努める, 努力する.
+    BestEffort,
+    /// The vendor only may (報告することができる).
+    Permission,
+    /// Qualified by the pattern's weak_if (prior approval alone, 選任・監督 only).
+    Qualified,
+    /// Granted for some cases and denied for others in one sentence.
+    Partial,
+    /// 負わない, 免責, 対象外, 応じません.
+    Negation,
+    /// Nothing binding: wrong party, heading, purpose, delegation.
+    None,
+}
+
+impl Basis {
+    fn of(strength: Strength, modality: Modality, subject: Option<Role>) -> Basis {
+        match (strength, modality) {
+            (Strength::None, _) => Basis::None,
+            (_, Modality::BestEffort) => Basis::BestEffort,
+            (_, Modality::Permission) if subject == Some(Role::Customer) => Basis::CustomerRight,
+            (_, Modality::Permission) => Basis::Permission,
+            (_, Modality::Allocation) => Basis::Partial,
+            (_, Modality::Negation) => Basis::Negation,
+            _ => Basis::Duty,
+        }
+    }
 }
 
 /// Cross-references to another article's heading (「第15条（運用状況の定期報告）を削除」,
@@ -126,8 +164,9 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
                 let Some(m) = pat.re.find(&text) else {
                     continue;
                 };
-                let strength =
+                let (strength, modality, subject) =
                     strength_of(rules, p, pat, sentences, &readings, si, &text, m.start());
+                let mut basis = Basis::of(strength, modality, subject);
                 let strength = match &pat.weak_if {
                     Some(w) if strength == Strength::Present => {
                         // The proviso right after the clause qualifies it too
@@ -138,6 +177,7 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
                         };
                         let kept = pat.keep_if.as_ref().is_some_and(|k| k.is_match(&scope));
                         if w.is_match(&scope) && !kept {
+                            basis = Basis::Qualified;
                             Strength::Weak
                         } else {
                             strength
@@ -150,6 +190,7 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
                         provision: pi,
                         sentence: si,
                         strength,
+                        basis,
                         span: (m.start(), m.end()),
                     });
                 }
@@ -166,7 +207,8 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
 /// paragraph, normalized.
 fn proviso_after(sentences: &[Sentence], si: usize) -> Option<&str> {
     let (s, next) = (&sentences[si], sentences.get(si + 1)?);
-    let same_place = next.article == s.article && next.paragraph == s.paragraph && next.item == s.item;
+    let same_place =
+        next.article == s.article && next.paragraph == s.paragraph && next.item == s.item;
     let t = next.norm.text.as_str();
     (same_place && t.starts_with("ただし") && t.contains("この限りで")).then_some(t)
 }
@@ -181,7 +223,7 @@ fn strength_of(
     si: usize,
     text: &str,
     start: usize,
-) -> Strength {
+) -> (Strength, Modality, Option<Role>) {
     let s = &sentences[si];
     let lead = s.lead.filter(|l| *l < si);
     // Subject: the sentence's own, else the lead sentence's for items and
@@ -210,7 +252,7 @@ fn strength_of(
         Modality::Negation if pat.negation_is_duty => Modality::Duty,
         m => m,
     };
-    decide(p, subject, modality)
+    (decide(p, subject, modality), modality, subject)
 }
 
 #[cfg(test)]

@@ -130,6 +130,8 @@ pub struct Evidence {
     pub heading: Option<String>,
     /// Status this clause alone gives (present, weak or negated).
     pub strength: Status,
+    /// Why: duty, customer_right, best_effort, permission, qualified, partial, negation.
+    pub basis: crate::matching::Basis,
     pub text: String,
 }
 

@@ -4,6 +4,7 @@
 use super::model::{DocStatus, Report, Status};
 use super::Render;
 use crate::error::display_width;
+use crate::matching::Basis;
 use std::io::Write;
 
 pub struct TextWriter {
@@ -30,6 +31,18 @@ impl TextWriter {
             Status::Unknown => "35",
         };
         format!("\x1b[{code}m{s}\x1b[0m")
+    }
+}
+
+/// Why a clause is weak or negated, as a reviewer would write it.
+fn basis_ja(b: Basis) -> Option<&'static str> {
+    match b {
+        Basis::BestEffort => Some("努力義務"),
+        Basis::Permission => Some("できる規定"),
+        Basis::Qualified => Some("承諾のみ・限定"),
+        Basis::Partial => Some("一部のみ"),
+        Basis::Negation => Some("否定・免責"),
+        Basis::Duty | Basis::CustomerRight | Basis::None => None,
     }
 }
 
@@ -79,6 +92,9 @@ impl Render for TextWriter {
                         if let Some(c) = &e.clause {
                             s.push(' ');
                             s.push_str(c);
+                        }
+                        if let Some(why) = basis_ja(e.basis) {
+                            s.push_str(&format!("（{why}）"));
                         }
                         s
                     })
