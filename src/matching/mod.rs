@@ -156,6 +156,9 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
             }
             let mut best: Option<Hit> = None;
             for pat in &p.patterns {
+                if pat.in_table && s.kind != SentenceKind::TableRow {
+                    continue;
+                }
                 if let Some(h) = &pat.heading {
                     if !h.is_match(&heading) {
                         continue;
@@ -258,6 +261,61 @@ fn strength_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn statuses_of(blocks: Vec<crate::document::Block>) -> Vec<(String, Strength)> {
+        let rules = RuleSet::embedded().unwrap();
+        let doc = crate::document::Document {
+            blocks,
+            ..Default::default()
+        };
+        let sentences = crate::segment::segment(&doc);
+        let parties = Parties::resolve(&sentences, &rules.lexicon.parties, None, &[]);
+        match_sentences(&rules, &sentences, &parties)
+            .into_iter()
+            .map(|h| (rules.provisions[h.provision].id.clone(), h.strength))
+            .collect()
+    }
+
+    #[test]
+    fn a_responsibility_table_under_its_heading_is_the_allocation() {
+        use crate::document::{Block, BlockKind};
+        let row = |t: &str| Block {
+            page: None,
+            kind: BlockKind::TableRow,
+            label: None,
+            text: t.into(),
+        };
+        let hits = statuses_of(vec![
+            Block::paragraph(None, "第3条（責任分界）"),
+            row("区分\t甲\t乙"),
+            row("サーバ\t―\t障害対応"),
+        ]);
+        assert!(
+            hits.contains(&("responsibility-scope".to_string(), Strength::Present)),
+            "{hits:?}"
+        );
+        // The same rows under another heading say nothing about responsibility.
+        let hits = statuses_of(vec![
+            Block::paragraph(None, "第3条（体制）"),
+            row("サーバ\t―\t障害対応"),
+        ]);
+        assert!(
+            !hits.iter().any(|h| h.0 == "responsibility-scope"),
+            "{hits:?}"
+        );
+    }
+
+    #[test]
+    fn a_proviso_allowing_subcontracting_on_approval_makes_the_ban_weak() {
+        let hits = statuses_of(vec![
+            crate::document::Block::paragraph(None, "第9条（再委託）"),
+            crate::document::Block::paragraph(None, "乙は、本業務を第三者に再委託してはならない。ただし、甲の承諾を得たときは、この限りでない。"),
+        ]);
+        assert!(
+            hits.contains(&("subcontractor-responsibility".to_string(), Strength::Weak)),
+            "{hits:?}"
+        );
+    }
 
     #[test]
     fn cross_references_are_masked_keeping_length() {

@@ -22,6 +22,7 @@ pub struct Pattern {
     pub weak_if: Option<Regex>,
     pub keep_if: Option<Regex>,
     pub negation_is_duty: bool,
+    pub in_table: bool,
 }
 
 #[derive(Debug)]
@@ -174,6 +175,7 @@ impl RuleSet {
                         weak_if: w,
                         keep_if: k,
                         negation_is_duty: pat.negation_is_duty,
+                        in_table: pat.in_table,
                     });
                 }
             }

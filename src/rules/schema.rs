@@ -79,6 +79,9 @@ pub struct PatternFile {
     /// …unless this also matches (the approval comes with full responsibility).
     #[serde(default)]
     pub keep_if: Option<Spanned<String>>,
+    /// Only rows of a table (a 責任分界表 under its article heading).
+    #[serde(default)]
+    pub in_table: bool,
     /// The pattern itself is a promise not to do something (「再委託しない」):
     /// a negated predicate is the duty.
     #[serde(default)]
