@@ -115,7 +115,18 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
                 .furniture
                 .push(Block::paragraph(Some(t.number), l.text));
         }
-        for (text, cells) in layout::paragraphs(&body, right_margin) {
+        for (i, (text, cells)) in layout::paragraphs(&body, right_margin)
+            .into_iter()
+            .enumerate()
+        {
+            if i == 0 && !cells {
+                if let Some(prev) = document.blocks.last_mut() {
+                    if continues_across_page(prev, &text) {
+                        prev.text.push_str(&text);
+                        continue;
+                    }
+                }
+            }
             document.blocks.push(Block {
                 page: Some(t.number),
                 kind: if cells {
@@ -131,6 +142,21 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     document.undecodable_pages.sort_unstable();
     document.undecodable_pages.dedup();
     Ok(document)
+}
+
+/// A sentence cut by a page break: the last paragraph of a page stops short of
+/// 。 and the next page's first paragraph does not open a new clause. The
+/// evidence keeps the page where the sentence starts.
+fn continues_across_page(prev: &Block, next: &str) -> bool {
+    let ends_open = !prev
+        .text
+        .trim_end()
+        .ends_with(['。', '）', ')', '」', '：', ':']);
+    prev.kind == BlockKind::Paragraph
+        && ends_open
+        && prev.text.chars().count() >= 20
+        && next.chars().next().is_some_and(layout::is_cjk)
+        && !layout::starts_structure(next)
 }
 
 /// Text drawn twice at the same place (fill then stroke, fake bold, chart
@@ -236,6 +262,24 @@ fn is_page_number(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_cut_by_a_page_break_is_joined() {
+        let prev = Block::paragraph(
+            Some(1),
+            "乙は、障害が発生したことを知ったときは、直ちに甲に報",
+        );
+        assert!(continues_across_page(&prev, "告しなければならない。"));
+        assert!(!continues_across_page(&prev, "第5条（監査）"));
+        let done = Block::paragraph(
+            Some(1),
+            "乙は、障害が発生したことを知ったときは、直ちに甲に報告する。",
+        );
+        assert!(!continues_across_page(
+            &done,
+            "甲は、監査を行うことができる。"
+        ));
+    }
 
     #[test]
     fn page_numbers_are_recognised() {
