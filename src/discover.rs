@@ -94,6 +94,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, DiscoverError> {
         }
     }
     inputs.sort_by(|a, b| (&a.vendor, &a.display_path).cmp(&(&b.vendor, &b.display_path)));
+    // The same file named twice (a folder and a file in it) is read once.
+    let mut seen = std::collections::HashSet::new();
+    inputs
+        .retain(|i| seen.insert(std::fs::canonicalize(&i.path).unwrap_or_else(|_| i.path.clone())));
     Ok(inputs)
 }
 
@@ -218,6 +222,15 @@ mod tests {
                 stem: "単独".into()
             }
         );
+    }
+
+    #[test]
+    fn a_path_given_twice_is_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("V")).unwrap();
+        std::fs::write(dir.path().join("V/a.txt"), b"x").unwrap();
+        let p = dir.path().to_path_buf();
+        assert_eq!(discover(&[p.clone(), p]).unwrap().len(), 1);
     }
 
     #[test]
