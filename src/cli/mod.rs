@@ -4,14 +4,18 @@ use crate::report::Format;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// keiyaku — 委託先・クラウド事業者との契約書に、医療情報システムの安全管理に関する
-/// ガイドラインが求める条項があるかを一括で確認します。
+/// keiyaku — 委託先・クラウド事業者との契約書に、医療情報システムの安全管理に関するガイドラインが求める条項があるかを一括で確認します。
 ///
 /// Scans vendor contracts (PDF, DOCX, TXT) for the provisions Japan's guideline for
 /// medical information systems requires, and reports per vendor which are present,
 /// weak, negated, missing or unknown, with the clause that decided it.
 #[derive(Debug, Parser)]
-#[command(name = "keiyaku", version, propagate_version = true)]
+#[command(
+    name = "keiyaku",
+    version,
+    propagate_version = true,
+    after_help = "Examples:\n  keiyaku scan 契約書/\n  keiyaku scan 契約書/ --format json -o report.json --fail-on missing\n  keiyaku text --normalized 契約書/ベンダA/SLA.pdf\n  keiyaku rules explain incident-reporting"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
