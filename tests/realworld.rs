@@ -339,3 +339,36 @@ fn no_realworld_file_panics_hangs_or_uses_500_mb() {
         usage.ru_maxrss
     );
 }
+
+/// The real contract templates (Markdown with YAML front matter): MANIFEST.md
+/// says subcontracting needs prior written approval only, and there are no
+/// incident, audit or encryption clauses.
+#[test]
+fn real_service_agreement_template_is_read_as_the_manifest_describes() {
+    let dir = corpus().join("../contracts");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_keiyaku"))
+        .args(["scan", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = &r["vendors"][0];
+    let status = |id: &str| {
+        v["provisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("subcontractor-responsibility"), "weak");
+    for id in [
+        "incident-reporting",
+        "supervision-audit",
+        "transmission-security",
+    ] {
+        assert_eq!(status(id), "missing", "{id}");
+    }
+}

@@ -7,13 +7,33 @@ use crate::error::ExtractError;
 pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     let text = decode(bytes);
     let mut doc = Document::default();
-    for line in text.lines() {
+    let mut in_front_matter = false;
+    for (i, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
+        // YAML front matter of a Markdown file is metadata, not contract text.
+        if line.trim() == "---" && (i == 0 || in_front_matter) {
+            in_front_matter = i == 0;
+            continue;
+        }
+        if in_front_matter {
+            continue;
+        }
+        let line = plain(line);
         if !line.trim().is_empty() {
             doc.blocks.push(Block::paragraph(None, line));
         }
     }
     Ok(doc)
+}
+
+/// Markdown marks that are not text: heading hashes, bold and italic markers.
+fn plain(line: &str) -> String {
+    let t = line.trim_start();
+    let t = match t.trim_start_matches('#') {
+        rest if rest.len() < t.len() && rest.starts_with(' ') => rest.trim_start(),
+        _ => line,
+    };
+    t.replace("**", "").replace("__", "")
 }
 
 /// UTF-8 (with or without BOM), UTF-16 with BOM, else Shift_JIS (CP932).
@@ -39,6 +59,20 @@ mod tests {
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("乙は、直ちに報告する。");
         let doc = extract(&sjis).unwrap();
         assert_eq!(doc.blocks[0].text, "乙は、直ちに報告する。");
+    }
+
+    #[test]
+    fn markdown_headings_bold_and_front_matter_are_not_text() {
+        let doc = extract(
+            "---\nid: x\n---\n# 契約書\n## 第1条（目的）\n**委託者**（以下「甲」という）は"
+                .as_bytes(),
+        )
+        .unwrap();
+        let t: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            t,
+            ["契約書", "第1条（目的）", "委託者（以下「甲」という）は"]
+        );
     }
 
     #[test]
