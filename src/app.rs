@@ -27,8 +27,11 @@ struct DocWork {
     sha256: Option<String>,
     pages: Option<u32>,
     unread_pages: Vec<u32>,
+    /// Kept only until the document is matched (memory at archive scale).
     sentences: Vec<Sentence>,
     parties: Parties,
+    /// (provision index, strength, evidence) of every clause hit.
+    findings: Option<Vec<(usize, Strength, Evidence)>>,
     /// Labels set by keiyaku.toml, reported beside the preamble's.
     overrides: Vec<(String, Role)>,
 }
@@ -88,6 +91,7 @@ fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderConfig>
         pages: None,
         unread_pages: Vec::new(),
         sentences: Vec::new(),
+        findings: None,
         parties: Parties::default(),
         overrides: Vec::new(),
         input,
@@ -124,6 +128,11 @@ fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderConfig>
                 vendor_hint(&w.input),
                 &overrides,
             );
+            // With its own party definitions the document can be matched now,
+            // and its sentences dropped.
+            if !w.parties.defined.is_empty() {
+                find(&mut w, rules);
+            }
         }
         Err(e) => {
             w.status = doc_status(&e);
@@ -170,6 +179,34 @@ fn strength_status(s: Strength) -> Status {
         Strength::Negated => Status::Negated,
         Strength::None => Status::Missing,
     }
+}
+
+/// Match a document's sentences (behind the panic firewall), keep the
+/// evidence of every hit, and drop the sentences.
+fn find(w: &mut DocWork, rules: &RuleSet) {
+    let hits = catch_unwind(AssertUnwindSafe(|| {
+        matching::match_sentences(rules, &w.sentences, &w.parties)
+    }))
+    .unwrap_or_default();
+    let findings = hits
+        .iter()
+        .map(|h| {
+            let s = &w.sentences[h.sentence];
+            let evidence = Evidence {
+                path: w.input.display_path.clone(),
+                page: s.page,
+                clause: s.clause(),
+                heading: s.heading.clone(),
+                strength: strength_status(h.strength),
+                basis: h.basis,
+                text: excerpt(&s.text),
+            };
+            (h.provision, h.strength, evidence)
+        })
+        .collect();
+    w.findings = Some(findings);
+    w.sentences = Vec::new();
+    w.parties = std::mem::take(&mut w.parties).definitions_only();
 }
 
 pub struct ScanOptions {
@@ -232,15 +269,10 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
         }
     }
 
-    let hits: Vec<Vec<matching::Hit>> = pool.install(|| {
-        docs.par_iter()
-            .map(|d| {
-                catch_unwind(AssertUnwindSafe(|| {
-                    matching::match_sentences(rules, &d.sentences, &d.parties)
-                }))
-                .unwrap_or_default()
-            })
-            .collect()
+    pool.install(|| {
+        docs.par_iter_mut()
+            .filter(|d| d.findings.is_none())
+            .for_each(|d| find(d, rules))
     });
 
     let mut by_vendor: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -258,21 +290,9 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
         for (pi, p) in rules.provisions.iter().enumerate() {
             let mut found: Vec<(Strength, Evidence)> = Vec::new();
             for &di in &idxs {
-                let d = &docs[di];
-                for h in hits[di].iter().filter(|h| h.provision == pi) {
-                    let s = &d.sentences[h.sentence];
-                    found.push((
-                        h.strength,
-                        Evidence {
-                            path: d.input.display_path.clone(),
-                            page: s.page,
-                            clause: s.clause(),
-                            heading: s.heading.clone(),
-                            strength: strength_status(h.strength),
-                            basis: h.basis,
-                            text: excerpt(&s.text),
-                        },
-                    ));
+                let findings = docs[di].findings.iter().flatten();
+                for (_, strength, evidence) in findings.filter(|f| f.0 == pi) {
+                    found.push((*strength, evidence.clone()));
                 }
             }
             let (status, evidence) = aggregate::decide(&found, fully_read);

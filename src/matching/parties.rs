@@ -31,6 +31,8 @@ pub struct PartyDef {
 pub struct Parties {
     /// (normalized label, role), longest first.
     labels: Vec<(String, Role)>,
+    /// One automaton over all labels (pattern i is `labels[i]`).
+    finder: Option<aho_corasick::AhoCorasick>,
     pub defined: Vec<PartyDef>,
 }
 
@@ -196,8 +198,8 @@ impl Parties {
             }
         }
         let mut p = Parties {
-            labels: Vec::new(),
             defined,
+            ..Parties::default()
         };
         p.rebuild(lex, overrides);
         p
@@ -211,8 +213,8 @@ impl Parties {
         overrides: &[(String, Role)],
     ) -> Parties {
         let mut p = Parties {
-            labels: Vec::new(),
             defined: defs.to_vec(),
+            ..Parties::default()
         };
         p.rebuild(lex, overrides);
         p
@@ -254,10 +256,14 @@ impl Parties {
         for (l, r) in overrides {
             add(&crate::normalize::normalize_phrase(l), *r, &mut labels);
         }
-        // 甲及び乙 means both whoever is the vendor; compose pairs of defined labels too.
+        // 甲及び乙 means both whoever is the vendor: compose pairs of the labels
+        // this contract defines (the lexicon lists the usual pairs itself).
         let singles: Vec<String> = labels
             .iter()
-            .filter(|(_, r)| matches!(r, Role::Vendor | Role::Customer))
+            .filter(|(l, r)| {
+                matches!(r, Role::Vendor | Role::Customer)
+                    && (self.defined.iter().any(|d| &d.label == l) || l.chars().count() == 1)
+            })
             .map(|(l, _)| l.clone())
             .collect();
         for a in &singles {
@@ -273,54 +279,59 @@ impl Parties {
             }
         }
         labels.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        self.finder = aho_corasick::AhoCorasick::new(labels.iter().map(|(l, _)| l.as_str())).ok();
         self.labels = labels;
     }
 
     /// The role of the sentence's subject: the first topic (Xは, Xも,
     /// Xにおいて), else the last Xが before `before`.
     pub fn subject(&self, text: &str, before: usize) -> Option<Role> {
-        let mut topic = None;
-        let mut ga = None;
-        let mut i = 0;
-        while i < text.len() {
-            if !text.is_char_boundary(i) {
-                i += 1;
+        let Some(finder) = &self.finder else {
+            return None;
+        };
+        // Every label occurrence, leftmost first and longest first; an
+        // accepted one hides the shorter labels inside it (甲乙 over 甲).
+        let mut found: Vec<(usize, usize, usize)> = finder
+            .find_overlapping_iter(text)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let (mut topic, mut ga, mut pos) = (None, None, 0);
+        for (start, end, k) in found {
+            if start < pos {
                 continue;
             }
-            let prev = text[..i].chars().last();
-            let mut advanced = false;
-            for (label, role) in &self.labels {
-                if !text[i..].starts_with(label.as_str()) {
-                    continue;
-                }
-                let single = label.chars().count() == 1;
-                if prev == Some('再') || (single && prev.is_some_and(is_kanji)) {
-                    continue;
-                }
-                let after = &text[i + label.len()..];
-                if ["は", "も", "において", "にあっては", "としては"]
-                    .iter()
-                    .any(|p| after.starts_with(p))
-                    && !after.starts_with("はじめ")
-                {
-                    if topic.is_none() {
-                        topic = Some(*role);
-                    }
-                } else if after.starts_with("が")
-                    && i < before.max(1)
-                    && !relative_clause(&after["が".len()..])
-                {
-                    ga = Some(*role);
-                }
-                i += label.len();
-                advanced = true;
-                break;
+            let (label, role) = &self.labels[k];
+            let prev = text[..start].chars().last();
+            let single = label.chars().count() == 1;
+            if prev == Some('再') || (single && prev.is_some_and(is_kanji)) {
+                continue;
             }
-            if !advanced {
-                i += text[i..].chars().next().map_or(1, char::len_utf8);
+            let after = &text[end..];
+            if ["は", "も", "において", "にあっては", "としては"]
+                .iter()
+                .any(|p| after.starts_with(p))
+                && !after.starts_with("はじめ")
+            {
+                topic = topic.or(Some(*role));
+            } else if after.starts_with("が")
+                && start < before.max(1)
+                && !relative_clause(&after["が".len()..])
+            {
+                ga = Some(*role);
             }
+            pos = end;
         }
         topic.or(ga)
+    }
+
+    /// Keep only the definitions (for the report), dropping the label
+    /// automaton once the document is matched.
+    pub fn definitions_only(self) -> Parties {
+        Parties {
+            defined: self.defined,
+            ..Parties::default()
+        }
     }
 
     /// The vendor's name as the preamble gives it.
