@@ -98,6 +98,10 @@ fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderConfig>
     };
     let Some(format) = w.input.format else {
         w.error = Some("unsupported file type (keiyaku reads .pdf, .docx, .txt, .md)".into());
+        // Skipped files are hashed too: an audit record lists every input.
+        w.sha256 = read_limited(&w.input.path)
+            .ok()
+            .map(|b| format!("{:x}", Sha256::digest(&b)));
         return w;
     };
     let result = read_limited(&w.input.path).and_then(|bytes| {

@@ -123,6 +123,12 @@ fn every_input_file_is_listed_with_its_status() {
         ("港北ITサービス/見積書.xlsx", "skipped"),
     ];
     assert_eq!(docs, expect.map(|(a, b)| (a.to_string(), b.to_string())));
+    // Every input is hashed, the skipped one too.
+    assert!(v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["sha256"].as_str().is_some_and(|h| h.len() == 64)));
     // The encrypted annex holds the only transmission clause: not "missing".
     assert!(
         statuses(v).ends_with("transmission-security=unknown"),
