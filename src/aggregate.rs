@@ -47,6 +47,7 @@ mod tests {
             heading: None,
             strength: s,
             basis: crate::matching::Basis::Duty,
+            matched: String::new(),
             text: t.into(),
         }
     }

@@ -114,7 +114,7 @@ fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderConfig>
         Ok(doc) => {
             w.status = DocStatus::Ok;
             w.pages = doc.pages;
-            w.unread_pages = doc.undecodable_pages.clone();
+            w.unread_pages = doc.unread_pages.clone();
             let segmented = catch_unwind(AssertUnwindSafe(|| segment::segment(&doc)));
             match segmented {
                 Ok(s) => w.sentences = s,
@@ -196,6 +196,8 @@ fn find(w: &mut DocWork, rules: &RuleSet) {
         .iter()
         .map(|h| {
             let s = &w.sentences[h.sentence];
+            // The span is in normalized text; the offset map finds the original words.
+            let (a, b) = s.norm.original_range(h.span.0, h.span.1);
             let evidence = Evidence {
                 path: w.input.display_path.clone(),
                 page: s.page,
@@ -203,6 +205,7 @@ fn find(w: &mut DocWork, rules: &RuleSet) {
                 heading: s.heading.clone(),
                 strength: strength_status(h.strength),
                 basis: h.basis,
+                matched: s.text.get(a..b).unwrap_or_default().to_string(),
                 text: excerpt(&s.text),
             };
             (h.provision, h.strength, evidence)

@@ -57,8 +57,9 @@ pub struct Document {
     pub furniture: Vec<Block>,
     /// Number of pages, when the format has pages.
     pub pages: Option<u32>,
-    /// Pages on which text could not be decoded (e.g. a broken ToUnicode map).
-    pub undecodable_pages: Vec<u32>,
+    /// Pages that could not be read: images with no text (a scanned page), or
+    /// text that could not be decoded (a broken ToUnicode map).
+    pub unread_pages: Vec<u32>,
 }
 
 impl Document {

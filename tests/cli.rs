@@ -156,6 +156,8 @@ fn evidence_cites_file_page_and_clause() {
     assert_eq!(e["path"], "さくらメディカルクラウド/SLA.pdf");
     assert_eq!(e["page"], 1);
     assert_eq!(e["clause"], "第2条");
+    // The matched words are quoted as written (full-width, line breaks and all).
+    assert!(e["matched"].as_str().unwrap().contains("月1回"), "{e}");
     // Automatic DOCX numbering gives the clause a reader sees.
     let coop = &v["provisions"][4]["evidence"][0];
     assert_eq!(coop["clause"], "第4条第2項");

@@ -132,6 +132,8 @@ pub struct Evidence {
     pub strength: Status,
     /// Why: duty, customer_right, best_effort, permission, qualified, partial, negation.
     pub basis: crate::matching::Basis,
+    /// The words that matched, as written in the document.
+    pub matched: String,
     pub text: String,
 }
 

@@ -45,7 +45,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     }
     let mut fonts = fonts::FontCache::default();
     let mut texts = Vec::new();
-    let mut undecodable_pages = Vec::new();
+    let mut unread_pages = Vec::new();
     let mut unmapped_glyphs = 0usize;
     let mut total_glyphs = 0usize;
     for (&number, &page_id) in pages.iter().take(MAX_PAGES) {
@@ -65,7 +65,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         interp.run(&content, &res);
         let out = interp.out;
         if out.undecodable > 0 && out.undecodable * 10 > out.glyphs.len() {
-            undecodable_pages.push(number);
+            unread_pages.push(number);
         }
         unmapped_glyphs += out.unmapped;
         total_glyphs += out.glyphs.len();
@@ -89,7 +89,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     let furniture = furniture_lines(&texts);
     let mut document = Document {
         pages: Some(pages.len() as u32),
-        undecodable_pages,
+        unread_pages,
         ..Document::default()
     };
     let right_margin = texts
@@ -103,7 +103,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         .fold(0.0, f64::max);
     for t in &texts {
         if t.lines.is_empty() && t.images > 0 {
-            document.undecodable_pages.push(t.number);
+            document.unread_pages.push(t.number);
         }
         let (body, furn): (Vec<_>, Vec<_>) = t
             .lines
@@ -139,8 +139,8 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
             });
         }
     }
-    document.undecodable_pages.sort_unstable();
-    document.undecodable_pages.dedup();
+    document.unread_pages.sort_unstable();
+    document.unread_pages.dedup();
     Ok(document)
 }
 
