@@ -32,6 +32,8 @@ const SKIPPED: &[&str] = &[
 
 #[derive(Default)]
 struct Para {
+    /// Page where the paragraph starts, when Word recorded page breaks.
+    page: Option<u32>,
     text: String,
     style: Option<String>,
     num_id: Option<String>,
@@ -59,6 +61,9 @@ struct Walker<'a> {
     in_t: usize,
     /// <w:r><w:rPr><w:vanish/></w:rPr>: hidden text, which a reader never sees.
     hidden_run: bool,
+    /// The page Word last laid this point out on (w:lastRenderedPageBreak), when
+    /// the file records it; files from other producers have no pages.
+    page: Option<u32>,
 }
 
 pub fn walk(xml: &str, styles: &Styles, numbering: Numbering) -> Result<Document, ExtractError> {
@@ -74,6 +79,7 @@ pub fn walk(xml: &str, styles: &Styles, numbering: Numbering) -> Result<Document
         cells: Vec::new(),
         in_t: 0,
         hidden_run: false,
+        page: xml.contains("lastRenderedPageBreak").then_some(1),
     };
     let mut reader = quick_xml::Reader::from_str(xml);
     loop {
@@ -146,6 +152,13 @@ impl Walker<'_> {
             ("tab", Some("r")) => self.push_text("\t"),
             ("br" | "cr", Some("r")) => self.push_text("\n"),
             ("noBreakHyphen", Some("r")) => self.push_text("-"),
+            ("lastRenderedPageBreak", _) => {
+                self.page = self.page.map(|p| p + 1);
+                // A paragraph that has not started yet begins on the new page.
+                if let Some(para) = self.paras.last_mut().filter(|p| p.text.is_empty()) {
+                    para.page = self.page;
+                }
+            }
             _ => {
                 self.open(&name, e);
                 // An empty <w:p/> or <w:tc/> opens and closes at once.
@@ -170,7 +183,10 @@ impl Walker<'_> {
         let parent = self.stack.last().map(String::as_str);
         let in_ppr = self.stack.iter().rev().take(3).any(|s| s == "pPr");
         match name {
-            "p" => self.paras.push(Para::default()),
+            "p" => self.paras.push(Para {
+                page: self.page,
+                ..Para::default()
+            }),
             "t" => self.in_t += 1,
             "tr" => self.rows.push(Vec::new()),
             "tc" => self.cells.push(String::new()),
@@ -240,7 +256,7 @@ impl Walker<'_> {
         } else if !(p.mark_deleted && text.is_empty()) {
             // A deleted empty paragraph leaves nothing behind.
             self.doc.blocks.push(Block {
-                page: None,
+                page: p.page,
                 kind: BlockKind::Paragraph,
                 label,
                 text,
@@ -262,7 +278,7 @@ impl Walker<'_> {
             cell.push_str(&row.join(" "));
         } else {
             self.doc.blocks.push(Block {
-                page: None,
+                page: self.page,
                 kind: BlockKind::TableRow,
                 label: None,
                 text,
@@ -309,6 +325,14 @@ mod tests {
             r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>報告書</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>毎月</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
         );
         assert_eq!(t, ["報告書\t毎月"]);
+    }
+
+    #[test]
+    fn pages_come_from_words_rendered_page_breaks() {
+        let xml = r#"<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>一頁目</w:t></w:r></w:p><w:p><w:r><w:lastRenderedPageBreak/><w:t>二頁目</w:t></w:r></w:p></w:body></w:document>"#;
+        let doc = walk(xml, &Styles::default(), Numbering::default()).unwrap();
+        let pages: Vec<Option<u32>> = doc.blocks.iter().map(|b| b.page).collect();
+        assert_eq!(pages, [Some(1), Some(2)]);
     }
 
     #[test]
