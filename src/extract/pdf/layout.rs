@@ -285,19 +285,30 @@ fn stacked_glyphs(glyphs: &[Placed]) -> Vec<Placed> {
             stacked[w + 1] = true;
         }
     }
-    // Chains: stacked glyphs of one x, each one solid step below the last.
-    let mut column: Vec<usize> = (0..out.len()).filter(|&i| stacked[i]).collect();
-    column.sort_by(|&a, &b| {
-        let (ga, gb) = (&out[a], &out[b]);
-        ((ga.x / (0.3 * ga.size.max(0.1))).round())
-            .total_cmp(&(gb.x / (0.3 * gb.size.max(0.1))).round())
-            .then(gb.y.total_cmp(&ga.y))
-    });
+    // Chains: stacked glyphs of one x (clustered, not bucketed, so 421.2 and
+    // 421.3 stay together), each one solid step below the last.
+    let mut stacked_ids: Vec<usize> = (0..out.len()).filter(|&i| stacked[i]).collect();
+    stacked_ids.sort_by(|&a, &b| out[a].x.total_cmp(&out[b].x));
+    let mut columns: Vec<Vec<usize>> = Vec::new();
+    for i in stacked_ids {
+        match columns.last_mut() {
+            Some(c) if (out[i].x - out[c[0]].x).abs() <= 0.3 * out[i].size.max(0.1) => c.push(i),
+            _ => columns.push(vec![i]),
+        }
+    }
     let mut chains: Vec<Vec<usize>> = Vec::new();
-    for i in column {
-        match chains.last_mut() {
-            Some(c) if below(&out[c[c.len() - 1]], &out[i]) => c.push(i),
-            _ => chains.push(vec![i]),
+    for mut column in columns {
+        column.sort_by(|&a, &b| out[b].y.total_cmp(&out[a].y));
+        for i in column {
+            // One cell may be taken by punctuation set with a vertical font.
+            let follows = |last: usize| {
+                let (a, b) = (&out[last], &out[i]);
+                (0.9..=2.1).contains(&((a.y - b.y) / a.size.max(0.1)))
+            };
+            match chains.last_mut() {
+                Some(c) if follows(c[c.len() - 1]) => c.push(i),
+                _ => chains.push(vec![i]),
+            }
         }
     }
     for chain in chains.into_iter().filter(|c| c.len() >= 3) {
