@@ -303,7 +303,8 @@ fn stacked_glyphs(glyphs: &[Placed]) -> Vec<Placed> {
             // One cell may be taken by punctuation set with a vertical font.
             let follows = |last: usize| {
                 let (a, b) = (&out[last], &out[i]);
-                (0.9..=2.1).contains(&((a.y - b.y) / a.size.max(0.1)))
+                let step = (a.y - b.y) / a.size.max(0.1);
+                SOLID.contains(&step) || (1.9..=2.1).contains(&step)
             };
             match chains.last_mut() {
                 Some(c) if follows(c[c.len() - 1]) => c.push(i),
