@@ -372,3 +372,16 @@ fn real_service_agreement_template_is_read_as_the_manifest_describes() {
         assert_eq!(status(id), "missing", "{id}");
     }
 }
+
+/// 官報 set in vertical columns with horizontal fonts, glyph under glyph:
+/// the first paragraph reads as pdfminer's reference does (300 characters).
+#[test]
+fn gazette_columns_drawn_glyph_by_glyph_read_in_order() {
+    let (text, _) = keiyaku_text(&corpus().join("pdfminer_kampo.pdf"));
+    let reference =
+        std::fs::read_to_string(corpus().join("pdfminer_kampo.pdf.pdfminer-ref.txt")).unwrap();
+    let reference = squeeze(&reference);
+    let start = reference.find("内閣は").unwrap();
+    let stretch: String = reference[start..].chars().take(300).collect();
+    assert!(squeeze(&text).contains(&stretch), "missing: {stretch}");
+}
