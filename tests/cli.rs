@@ -353,3 +353,33 @@ fn hostile_files_get_a_status_and_the_batch_goes_on() {
     assert_eq!(statuses, ["error", "error", "error", "error", "ok"]);
     assert_eq!(v["provisions"][1]["status"], "present");
 }
+
+#[test]
+fn rules_check_and_explain_describe_the_default_set() {
+    let dir = root().join("clause_patterns");
+    let o = keiyaku(&["rules", "check", "--rules", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("8 provisions"));
+    let o = keiyaku(&["rules", "explain", "transmission-security"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(
+        out.contains("通信の暗号化・盗聴対策") && out.contains("推奨条項例"),
+        "{out}"
+    );
+    let o = keiyaku(&["rules", "explain", "no-such-provision"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("incident-reporting"),
+        "lists the known ids"
+    );
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = samples().join("ことぶきデータ");
+    let o = keiyaku(&["scan", "--color", "always", dir.to_str().unwrap()]);
+    assert!(stdout(&o).contains("\x1b["));
+    let o = keiyaku(&["scan", "--color", "auto", dir.to_str().unwrap()]);
+    assert!(!stdout(&o).contains('\x1b'));
+}
