@@ -313,6 +313,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> anyhow::Result<Report> {
             provisions.push(ProvisionResult {
                 id: p.id.clone(),
                 title: p.title.clone(),
+                short: p.short.clone(),
                 status,
                 evidence,
             });

@@ -225,6 +225,13 @@ fn text_report_has_marks_and_no_colour_when_piped() {
     assert!(out.contains("△ 安全管理状況の定期報告"));
     assert!(out.contains("合計: 8 社、13 文書"), "{out}");
     assert!(!out.contains('\x1b'));
+    // The overview: one line per vendor, a mark per provision.
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("北斗システムサービス "))
+        .expect("overview row");
+    let marks: Vec<&str> = row.split_whitespace().skip(1).collect();
+    assert_eq!(marks, ["×", "×", "△", "○", "○", "○", "△", "×"]);
 }
 
 #[test]

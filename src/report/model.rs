@@ -115,6 +115,8 @@ pub struct DocReport {
 pub struct ProvisionResult {
     pub id: String,
     pub title: String,
+    /// Column name in overview tables.
+    pub short: String,
     pub status: Status,
     pub evidence: Vec<Evidence>,
 }

@@ -56,6 +56,43 @@ fn doc_status_ja(s: DocStatus) -> &'static str {
     }
 }
 
+impl TextWriter {
+    /// One line per vendor, one mark per provision: the whole scan at a glance.
+    fn overview(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        let Some(first) = r.vendors.first() else {
+            return Ok(());
+        };
+        let name_w = r
+            .vendors
+            .iter()
+            .map(|v| width(&v.name))
+            .max()
+            .unwrap_or(0)
+            .max(4);
+        let cols: Vec<usize> = first
+            .provisions
+            .iter()
+            .map(|p| width(&p.short).max(2))
+            .collect();
+        writeln!(out)?;
+        let mut head = format!("{}  ", pad("一覧", name_w));
+        for (p, w) in first.provisions.iter().zip(&cols) {
+            head.push_str(&pad(&p.short, *w));
+            head.push_str("  ");
+        }
+        writeln!(out, "{}", head.trim_end())?;
+        for v in &r.vendors {
+            let mut line = format!("{}  ", pad(&v.name, name_w));
+            for (p, w) in v.provisions.iter().zip(&cols) {
+                line.push_str(&self.paint(&pad(p.status.mark(), *w), p.status));
+                line.push_str("  ");
+            }
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+}
+
 impl Render for TextWriter {
     fn render(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
@@ -136,6 +173,9 @@ impl Render for TextWriter {
             } else {
                 writeln!(out, "  不足・要確認: {}", gaps.join("、"))?;
             }
+        }
+        if r.vendors.len() > 1 {
+            self.overview(r, out)?;
         }
         let s = &r.summary;
         writeln!(out)?;

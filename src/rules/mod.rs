@@ -36,6 +36,7 @@ pub struct Example {
 pub struct Provision {
     pub id: String,
     pub title: String,
+    pub short: String,
     pub source: Option<String>,
     pub description: Option<String>,
     pub binds: Binds,
@@ -212,6 +213,7 @@ impl RuleSet {
             provisions.push(Provision {
                 id: p.id.get_ref().clone(),
                 title: p.title.clone(),
+                short: p.short.clone().unwrap_or_else(|| p.title.clone()),
                 source: p.source.clone(),
                 description: p.description.clone(),
                 binds: p.binds,

@@ -42,6 +42,9 @@ pub enum PermissionIs {
 pub struct ProvisionFile {
     pub id: Spanned<String>,
     pub title: String,
+    /// Column name in the overview table (defaults to the title).
+    #[serde(default)]
+    pub short: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
