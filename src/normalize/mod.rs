@@ -21,7 +21,7 @@ pub struct Normalized {
 }
 
 fn is_japanese(c: char) -> bool {
-    crate::extract::pdf::is_cjk(c)
+    crate::cjk::is_cjk(c)
 }
 
 /// Voiced and semi-voiced marks combine with the kana before them.

@@ -6,6 +6,7 @@
 //! vertical text is read top to bottom, right to left.
 
 use super::content::Placed;
+use crate::cjk::is_cjk;
 
 #[derive(Debug, Clone)]
 pub struct Line {
@@ -26,15 +27,6 @@ pub struct Line {
     pub cells: Vec<(f64, f64, String)>,
     /// 0 full width; 1 left and 2 right column of a two-column page.
     pub column: u8,
-}
-
-/// CJK ideographs, kana, full-width forms and CJK punctuation: no space is
-/// ever needed between two of them.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x30FF | 0x3190..=0x31FF | 0x3200..=0x32FF | 0x3300..=0x33FF |
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF |
-        0x20000..=0x3FFFF)
 }
 
 fn ends_cjk(s: &str) -> bool {

@@ -13,8 +13,6 @@ use crate::error::ExtractError;
 use lopdf::{Dictionary, Object};
 use std::collections::HashMap;
 
-pub use layout::is_cjk;
-
 /// Decompressed content of one page beyond this is not read (a bomb, not a contract).
 const MAX_CONTENT_BYTES: usize = 64 * 1024 * 1024;
 const MAX_PAGES: usize = 5000;
@@ -155,7 +153,7 @@ fn continues_across_page(prev: &Block, next: &str) -> bool {
     prev.kind == BlockKind::Paragraph
         && ends_open
         && prev.text.chars().count() >= 20
-        && next.chars().next().is_some_and(layout::is_cjk)
+        && next.chars().next().is_some_and(crate::cjk::is_cjk)
         && !layout::starts_structure(next)
 }
 
