@@ -408,38 +408,3 @@ pub fn falls_short(report: &Report, fail_on: crate::cli::FailOn) -> bool {
             FailOn::Weak => p.status != Status::Present,
         })
 }
-
-/// Status one provision's inline example gets, read as a one-clause contract
-/// between 甲 (customer) and 乙 (vendor).
-pub fn example_status(
-    rules: &RuleSet,
-    provision: usize,
-    text: &str,
-    heading: Option<&str>,
-) -> &'static str {
-    let mut blocks = Vec::new();
-    let head = match heading {
-        Some(h) => format!("第1条（{h}）"),
-        None => "第1条".to_string(),
-    };
-    blocks.push(crate::document::Block::paragraph(None, head));
-    blocks.push(crate::document::Block::paragraph(None, text));
-    let doc = Document {
-        blocks,
-        ..Document::default()
-    };
-    let sentences = segment::segment(&doc);
-    let parties = Parties::resolve(&sentences, &rules.lexicon.parties, None, &[]);
-    let best = matching::match_sentences(rules, &sentences, &parties)
-        .into_iter()
-        .filter(|h| h.provision == provision)
-        .map(|h| h.strength)
-        .max()
-        .unwrap_or(Strength::None);
-    match best {
-        Strength::Present => "present",
-        Strength::Weak => "weak",
-        Strength::Negated => "negated",
-        Strength::None => "missing",
-    }
-}

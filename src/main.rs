@@ -149,7 +149,12 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             let (mut passed, mut failed) = (0, 0);
             for (i, p) in rules.provisions.iter().enumerate() {
                 for ex in &p.examples {
-                    let got = app::example_status(&rules, i, &ex.text, ex.heading.as_deref());
+                    let got = keiyaku::rules::examples::status(
+                        &rules,
+                        i,
+                        &ex.text,
+                        ex.heading.as_deref(),
+                    );
                     if got == ex.expect {
                         passed += 1;
                     } else {

@@ -1,8 +1,8 @@
 //! Every inline [[example]] of the default rule set holds, and every pattern
 //! is exercised by at least one example (so no pattern is dead weight).
 
-use keiyaku::app::example_status;
 use keiyaku::normalize::normalize_phrase;
+use keiyaku::rules::examples::status as example_status;
 use keiyaku::rules::RuleSet;
 
 #[test]

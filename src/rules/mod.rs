@@ -2,6 +2,7 @@
 //! language lexicons (parties, modality), compiled once at load.
 
 pub mod embedded;
+pub mod examples;
 pub mod load;
 pub mod schema;
 
