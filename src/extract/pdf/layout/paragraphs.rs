@@ -1,0 +1,192 @@
+//! Lines → paragraphs: wrapped lines join, clauses start anew, wrapped table
+//! cells continue their row, vertical columns continue to the left.
+
+use super::{ends_cjk, starts_cjk, Line};
+
+/// A line that opens a new clause, item or paragraph in Japanese contracts.
+pub fn starts_structure(text: &str) -> bool {
+    let t = text.trim_start();
+    let mut chars = t.chars();
+    let Some(c0) = chars.next() else { return false };
+    let c1 = chars.next();
+    if t.starts_with('第') {
+        // 第N条, 第十二条, 第1章 …
+        let rest: String = t
+            .chars()
+            .skip(1)
+            .take_while(|c| {
+                c.is_ascii_digit()
+                    || ('０'..='９').contains(c)
+                    || "一二三四五六七八九十百〇".contains(*c)
+            })
+            .collect();
+        if !rest.is_empty() {
+            let after = t.chars().nth(1 + rest.chars().count());
+            return matches!(after, Some('条' | '章' | '節' | '項'));
+        }
+    }
+    if matches!(c0, '（' | '(') {
+        return c1.is_some_and(|c| {
+            c.is_ascii_digit()
+                || ('０'..='９').contains(&c)
+                || "一二三四五六七八九十".contains(c)
+                || ('ア'..='ン').contains(&c)
+                || c.is_ascii_alphabetic()
+        });
+    }
+    if ('①'..='⑳').contains(&c0) || ('⑴'..='⒇').contains(&c0) {
+        return true;
+    }
+    let digitish = c0.is_ascii_digit()
+        || ('０'..='９').contains(&c0)
+        || "一二三四五六七八九十".contains(c0)
+        || ('ア'..='ン').contains(&c0);
+    if digitish {
+        let num_len = t
+            .chars()
+            .take_while(|c| {
+                c.is_ascii_digit()
+                    || ('０'..='９').contains(c)
+                    || "一二三四五六七八九十".contains(*c)
+            })
+            .count()
+            .max(1);
+        let after = t.chars().nth(num_len);
+        return matches!(after, Some('\u{3000}' | ' ' | '\t' | '.' | '．' | '、'));
+    }
+    matches!(c0, '・' | '●' | '■' | '◆' | '※' | '□' | '○')
+}
+
+/// Join lines into paragraphs: a line continues the paragraph above when that
+/// line ran to the right margin and this one does not open a new clause. A
+/// line whose pieces sit under the columns of the table row above, one line
+/// lower, continues that row's cells (a cell that wraps).
+pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
+    // Each paragraph: its cells (column x0 and text) when it is a table row.
+    let mut out: Vec<(Vec<(f64, String)>, bool)> = Vec::new();
+    let mut prev: Option<&Line> = None;
+    // Pitch of lines wrapped inside a cell of the current table (font sizes).
+    let mut cell_pitch: Option<f64> = None;
+    // Each column of a two-column page has its own right margin.
+    let margin_of = |l: &Line| match l.column {
+        0 => right_margin,
+        c => lines
+            .iter()
+            .filter(|m| m.column == c && !m.has_cells)
+            .map(|m| m.x1)
+            .fold(0.0, f64::max),
+    };
+    let bottom_margin = lines
+        .iter()
+        .filter(|l| l.vertical)
+        .map(|l| l.y_end)
+        .fold(f64::MAX, f64::min);
+    for l in lines {
+        // A vertical column that ran to the bottom margin continues in the
+        // next column to its left.
+        let column_goes_on = prev.is_some_and(|p| {
+            p.vertical
+                && l.vertical
+                && p.y_end <= bottom_margin + 2.0 * p.size
+                && (l.y - p.y).abs() <= 2.0 * p.size
+                && p.x0 - l.x0 > 0.0
+                && p.x0 - l.x0 <= 2.5 * p.size
+                && !starts_structure(&l.text)
+        });
+        if column_goes_on {
+            if let Some((cells, false)) = out.last_mut() {
+                cells[0].1.push_str(&l.text);
+                prev = Some(l);
+                continue;
+            }
+        }
+        let gap_ok = |p: &Line| (p.y - l.y) > 0.0 && (p.y - l.y) <= 2.2 * p.size.max(l.size);
+        if let (Some(p), Some((cells, true))) = (prev, out.last_mut()) {
+            let gap = (p.y - l.y) / p.size.max(l.size).max(0.1);
+            if gap_ok(p)
+                && !l.vertical
+                && p.rotated == l.rotated
+                && continues_row(cells, l, gap, cell_pitch)
+            {
+                let first = cells.first().map(|c| c.0).unwrap_or(0.0);
+                if l.cells.iter().all(|c| c.0 > first + l.size) {
+                    cell_pitch = Some(cell_pitch.map_or(gap, |c: f64| c.min(gap)));
+                }
+                for (x0, _, t) in &l.cells {
+                    if let Some(c) = cells.iter_mut().rev().find(|c| c.0 <= x0 + l.size) {
+                        let sep = if ends_cjk(&c.1) || starts_cjk(t) {
+                            ""
+                        } else {
+                            " "
+                        };
+                        c.1.push_str(sep);
+                        c.1.push_str(t);
+                    }
+                }
+                prev = Some(l);
+                continue;
+            }
+        }
+        let join = prev.is_some_and(|p| {
+            !p.vertical
+                && !l.vertical
+                && p.rotated == l.rotated
+                && !p.has_cells
+                && !l.has_cells
+                && gap_ok(p)
+                && p.column == l.column
+                && (p.x1 >= margin_of(p) - 2.0 * p.size
+                    || (!p.text.ends_with('。') && p.x1 >= margin_of(p) - 5.0 * p.size))
+                && l.x0 <= p.x0 + 4.0 * l.size
+                && !starts_structure(&l.text)
+        });
+        match out.last_mut() {
+            Some((cells, false)) if join => {
+                let text = &mut cells[0].1;
+                let sep = if ends_cjk(text) || starts_cjk(&l.text) {
+                    ""
+                } else {
+                    " "
+                };
+                text.push_str(sep);
+                text.push_str(&l.text);
+            }
+            _ if l.has_cells => {
+                out.push((l.cells.iter().map(|c| (c.0, c.2.clone())).collect(), true))
+            }
+            _ => {
+                cell_pitch = None;
+                out.push((vec![(l.x0, l.text.clone())], false));
+            }
+        }
+        prev = Some(l);
+    }
+    out.into_iter()
+        .map(|(cells, row)| {
+            (
+                cells
+                    .into_iter()
+                    .map(|c| c.1)
+                    .collect::<Vec<_>>()
+                    .join("\t"),
+                row,
+            )
+        })
+        .collect()
+}
+
+/// Every piece of `l` starts under a column of the row (not at a new clause),
+/// so it is the wrapped rest of some cells. A piece under the first column
+/// usually starts a new row; it continues this one only when the line follows
+/// at the pitch of lines wrapped inside a cell of this table (`cell_pitch`,
+/// seen earlier), closer than cell padding lets two rows stand.
+fn continues_row(cells: &[(f64, String)], l: &Line, gap: f64, cell_pitch: Option<f64>) -> bool {
+    let first = cells.first().map(|c| c.0).unwrap_or(0.0);
+    let tight = cell_pitch.is_some_and(|c| gap <= c * 1.03);
+    cells.len() > 1
+        && !starts_structure(&l.text)
+        && l.cells.iter().all(|(x0, _, _)| {
+            (tight || *x0 > first + 1.0 * l.size)
+                && cells.iter().any(|c| (c.0 - x0).abs() <= 1.0 * l.size)
+        })
+}

@@ -1,0 +1,208 @@
+//! Vertical writing: columns right to left, each top to bottom, with
+//! vertical presentation forms turned into what a horizontal reader writes,
+//! and 官報-style columns set glyph by glyph with a horizontal font.
+
+use super::Line;
+use crate::extract::pdf::content::Placed;
+
+/// Vertical writing set with a horizontal font (官報 pages draw their columns
+/// row by row with Identity-H fonts). Vertical text is set solid: glyphs one
+/// size apart at the same x. A glyph with such a neighbour above or below and
+/// none beside it, or drawn right after the glyph above it, is stacked; a
+/// chain of three or more stacked glyphs becomes a vertical column (origin
+/// moved to the top centre, as a vertical font's is). Table cells wrap at a
+/// looser pitch and have neighbours beside them, so they are left alone.
+pub(super) fn stacked_glyphs(glyphs: &[Placed]) -> Vec<Placed> {
+    const SOLID: std::ops::RangeInclusive<f64> = 0.9..=1.1;
+    let mut out: Vec<Placed> = glyphs.to_vec();
+    let upright = |g: &Placed| !g.vertical && g.dir == 0;
+    let cand: Vec<usize> = (0..out.len()).filter(|&i| upright(&out[i])).collect();
+    if cand.len() < 3 {
+        return out;
+    }
+    let sorted_by = |key: fn(&Placed) -> f64| {
+        let mut v = cand.clone();
+        v.sort_by(|&a, &b| key(&out[a]).total_cmp(&key(&out[b])));
+        let keys: Vec<f64> = v.iter().map(|&i| key(&out[i])).collect();
+        (v, keys)
+    };
+    let (by_x, xs) = sorted_by(|g| g.x);
+    let (by_y, ys) = sorted_by(|g| g.y);
+    let near = |keys: &[f64], key: f64, tol: f64| {
+        keys.partition_point(|k| *k < key - tol)..keys.partition_point(|k| *k <= key + tol)
+    };
+    let mut stacked = vec![false; out.len()];
+    for &i in &cand {
+        let g = &out[i];
+        let s = g.size.max(0.1);
+        let column_mate =
+            near(&xs, g.x, 0.3 * s).any(|k| SOLID.contains(&((out[by_x[k]].y - g.y).abs() / s)));
+        let row_mate = near(&ys, g.y, 0.3 * s)
+            .any(|k| by_y[k] != i && (out[by_y[k]].x - g.x).abs() / s <= 1.25);
+        stacked[i] = column_mate && !row_mate;
+    }
+    // Where columns are set solid side by side geometry cannot tell; the
+    // drawing order can: glyphs drawn one under the other.
+    let below = |a: &Placed, b: &Placed| {
+        upright(a)
+            && upright(b)
+            && (b.x - a.x).abs() < 0.3 * a.size
+            && SOLID.contains(&((a.y - b.y) / a.size.max(0.1)))
+    };
+    for w in 0..out.len().saturating_sub(1) {
+        if below(&out[w], &out[w + 1]) {
+            stacked[w] = true;
+            stacked[w + 1] = true;
+        }
+    }
+    // Chains: stacked glyphs of one x (clustered, not bucketed, so 421.2 and
+    // 421.3 stay together), each one solid step below the last.
+    let mut stacked_ids: Vec<usize> = (0..out.len()).filter(|&i| stacked[i]).collect();
+    stacked_ids.sort_by(|&a, &b| out[a].x.total_cmp(&out[b].x));
+    let mut columns: Vec<Vec<usize>> = Vec::new();
+    for i in stacked_ids {
+        match columns.last_mut() {
+            Some(c) if (out[i].x - out[c[0]].x).abs() <= 0.3 * out[i].size.max(0.1) => c.push(i),
+            _ => columns.push(vec![i]),
+        }
+    }
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    for mut column in columns {
+        column.sort_by(|&a, &b| out[b].y.total_cmp(&out[a].y));
+        for i in column {
+            // One cell may be taken by punctuation set with a vertical font.
+            let follows = |last: usize| {
+                let (a, b) = (&out[last], &out[i]);
+                let step = (a.y - b.y) / a.size.max(0.1);
+                SOLID.contains(&step) || (1.9..=2.1).contains(&step)
+            };
+            match chains.last_mut() {
+                Some(c) if follows(c[c.len() - 1]) => c.push(i),
+                _ => chains.push(vec![i]),
+            }
+        }
+    }
+    for chain in chains.into_iter().filter(|c| c.len() >= 3) {
+        for i in chain {
+            let g = &mut out[i];
+            g.vertical = true;
+            g.x += g.advance / 2.0;
+            g.y += 0.88 * g.size;
+        }
+    }
+    out
+}
+
+/// Vertical presentation forms (︵ ︑ ﹁) as a horizontal reader writes them
+/// (（ 、 「): vertical text comes out as a horizontal line.
+const VERTICAL_FORMS: &[(char, char)] = &[
+    ('︐', '，'),
+    ('︑', '、'),
+    ('︒', '。'),
+    ('︓', '：'),
+    ('︔', '；'),
+    ('︕', '！'),
+    ('︖', '？'),
+    ('︗', '〖'),
+    ('︘', '〗'),
+    ('︙', '…'),
+    ('︰', '‥'),
+    ('︱', '—'),
+    ('︲', '–'),
+    ('︳', '＿'),
+    ('︴', '＿'),
+    ('︵', '（'),
+    ('︶', '）'),
+    ('︷', '｛'),
+    ('︸', '｝'),
+    ('︹', '〔'),
+    ('︺', '〕'),
+    ('︻', '【'),
+    ('︼', '】'),
+    ('︽', '《'),
+    ('︾', '》'),
+    ('︿', '〈'),
+    ('﹀', '〉'),
+    ('﹁', '「'),
+    ('﹂', '」'),
+    ('﹃', '『'),
+    ('﹄', '』'),
+    ('﹇', '［'),
+    ('﹈', '］'),
+];
+
+fn horizontal_form(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            VERTICAL_FORMS
+                .iter()
+                .find(|(v, _)| *v == c)
+                .map_or(c, |(_, h)| *h)
+        })
+        .collect()
+}
+
+pub(super) fn vertical_lines(glyphs: &[&Placed]) -> Vec<Line> {
+    // Columns: glyphs whose x is within half a size of each other.
+    let mut sorted: Vec<&Placed> = glyphs.to_vec();
+    sorted.sort_by(|a, b| b.x.total_cmp(&a.x).then(b.y.total_cmp(&a.y)));
+    let mut cols: Vec<Vec<&Placed>> = Vec::new();
+    for g in sorted {
+        if let Some(c) = cols.last_mut() {
+            if (c[0].x - g.x).abs() <= 0.5 * g.size.max(0.1) {
+                c.push(g);
+                continue;
+            }
+        }
+        cols.push(vec![g]);
+    }
+    // A column with a wide gap holds two blocks (a poem's upper and lower
+    // half): split it into segments.
+    let mut segments: Vec<Line> = Vec::new();
+    for mut c in cols {
+        c.sort_by(|a, b| b.y.total_cmp(&a.y));
+        let mut start = 0;
+        for i in 1..=c.len() {
+            let split = i == c.len() || {
+                let (p, g) = (c[i - 1], c[i]);
+                (p.y - g.y) / g.size.max(0.1) > 2.8
+            };
+            if split {
+                let seg = &c[start..i];
+                let text: String = seg.iter().map(|g| horizontal_form(&g.text)).collect();
+                let size = seg.iter().map(|g| g.size).fold(0.0, f64::max);
+                segments.push(Line {
+                    text,
+                    x0: seg[0].x,
+                    x1: seg[0].x + size,
+                    y: seg[0].y,
+                    y_end: seg[seg.len() - 1].y,
+                    size,
+                    vertical: true,
+                    rotated: false,
+                    has_cells: false,
+                    cells: Vec::new(),
+                    column: 0,
+                });
+                start = i;
+            }
+        }
+    }
+    // Blocks of columns that start at about the same height are read right to
+    // left; blocks are read top to bottom.
+    segments.sort_by(|a, b| b.y.total_cmp(&a.y));
+    let mut bands: Vec<Vec<Line>> = Vec::new();
+    for s in segments {
+        match bands.last_mut() {
+            Some(b) if (b[0].y - s.y) <= 3.0 * s.size => b.push(s),
+            _ => bands.push(vec![s]),
+        }
+    }
+    bands
+        .into_iter()
+        .flat_map(|mut b| {
+            b.sort_by(|a, c| c.x0.total_cmp(&a.x0));
+            b
+        })
+        .collect()
+}
