@@ -63,7 +63,9 @@ impl Basis {
         match (strength, modality) {
             (Strength::None, _) => Basis::None,
             (_, Modality::BestEffort) => Basis::BestEffort,
-            (_, Modality::Permission) if subject == Some(Role::Customer) => Basis::CustomerRight,
+            (_, Modality::Permission | Modality::Duty) if subject == Some(Role::Customer) => {
+                Basis::CustomerRight
+            }
             (_, Modality::Permission) => Basis::Permission,
             (_, Modality::Allocation) => Basis::Partial,
             (_, Modality::Negation) => Basis::Negation,
@@ -112,7 +114,9 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
         Binds::Vendor => match subject {
             Some(Role::Vendor | Role::Both) | None => by_force(modality, p.vendor_permission),
             Some(Role::Customer) if p.customer_right => match modality {
-                Modality::Permission => Strength::Present,
+                // 「甲は、乙の事業所を監査することができる」 and 「甲は、乙を監督する」.
+                // (「甲は、乙の監査を拒んではならない」 is the other direction.)
+                Modality::Permission | Modality::Duty => Strength::Present,
                 Modality::Negation => Strength::Negated,
                 _ => Strength::None,
             },
