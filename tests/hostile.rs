@@ -145,3 +145,59 @@ fn mutated_docx_end_with_a_status() {
         1000,
     );
 }
+
+/// Mutate the decompressed page content streams inside an otherwise valid PDF,
+/// so the content tokenizer, interpreter, fonts and layout (not the xref
+/// parser) meet the damage.
+#[test]
+fn mutated_content_streams_end_with_a_status() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mutants: usize = std::env::var("KEIYAKU_MUTANTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let mut rng = Rng(7);
+    for name in [
+        "tests/fixtures/lo-ipaex.pdf",
+        "tests/fixtures/lo-vertical.pdf",
+        "tests/fixtures/reportlab-heiseimin.pdf",
+    ] {
+        let base = lopdf::Document::load(root.join(name)).unwrap();
+        let pages: Vec<lopdf::ObjectId> = base.get_pages().values().copied().collect();
+        let original = keiyaku::app::extract_file(&root.join(name), Format::Pdf)
+            .unwrap()
+            .plain_text();
+        let mut changed = 0;
+        for n in 0..mutants {
+            let mut doc = base.clone();
+            for &page in &pages {
+                let content = doc.get_page_content(page);
+                if content.is_empty() {
+                    continue;
+                }
+                let mutated = mutate(&content, &mut rng);
+                let _ = doc.change_page_content(page, mutated);
+            }
+            let mut bytes = Vec::new();
+            doc.save_to(&mut bytes).unwrap();
+            let t = Instant::now();
+            match keiyaku::app::extract_guarded(Format::Pdf, &bytes) {
+                Err(keiyaku::error::ExtractError::Internal(msg)) => {
+                    panic!("{name} mutant {n}: panic inside the PDF extractor: {msg}")
+                }
+                Ok(d) if d.plain_text() == original => {}
+                _ => changed += 1,
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(10),
+                "{name} mutant {n} took {:?}",
+                t.elapsed()
+            );
+        }
+        // The mutations must reach the text, or this test tests nothing.
+        assert!(
+            changed * 4 > mutants,
+            "{name}: only {changed} of {mutants} mutants changed the text"
+        );
+    }
+}
