@@ -162,16 +162,23 @@ impl Render for TextWriter {
                     writeln!(out, "{line}")?;
                 }
             }
-            let gaps: Vec<&str> = v
-                .provisions
-                .iter()
-                .filter(|p| p.status != Status::Present)
-                .map(|p| p.title.as_str())
-                .collect();
-            if gaps.is_empty() {
+            let titles = |wanted: &[Status]| -> Vec<&str> {
+                v.provisions
+                    .iter()
+                    .filter(|p| wanted.contains(&p.status))
+                    .map(|p| p.short.as_str())
+                    .collect()
+            };
+            let missing = titles(&[Status::Missing, Status::Negated]);
+            let check = titles(&[Status::Weak, Status::Unknown]);
+            if missing.is_empty() && check.is_empty() {
                 writeln!(out, "  不足: なし")?;
-            } else {
-                writeln!(out, "  不足・要確認: {}", gaps.join("、"))?;
+            }
+            if !missing.is_empty() {
+                writeln!(out, "  不足: {}", missing.join("、"))?;
+            }
+            if !check.is_empty() {
+                writeln!(out, "  要確認: {}", check.join("、"))?;
             }
         }
         if r.vendors.len() > 1 {
