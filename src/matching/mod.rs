@@ -175,7 +175,7 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
                     strength_of(rules, p, pat, sentences, &readings, si, &text, m.start());
                 let mut basis = Basis::of(strength, modality, subject);
                 let strength = match &pat.weak_if {
-                    Some(w) if strength == Strength::Present => {
+                    Some(w) if strength == Strength::Present || basis == Basis::Permission => {
                         // The proviso right after the clause qualifies it too
                         // (「…してはならない。ただし、承諾を得た場合はこの限りでない。」).
                         let scope = match proviso_after(sentences, si) {
