@@ -98,6 +98,18 @@ fn two_column_terms_read_column_by_column() {
 }
 
 #[test]
+fn ruled_table_cells_and_a_wrapped_first_cell_follow_the_borders() {
+    // The first data row's first cell wraps (情報セキュリティ対策実施状 / 況報告書)
+    // and runs up to the border; the table's rules keep cells and rows apart.
+    let t = text("lo-ruled-table.pdf").unwrap();
+    assert!(
+        t.contains("区分\t甲\t乙\n端末・院内LAN\t管理\t助言\nクラウド基盤\t―\t運用・障害対応\n"),
+        "{t}"
+    );
+    assert!(t.contains("情報セキュリティ対策実施状況報告書\t四半期ごと\t安全管理措置の実施状況及び脆弱性診断の結果\n"), "{t}");
+}
+
+#[test]
 fn vertical_predefined_cmap_uni_jis_ucs2_v() {
     assert_eq!(
         text("reportlab-heiseimin-v.pdf").unwrap(),

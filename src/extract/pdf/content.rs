@@ -60,11 +60,39 @@ fn direction(m: &Matrix) -> u8 {
 #[derive(Default)]
 pub struct PageContent {
     pub glyphs: Vec<Placed>,
+    /// Thin lines drawn on the page (table borders), in page space.
+    pub rules: Rules,
     pub images: usize,
     pub undecodable: usize,
     /// Glyphs shown with a font that maps no code to Unicode.
     pub unmapped: usize,
 }
+
+/// Table borders: vertical rules (x, y0, y1) and horizontal rules (y, x0, x1).
+#[derive(Debug, Default, Clone)]
+pub struct Rules {
+    pub vertical: Vec<(f64, f64, f64)>,
+    pub horizontal: Vec<(f64, f64, f64)>,
+}
+
+impl Rules {
+    /// A vertical rule between x0 and x1 that crosses height y.
+    pub fn vertical_between(&self, x0: f64, x1: f64, y: f64) -> bool {
+        self.vertical
+            .iter()
+            .any(|&(x, a, b)| x > x0 && x < x1 && y >= a - 1.0 && y <= b + 1.0)
+    }
+
+    /// A horizontal rule between heights y_low and y_high under [x0, x1].
+    pub fn horizontal_between(&self, y_low: f64, y_high: f64, x0: f64, x1: f64) -> bool {
+        self.horizontal
+            .iter()
+            .any(|&(y, a, b)| y > y_low && y < y_high && a < x1 && b > x0)
+    }
+}
+
+/// Rules kept per page: enough for any table, bounded for hostile files.
+const MAX_RULES: usize = 20_000;
 
 #[derive(Clone)]
 struct GState {
@@ -112,6 +140,10 @@ pub struct Interpreter<'d> {
     marked: Vec<Option<ActualText>>,
     ops: usize,
     forms: Vec<ObjectId>,
+    /// Segments of the path being built, in page space.
+    path: Vec<(f64, f64, f64, f64)>,
+    current: Option<(f64, f64)>,
+    subpath_start: Option<(f64, f64)>,
     pub out: PageContent,
     scratch: Vec<Glyph>,
 }
@@ -128,6 +160,9 @@ impl<'d> Interpreter<'d> {
             marked: Vec::new(),
             ops: 0,
             forms: Vec::new(),
+            path: Vec::new(),
+            current: None,
+            subpath_start: None,
             out: PageContent::default(),
             scratch: Vec::new(),
         }
@@ -253,8 +288,71 @@ impl<'d> Interpreter<'d> {
                     self.do_xobject(name, res);
                 }
             }
+            b"m" if a.len() >= 2 => {
+                let p = self.to_page(f(0), f(1));
+                self.current = Some(p);
+                self.subpath_start = Some(p);
+            }
+            b"l" if a.len() >= 2 => {
+                let p = self.to_page(f(0), f(1));
+                if let Some(c) = self.current {
+                    self.path.push((c.0, c.1, p.0, p.1));
+                }
+                self.current = Some(p);
+            }
+            b"h" => {
+                if let (Some(c), Some(s)) = (self.current, self.subpath_start) {
+                    self.path.push((c.0, c.1, s.0, s.1));
+                    self.current = Some(s);
+                }
+            }
+            b"re" if a.len() >= 4 => {
+                let (x, y, w, h) = (f(0), f(1), f(2), f(3));
+                let c = [
+                    self.to_page(x, y),
+                    self.to_page(x + w, y),
+                    self.to_page(x + w, y + h),
+                    self.to_page(x, y + h),
+                ];
+                for i in 0..4 {
+                    let (p, q) = (c[i], c[(i + 1) % 4]);
+                    self.path.push((p.0, p.1, q.0, q.1));
+                }
+            }
+            b"S" | b"s" | b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" => self.paint_path(),
+            b"n" => self.path.clear(),
             _ => {}
         }
+    }
+
+    fn to_page(&self, x: f64, y: f64) -> (f64, f64) {
+        let m = &self.gs.ctm;
+        (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+    }
+
+    /// Keep the straight horizontal and vertical edges of the painted path:
+    /// thin filled rectangles and stroked lines are how table borders are drawn.
+    /// (A filled cell background also leaves its edges, which sit on the
+    /// borders anyway.)
+    fn paint_path(&mut self) {
+        let rules = &mut self.out.rules;
+        for (x0, y0, x1, y1) in self.path.drain(..) {
+            if rules.vertical.len() + rules.horizontal.len() >= MAX_RULES {
+                break;
+            }
+            let (dx, dy) = ((x1 - x0).abs(), (y1 - y0).abs());
+            if dx < 0.8 && dy > 3.0 {
+                rules
+                    .vertical
+                    .push(((x0 + x1) / 2.0, y0.min(y1), y0.max(y1)));
+            } else if dy < 0.8 && dx > 3.0 {
+                rules
+                    .horizontal
+                    .push(((y0 + y1) / 2.0, x0.min(x1), x0.max(x1)));
+            }
+        }
+        self.current = None;
+        self.subpath_start = None;
     }
 
     fn move_line(&mut self, tx: f64, ty: f64) {

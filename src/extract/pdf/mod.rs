@@ -20,6 +20,8 @@ const MAX_PAGES: usize = 5000;
 struct PageText {
     number: u32,
     lines: Vec<layout::Line>,
+    /// Table borders, which tell cells and rows apart.
+    rules: content::Rules,
     height: (f64, f64),
     images: usize,
 }
@@ -69,7 +71,8 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         total_glyphs += out.glyphs.len();
         texts.push(PageText {
             number,
-            lines: layout::lines(&without_overprint(out.glyphs)),
+            lines: layout::lines(&without_overprint(out.glyphs), &out.rules),
+            rules: out.rules,
             height: page_box(&doc, page),
             images: out.images,
         });
@@ -113,7 +116,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
                 .furniture
                 .push(Block::paragraph(Some(t.number), l.text));
         }
-        for (i, (text, cells)) in layout::paragraphs(&body, right_margin)
+        for (i, (text, cells)) in layout::paragraphs(&body, right_margin, &t.rules)
             .into_iter()
             .enumerate()
         {

@@ -2,7 +2,7 @@
 //! come back together), and two-column pages read column by column.
 
 use super::{separator, Line};
-use crate::extract::pdf::content::Placed;
+use crate::extract::pdf::content::{Placed, Rules};
 
 struct Run<'a> {
     glyphs: Vec<&'a Placed>,
@@ -12,7 +12,7 @@ struct Run<'a> {
     size: f64,
 }
 
-pub(super) fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
+pub(super) fn horizontal_lines(glyphs: &[&Placed], rules: &Rules) -> Vec<Line> {
     // Runs in content order: a run breaks where the baseline moves or the
     //    pen jumps backwards or far ahead.
     let mut runs: Vec<Run> = Vec::new();
@@ -37,13 +37,13 @@ pub(super) fn horizontal_lines(glyphs: &[&Placed]) -> Vec<Line> {
         });
     }
     match split_columns(&runs) {
-        Some(gutter) => two_columns(runs, gutter),
-        None => lines_from_runs(runs),
+        Some(gutter) => two_columns(runs, gutter, rules),
+        None => lines_from_runs(runs, rules),
     }
 }
 
 /// Runs grouped by baseline into lines, top to bottom.
-fn lines_from_runs(mut runs: Vec<Run>) -> Vec<Line> {
+fn lines_from_runs(mut runs: Vec<Run>, rules: &Rules) -> Vec<Line> {
     // Runs on one baseline form one visual line (table cells written one after
     // another by the producer come together again).
     runs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
@@ -68,8 +68,14 @@ fn lines_from_runs(mut runs: Vec<Run>) -> Vec<Line> {
         for r in &g {
             for gl in &r.glyphs {
                 let gap = prev_end.map(|(end, sz)| (gl.x - end) / sz.max(0.1));
+                // A table border between two glyphs separates cells even when
+                // the text runs right up to it.
+                let ruled = prev_end
+                    .is_some_and(|(end, _)| rules.vertical_between(end - 0.5, gl.x + 0.5, gl.y));
                 match (gap, cells.last_mut()) {
-                    (Some(gap), Some(cell)) if separator(&cell.2, &gl.text, gap) != "\t" => {
+                    (Some(gap), Some(cell))
+                        if !ruled && separator(&cell.2, &gl.text, gap) != "\t" =>
+                    {
                         let sep = separator(&cell.2, &gl.text, gap);
                         cell.2.push_str(sep);
                         cell.2.push_str(&gl.text);
@@ -155,7 +161,7 @@ fn split_columns(runs: &[Run]) -> Option<f64> {
 
 /// Lay out a two-column page: between full-width lines (a title, a table
 /// across the page), the left column is read before the right one.
-fn two_columns(runs: Vec<Run>, gutter: f64) -> Vec<Line> {
+fn two_columns(runs: Vec<Run>, gutter: f64, rules: &Rules) -> Vec<Line> {
     let mut spanning: Vec<Run> = Vec::new();
     let mut sides: Vec<Run> = Vec::new();
     for r in runs {
@@ -165,7 +171,7 @@ fn two_columns(runs: Vec<Run>, gutter: f64) -> Vec<Line> {
             sides.push(r);
         }
     }
-    let mut span_lines = lines_from_runs(spanning);
+    let mut span_lines = lines_from_runs(spanning, rules);
     let mut out = Vec::new();
     sides.sort_by(|a, b| b.y.total_cmp(&a.y));
     let mut sides = sides.into_iter().peekable();
@@ -194,7 +200,7 @@ fn two_columns(runs: Vec<Run>, gutter: f64) -> Vec<Line> {
             }
         }
         for (runs, column) in [(left, 1), (right, 2)] {
-            out.extend(lines_from_runs(runs).into_iter().map(|mut l| {
+            out.extend(lines_from_runs(runs, rules).into_iter().map(|mut l| {
                 l.column = column;
                 l
             }));

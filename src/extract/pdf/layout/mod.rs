@@ -9,7 +9,7 @@ mod horizontal;
 mod paragraphs;
 mod vertical;
 
-use super::content::Placed;
+use super::content::{Placed, Rules};
 use crate::cjk::is_cjk;
 use horizontal::horizontal_lines;
 pub use paragraphs::{paragraphs, starts_structure};
@@ -61,7 +61,7 @@ pub(super) fn separator(prev: &str, next: &str, gap: f64) -> &'static str {
 
 /// Build lines from glyphs in content order, then order them on the page.
 /// Rotated text is turned back to left-to-right, laid out, and kept apart.
-pub fn lines(glyphs: &[Placed]) -> Vec<Line> {
+pub fn lines(glyphs: &[Placed], rules: &Rules) -> Vec<Line> {
     let stacked = stacked_glyphs(glyphs);
     let glyphs: &[Placed] = &stacked;
     let (mut vert, mut horiz): (Vec<&Placed>, Vec<&Placed>) =
@@ -99,7 +99,7 @@ pub fn lines(glyphs: &[Placed]) -> Vec<Line> {
         horiz = kept;
     }
     let upright: Vec<&Placed> = horiz.iter().copied().filter(|g| g.dir == 0).collect();
-    let mut out = horizontal_lines(&upright);
+    let mut out = horizontal_lines(&upright, rules);
     for dir in 1..4u8 {
         let turned: Vec<Placed> = horiz
             .iter()
@@ -119,10 +119,14 @@ pub fn lines(glyphs: &[Placed]) -> Vec<Line> {
             })
             .collect();
         let refs: Vec<&Placed> = turned.iter().collect();
-        out.extend(horizontal_lines(&refs).into_iter().map(|mut l| {
-            l.rotated = true;
-            l
-        }));
+        out.extend(
+            horizontal_lines(&refs, &Rules::default())
+                .into_iter()
+                .map(|mut l| {
+                    l.rotated = true;
+                    l
+                }),
+        );
     }
     out.extend(vertical_lines(&vert));
     out
@@ -147,14 +151,14 @@ mod tests {
     #[test]
     fn japanese_glyphs_join_without_spaces_even_when_letter_spaced() {
         let gl = vec![g("主", 0.0, 100.0), g("文", 15.0, 100.0)];
-        assert_eq!(lines(&gl)[0].text, "主文");
+        assert_eq!(lines(&gl, &Rules::default())[0].text, "主文");
     }
 
     #[test]
     fn latin_words_keep_one_space() {
         let gl = vec![g("T", 0.0, 100.0), g("L", 6.0, 100.0), g("S", 30.0, 100.0)];
         // advance 10 means "L" overlaps: no space; "S" starts 14 after L's end → space.
-        assert_eq!(lines(&gl)[0].text, "TL S");
+        assert_eq!(lines(&gl, &Rules::default())[0].text, "TL S");
     }
 
     #[test]
@@ -166,7 +170,7 @@ mod tests {
             g("月", 110.0, 100.0),
             g("次", 0.0, 80.0),
         ];
-        let ls = lines(&gl);
+        let ls = lines(&gl, &Rules::default());
         assert_eq!(ls[0].text, "報告\t毎月");
         assert!(ls[0].has_cells);
         assert_eq!(ls[1].text, "次");
@@ -193,7 +197,7 @@ mod tests {
             mk("２　乙は、", 70.0, 500.0),
             mk("第3条（監査）", 55.0, 100.0),
         ];
-        let ps = paragraphs(&ls, 500.0);
+        let ps = paragraphs(&ls, 500.0, &Rules::default());
         assert_eq!(
             ps[0].0,
             "乙は、障害が発生したときは、直ちに報告しなければならない。"
@@ -215,8 +219,8 @@ mod tests {
             g("年", 100.0, 69.0),
             g("次", 0.0, 50.0),
         ];
-        let ls = lines(&gl);
-        let ps = paragraphs(&ls, 220.0);
+        let ls = lines(&gl, &Rules::default());
+        let ps = paragraphs(&ls, 220.0, &Rules::default());
         assert_eq!(ps[0], ("月次\t毎\t稼働率".to_string(), true));
         assert_eq!(ps[1], ("年\t年".to_string(), true));
         assert_eq!(ps[2].0, "次");
@@ -235,7 +239,7 @@ mod tests {
             g("書", 0.0, 65.0), // the first cell wraps, at cell pitch
             g("況", 200.0, 65.0),
         ];
-        let ps = paragraphs(&lines(&gl), 220.0);
+        let ps = paragraphs(&lines(&gl, &Rules::default()), 220.0, &Rules::default());
         assert_eq!(ps[0].0, "月\t毎\t稼率");
         assert_eq!(ps[1].0, "状書\t四\t脆況");
     }
@@ -256,7 +260,7 @@ mod tests {
             r("３", 40.0, 110.0),
             r("節", 40.0, 120.0),
         ];
-        let ls = lines(&gl);
+        let ls = lines(&gl, &Rules::default());
         assert_eq!(ls[0].text, "第３節");
         assert!(ls[0].rotated);
     }
@@ -281,7 +285,7 @@ mod tests {
             vertical: false,
             dir: 0,
         };
-        let ls = lines(&[v("第", 100.0), h, v("章", 80.0)]);
+        let ls = lines(&[v("第", 100.0), h, v("章", 80.0)], &Rules::default());
         assert_eq!(ls.len(), 1);
         assert_eq!(ls[0].text, "第1章");
     }
@@ -296,7 +300,7 @@ mod tests {
             g("列", 50.0, 90.0),
             g("目", 50.0, 80.0),
         ];
-        let ls = lines(&gl);
+        let ls = lines(&gl, &Rules::default());
         assert_eq!(ls[0].text, "政令第");
         assert_eq!(ls[1].text, "左列目");
     }
@@ -315,7 +319,7 @@ mod tests {
             line(&format!("左の段の第{k}行目の本文はここにある"), 0.0, y);
             line(&format!("右の段の第{k}行目の本文はここにある"), 200.0, y);
         }
-        let ls = lines(&gl);
+        let ls = lines(&gl, &Rules::default());
         let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts[0], "利用規約の表題を中央に置いて全幅で書く行です");
         assert_eq!(texts[1], "左の段の第0行目の本文はここにある");
@@ -332,7 +336,7 @@ mod tests {
             gl.push(g("目", 10.0, y));
             gl.push(g("値", 200.0, y));
         }
-        let ls = lines(&gl);
+        let ls = lines(&gl, &Rules::default());
         assert_eq!(ls[0].text, "項目\t値");
     }
 
@@ -352,7 +356,7 @@ mod tests {
             v("右", 100.0, 100.0),
             v("下", 100.0, 90.0),
         ];
-        let ls = lines(&gl);
+        let ls = lines(&gl, &Rules::default());
         assert_eq!(ls[0].text, "右下");
         assert_eq!(ls[1].text, "左");
     }

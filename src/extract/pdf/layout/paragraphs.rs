@@ -2,6 +2,7 @@
 //! cells continue their row, vertical columns continue to the left.
 
 use super::{ends_cjk, starts_cjk, Line};
+use crate::extract::pdf::content::Rules;
 
 /// A line that opens a new clause, item or paragraph in Japanese contracts.
 pub fn starts_structure(text: &str) -> bool {
@@ -61,7 +62,7 @@ pub fn starts_structure(text: &str) -> bool {
 /// line ran to the right margin and this one does not open a new clause. A
 /// line whose pieces sit under the columns of the table row above, one line
 /// lower, continues that row's cells (a cell that wraps).
-pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
+pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(String, bool)> {
     // Each paragraph: its cells (column x0 and text) when it is a table row.
     let mut out: Vec<(Vec<(f64, String)>, bool)> = Vec::new();
     let mut prev: Option<&Line> = None;
@@ -103,11 +104,22 @@ pub fn paragraphs(lines: &[Line], right_margin: f64) -> Vec<(String, bool)> {
         let gap_ok = |p: &Line| (p.y - l.y) > 0.0 && (p.y - l.y) <= 2.2 * p.size.max(l.size);
         if let (Some(p), Some((cells, true))) = (prev, out.last_mut()) {
             let gap = (p.y - l.y) / p.size.max(l.size).max(0.1);
-            if gap_ok(p)
-                && !l.vertical
-                && p.rotated == l.rotated
-                && continues_row(cells, l, gap, cell_pitch)
-            {
+            // In a ruled table the borders say it: no rule between the two
+            // lines means the same row, whatever column the text is in.
+            let (x0, x1) = (p.x0.min(l.x0), p.x1.max(l.x1));
+            let ruled_table =
+                rules.horizontal_between(p.y - 0.2 * p.size, p.y + 2.0 * p.size, x0, x1)
+                    || rules.horizontal_between(l.y - 2.0 * l.size, l.y + 0.2 * l.size, x0, x1);
+            let same_row = if ruled_table {
+                !rules.horizontal_between(l.y, p.y, x0, x1)
+                    && !starts_structure(&l.text)
+                    && l.cells
+                        .iter()
+                        .all(|(x, _, _)| cells.iter().any(|c| (c.0 - x).abs() <= 1.0 * l.size))
+            } else {
+                continues_row(cells, l, gap, cell_pitch)
+            };
+            if gap_ok(p) && !l.vertical && p.rotated == l.rotated && same_row {
                 let first = cells.first().map(|c| c.0).unwrap_or(0.0);
                 if l.cells.iter().all(|c| c.0 > first + l.size) {
                     cell_pitch = Some(cell_pitch.map_or(gap, |c: f64| c.min(gap)));
