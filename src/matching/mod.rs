@@ -125,8 +125,11 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
     }
 }
 
+/// What a sentence says as a whole, read once: items and table rows borrow
+/// it from their lead sentence.
 struct Reading {
     subject: Option<Role>,
+    modality: Modality,
 }
 
 /// Every hit of every provision in a document's sentences.
@@ -136,6 +139,7 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
         .iter()
         .map(|s| Reading {
             subject: parties.subject(&s.norm.text, s.norm.text.len()),
+            modality: obligation::modality(&rules.lexicon, &s.norm.text, 0),
         })
         .collect();
     for (si, s) in sentences.iter().enumerate() {
@@ -247,12 +251,12 @@ fn strength_of(
     let modality = match (s.kind, own) {
         // A table row states what its lead sentence introduces (次表のとおりとする).
         (SentenceKind::TableRow, _) => lead
-            .map(|l| obligation::modality(&rules.lexicon, &sentences[l].norm.text, 0))
+            .map(|l| readings[l].modality)
             .filter(|m| *m != Modality::None)
             .unwrap_or(Modality::Duty),
-        (_, Modality::None) if lead.is_some() => lead
-            .map(|l| obligation::modality(&rules.lexicon, &sentences[l].norm.text, 0))
-            .unwrap_or(Modality::None),
+        (_, Modality::None) if lead.is_some() => {
+            lead.map(|l| readings[l].modality).unwrap_or(Modality::None)
+        }
         _ => own,
     };
     let modality = match modality {

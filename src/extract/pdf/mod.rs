@@ -207,7 +207,7 @@ fn page_box(doc: &lopdf::Document, page: &Dictionary) -> (f64, f64) {
 /// Running headers, footers and page numbers: lines in the top or bottom band
 /// of the page that are page numbers, or that repeat (digits aside) on two or
 /// more pages.
-fn furniture_lines(pages: &[PageText]) -> Vec<(u32, String)> {
+fn furniture_lines(pages: &[PageText]) -> std::collections::HashSet<(u32, String)> {
     let in_band = |t: &PageText, l: &layout::Line| {
         let (lo, hi) = t.height;
         let h = (hi - lo).max(1.0);
@@ -233,12 +233,12 @@ fn furniture_lines(pages: &[PageText]) -> Vec<(u32, String)> {
             }
         }
     }
-    let mut out = Vec::new();
+    let mut out = std::collections::HashSet::new();
     for t in pages {
         for l in t.lines.iter().filter(|l| in_band(t, l)) {
             let repeated = pages.len() > 1 && seen.get(&mask(&l.text)).is_some_and(|p| p.len() > 1);
             if repeated || is_page_number(&l.text) {
-                out.push((t.number, l.text.clone()));
+                out.insert((t.number, l.text.clone()));
             }
         }
     }

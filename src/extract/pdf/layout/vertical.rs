@@ -4,6 +4,7 @@
 
 use super::Line;
 use crate::extract::pdf::content::Placed;
+use std::borrow::Cow;
 
 /// Vertical writing set with a horizontal font (官報 pages draw their columns
 /// row by row with Identity-H fonts). Vertical text is set solid: glyphs one
@@ -12,13 +13,14 @@ use crate::extract::pdf::content::Placed;
 /// chain of three or more stacked glyphs becomes a vertical column (origin
 /// moved to the top centre, as a vertical font's is). Table cells wrap at a
 /// looser pitch and have neighbours beside them, so they are left alone.
-pub(super) fn stacked_glyphs(glyphs: &[Placed]) -> Vec<Placed> {
+pub(super) fn stacked_glyphs(glyphs: &[Placed]) -> Cow<'_, [Placed]> {
     const SOLID: std::ops::RangeInclusive<f64> = 0.9..=1.1;
-    let mut out: Vec<Placed> = glyphs.to_vec();
+    // Read from the page's glyphs; copy them only if a column is found.
+    let out = glyphs;
     let upright = |g: &Placed| !g.vertical && g.dir == 0;
     let cand: Vec<usize> = (0..out.len()).filter(|&i| upright(&out[i])).collect();
     if cand.len() < 3 {
-        return out;
+        return Cow::Borrowed(glyphs);
     }
     let sorted_by = |key: fn(&Placed) -> f64| {
         let mut v = cand.clone();
@@ -82,15 +84,18 @@ pub(super) fn stacked_glyphs(glyphs: &[Placed]) -> Vec<Placed> {
             }
         }
     }
-    for chain in chains.into_iter().filter(|c| c.len() >= 3) {
-        for i in chain {
-            let g = &mut out[i];
-            g.vertical = true;
-            g.x += g.advance / 2.0;
-            g.y += 0.88 * g.size;
-        }
+    let chains: Vec<Vec<usize>> = chains.into_iter().filter(|c| c.len() >= 3).collect();
+    if chains.is_empty() {
+        return Cow::Borrowed(glyphs);
     }
-    out
+    let mut out = glyphs.to_vec();
+    for i in chains.into_iter().flatten() {
+        let g = &mut out[i];
+        g.vertical = true;
+        g.x += g.advance / 2.0;
+        g.y += 0.88 * g.size;
+    }
+    Cow::Owned(out)
 }
 
 /// Vertical presentation forms (︵ ︑ ﹁) as a horizontal reader writes them
