@@ -65,32 +65,18 @@ impl RuleError {
             let lead: usize = src
                 .chars()
                 .take(self.column.saturating_sub(1))
-                .map(display_width)
+                .map(crate::cjk::display_width)
                 .sum();
             let caret: usize = src
                 .chars()
                 .skip(self.column.saturating_sub(1))
                 .take(self.width.max(1))
-                .map(display_width)
+                .map(crate::cjk::display_width)
                 .sum();
             s.push_str(&" ".repeat(lead));
             s.push_str(&"^".repeat(caret.max(1)));
             s.push('\n');
         }
         s
-    }
-}
-
-/// Terminal cell width of a character: 2 for East Asian wide characters.
-pub fn display_width(c: char) -> usize {
-    let cp = c as u32;
-    let wide = matches!(cp,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
-        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
-        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
-    if wide {
-        2
-    } else {
-        1
     }
 }

@@ -3,7 +3,7 @@
 
 use super::model::{DocStatus, Report, Status};
 use super::Render;
-use crate::error::display_width;
+use crate::cjk::display_width;
 use crate::matching::Basis;
 use std::io::Write;
 
