@@ -26,7 +26,7 @@ struct DocWork {
     error: Option<String>,
     sha256: Option<String>,
     pages: Option<u32>,
-    unread_pages: Vec<u32>,
+    unread_pages: Vec<crate::document::UnreadPages>,
     /// Kept only until the document is matched (memory at archive scale).
     sentences: Vec<Sentence>,
     parties: Parties,

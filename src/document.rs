@@ -57,9 +57,92 @@ pub struct Document {
     pub furniture: Vec<Block>,
     /// Number of pages, when the format has pages.
     pub pages: Option<u32>,
-    /// Pages that could not be read: images with no text (a scanned page), or
-    /// text that could not be decoded (a broken ToUnicode map).
-    pub unread_pages: Vec<u32>,
+    /// Pages that were not read, each run of pages with its reason: images with
+    /// no text (a scanned page), text that could not be decoded (a broken
+    /// ToUnicode map), or a safety cap that stopped the reading.
+    pub unread_pages: Vec<UnreadPages>,
+}
+
+/// Why a page was not read. Every cap keiyaku applies names itself here, so a
+/// partial read is never reported as a full one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnreadReason {
+    /// Images and no text: a scanned page (OCR is not supported).
+    ImageOnly,
+    /// Text whose glyphs cannot be decoded to Unicode.
+    Undecodable,
+    /// Beyond the number of pages keiyaku reads from one document.
+    PageCap,
+    /// The page's decompressed content is larger than keiyaku reads.
+    ContentCap,
+    /// The page has more drawing operators than keiyaku interprets.
+    OperatorCap,
+    /// The page has more glyphs than keiyaku lays out.
+    GlyphCap,
+    /// The page's content could not be decoded (a broken stream or page object).
+    Broken,
+}
+
+impl UnreadReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnreadReason::ImageOnly => "image_only",
+            UnreadReason::Undecodable => "undecodable",
+            UnreadReason::PageCap => "page_cap",
+            UnreadReason::ContentCap => "content_cap",
+            UnreadReason::OperatorCap => "operator_cap",
+            UnreadReason::GlyphCap => "glyph_cap",
+            UnreadReason::Broken => "broken",
+        }
+    }
+
+    /// How a Japanese reviewer would say it.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            UnreadReason::ImageOnly => "画像のみ（スキャン）",
+            UnreadReason::Undecodable => "文字を復号できない",
+            UnreadReason::PageCap => "ページ数の上限超過",
+            UnreadReason::ContentCap => "ページ内容の容量上限超過",
+            UnreadReason::OperatorCap => "描画命令数の上限超過",
+            UnreadReason::GlyphCap => "文字数の上限超過",
+            UnreadReason::Broken => "ページが壊れている",
+        }
+    }
+}
+
+/// A run of pages `first..=last` not read, for one reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct UnreadPages {
+    pub first: u32,
+    pub last: u32,
+    pub reason: UnreadReason,
+}
+
+/// Add `first..=last` with `reason`, keeping the list sorted and merging
+/// adjacent runs of the same reason (a 90,000-page cap is one entry, not 85,000).
+pub fn mark_unread(list: &mut Vec<UnreadPages>, first: u32, last: u32, reason: UnreadReason) {
+    if first > last || list.iter().any(|u| u.reason == reason && u.first <= first && last <= u.last) {
+        return;
+    }
+    list.push(UnreadPages { first, last, reason });
+    list.sort_by_key(|u| (u.reason, u.first));
+    let mut merged: Vec<UnreadPages> = Vec::with_capacity(list.len());
+    for u in list.drain(..) {
+        match merged.last_mut() {
+            Some(m) if m.reason == u.reason && u.first <= m.last.saturating_add(1) => {
+                m.last = m.last.max(u.last);
+            }
+            _ => merged.push(u),
+        }
+    }
+    merged.sort_by_key(|u| (u.first, u.reason));
+    *list = merged;
+}
+
+/// Whether page `n` lies in any unread run.
+pub fn is_unread(list: &[UnreadPages], n: u32) -> bool {
+    list.iter().any(|u| u.first <= n && n <= u.last)
 }
 
 impl Document {
@@ -81,5 +164,30 @@ impl Document {
             out.push('\n');
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adjacent_unread_pages_of_one_reason_merge_into_a_run() {
+        let mut l = Vec::new();
+        mark_unread(&mut l, 3, 3, UnreadReason::ImageOnly);
+        mark_unread(&mut l, 4, 4, UnreadReason::ImageOnly);
+        mark_unread(&mut l, 5, 5, UnreadReason::Undecodable);
+        mark_unread(&mut l, 5001, 90000, UnreadReason::PageCap);
+        mark_unread(&mut l, 3, 3, UnreadReason::ImageOnly);
+        assert_eq!(
+            l,
+            vec![
+                UnreadPages { first: 3, last: 4, reason: UnreadReason::ImageOnly },
+                UnreadPages { first: 5, last: 5, reason: UnreadReason::Undecodable },
+                UnreadPages { first: 5001, last: 90000, reason: UnreadReason::PageCap },
+            ]
+        );
+        assert!(is_unread(&l, 6000));
+        assert!(!is_unread(&l, 6));
     }
 }

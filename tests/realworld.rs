@@ -264,7 +264,14 @@ fn strings_the_source_projects_expect_are_found() {
 #[test]
 fn corrupt_to_unicode_is_reported_not_guessed() {
     let (text, doc) = keiyaku_text(&corpus().join("aurochs_20260219c000320001.pdf"));
-    assert_eq!(doc.unread_pages, vec![1]);
+    assert_eq!(
+        doc.unread_pages,
+        vec![keiyaku::document::UnreadPages {
+            first: 1,
+            last: 1,
+            reason: keiyaku::document::UnreadReason::Undecodable
+        }]
+    );
     assert!(!text
         .chars()
         .any(|c| c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c)));

@@ -102,9 +102,10 @@ pub struct DocReport {
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<u32>,
-    /// Pages that had images but no text, or text that could not be decoded.
+    /// Runs of pages not read, each with its reason (a scan, undecodable
+    /// text, or a cap that stopped the reading).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub unread_pages: Vec<u32>,
+    pub unread_pages: Vec<crate::document::UnreadPages>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -155,8 +155,18 @@ impl Render for TextWriter {
                         line.push_str(&format!(" — {e}"));
                     }
                     if !d.unread_pages.is_empty() {
-                        let pages: Vec<String> =
-                            d.unread_pages.iter().map(|p| p.to_string()).collect();
+                        let pages: Vec<String> = d
+                            .unread_pages
+                            .iter()
+                            .map(|u| {
+                                let range = if u.first == u.last {
+                                    u.first.to_string()
+                                } else {
+                                    format!("{}–{}", u.first, u.last)
+                                };
+                                format!("{range} {}", u.reason.label_ja())
+                            })
+                            .collect();
                         line.push_str(&format!("（読めないページ: {}）", pages.join(", ")));
                     }
                     writeln!(out, "{line}")?;

@@ -8,7 +8,7 @@ mod glyphs;
 mod layout;
 mod lexer;
 
-use crate::document::{Block, BlockKind, Document};
+use crate::document::{mark_unread, Block, BlockKind, Document, UnreadReason};
 use crate::error::ExtractError;
 use lopdf::{Dictionary, Object};
 use std::collections::HashMap;
@@ -65,7 +65,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         interp.run(&content, &res);
         let out = interp.out;
         if out.undecodable > 0 && out.undecodable * 10 > out.glyphs.len() {
-            unread_pages.push(number);
+            mark_unread(&mut unread_pages, number, number, UnreadReason::Undecodable);
         }
         unmapped_glyphs += out.unmapped;
         total_glyphs += out.glyphs.len();
@@ -104,7 +104,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         .fold(0.0, f64::max);
     for t in &texts {
         if t.lines.is_empty() && t.images > 0 {
-            document.unread_pages.push(t.number);
+            mark_unread(&mut document.unread_pages, t.number, t.number, UnreadReason::ImageOnly);
         }
         let (body, furn): (Vec<_>, Vec<_>) = t
             .lines
@@ -140,8 +140,6 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
             });
         }
     }
-    document.unread_pages.sort_unstable();
-    document.unread_pages.dedup();
     Ok(document)
 }
 
