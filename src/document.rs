@@ -122,10 +122,18 @@ pub struct UnreadPages {
 /// Add `first..=last` with `reason`, keeping the list sorted and merging
 /// adjacent runs of the same reason (a 90,000-page cap is one entry, not 85,000).
 pub fn mark_unread(list: &mut Vec<UnreadPages>, first: u32, last: u32, reason: UnreadReason) {
-    if first > last || list.iter().any(|u| u.reason == reason && u.first <= first && last <= u.last) {
+    if first > last
+        || list
+            .iter()
+            .any(|u| u.reason == reason && u.first <= first && last <= u.last)
+    {
         return;
     }
-    list.push(UnreadPages { first, last, reason });
+    list.push(UnreadPages {
+        first,
+        last,
+        reason,
+    });
     list.sort_by_key(|u| (u.reason, u.first));
     let mut merged: Vec<UnreadPages> = Vec::with_capacity(list.len());
     for u in list.drain(..) {
@@ -182,9 +190,21 @@ mod tests {
         assert_eq!(
             l,
             vec![
-                UnreadPages { first: 3, last: 4, reason: UnreadReason::ImageOnly },
-                UnreadPages { first: 5, last: 5, reason: UnreadReason::Undecodable },
-                UnreadPages { first: 5001, last: 90000, reason: UnreadReason::PageCap },
+                UnreadPages {
+                    first: 3,
+                    last: 4,
+                    reason: UnreadReason::ImageOnly
+                },
+                UnreadPages {
+                    first: 5,
+                    last: 5,
+                    reason: UnreadReason::Undecodable
+                },
+                UnreadPages {
+                    first: 5001,
+                    last: 90000,
+                    reason: UnreadReason::PageCap
+                },
             ]
         );
         assert!(is_unread(&l, 6000));

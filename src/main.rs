@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use keiyaku::app;
+use keiyaku::cli::output::{self, Output};
 use keiyaku::cli::{Cli, ColorChoice, Command, RulesCommand};
 use keiyaku::rules::RuleSet;
 use std::io::{IsTerminal, Write};
@@ -49,44 +50,51 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Scan(args) => {
-            let rules = match load_rules(args.rules.as_deref()) {
-                Ok(r) => r,
-                Err(code) => return Ok(code),
-            };
-            let opts = app::ScanOptions {
-                paths: args.paths.clone(),
-                jobs: args.jobs,
-            };
-            let report = app::scan(&opts, &rules)?;
-            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            };
-            let writer = args.format.writer(color);
-            let mut buf = Vec::new();
-            writer.render(&report, &mut buf)?;
-            match &args.output {
-                Some(path) => std::fs::write(path, &buf)
-                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
-                None => {
-                    let mut out = std::io::stdout().lock();
-                    out.write_all(&buf)?;
-                    out.flush()?;
-                }
-            }
-            Ok(if app::falls_short(&report, args.fail_on) {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        Command::Scan(args) => scan(&args),
         Command::Text(args) => text(&args),
         Command::Rules(cmd) => rules_command(cmd),
+    }
+}
+
+fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
+    let rules = match load_rules(args.rules.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    let output = args.output.as_deref().map(Output::parse);
+    let mut exclude = Vec::new();
+    if let Some(Output::File(path)) = &output {
+        output::check_writable(path)?;
+        exclude.extend(output::resolved(path));
+    }
+    let opts = app::ScanOptions {
+        paths: args.paths.clone(),
+        jobs: args.jobs,
+        follow: args.follow,
+        exclude,
+    };
+    let report = app::scan(&opts, &rules)?;
+    let to_terminal =
+        matches!(output, None | Some(Output::Stdout)) && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let mut buf = Vec::new();
+    args.format.writer(color).render(&report, &mut buf)?;
+    let code = if app::falls_short(&report, args.fail_on) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    match output::write(output.as_ref().unwrap_or(&Output::Stdout), &buf) {
+        Ok(()) => Ok(code),
+        // `keiyaku scan … | head -1`: the reader has what it wanted.
+        Err(output::OutputError::Closed) => Ok(code),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -120,10 +120,10 @@ fn every_input_file_is_listed_with_its_status() {
         ("港北ITサービス/別紙_通信仕様.pdf", "encrypted"),
         ("港北ITサービス/旧契約書.docx", "error"),
         ("港北ITサービス/業務委託契約書.docx", "ok"),
-        ("港北ITサービス/見積書.xlsx", "skipped"),
+        ("港北ITサービス/見積書.xlsx", "unsupported"),
     ];
     assert_eq!(docs, expect.map(|(a, b)| (a.to_string(), b.to_string())));
-    // Every input is hashed, the skipped one too.
+    // Every input is hashed, the unsupported one too.
     assert!(v["documents"]
         .as_array()
         .unwrap()
@@ -166,7 +166,7 @@ fn evidence_cites_file_page_and_clause() {
 #[test]
 fn report_names_schema_rules_and_hashes() {
     let r = scan_json(&[samples().to_str().unwrap()], &[]);
-    assert_eq!(r["schema"], "keiyaku.report/1");
+    assert_eq!(r["schema"], "keiyaku.report/2");
     assert_eq!(r["rules"]["id"], "mhlw-guideline-5.2-outsourcing");
     assert_eq!(r["rules"]["sha256"].as_str().unwrap().len(), 64);
     let d = &vendor(&r, "ことぶきデータ")["documents"][0];
@@ -223,7 +223,7 @@ fn text_report_has_marks_and_no_colour_when_piped() {
     let out = stdout(&o);
     assert!(out.contains("■ 北斗システムサービス"));
     assert!(out.contains("△ 安全管理状況の定期報告"));
-    assert!(out.contains("合計: 8 社、13 文書"), "{out}");
+    assert!(out.contains("合計: 8 社、13 ファイル"), "{out}");
     assert!(!out.contains('\x1b'));
     // The overview: one line per vendor, a mark per provision.
     let row = out

@@ -1,5 +1,7 @@
 //! Command line, declared once with clap derive: doc comments are the help text.
 
+pub mod output;
+
 use crate::report::Format;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -29,8 +31,14 @@ pub enum Command {
     /// is one of its documents; a file directly in the folder (or given as PATH) is its own
     /// vendor, named after the counterparty in its preamble.
     ///
-    /// Exit codes: 0 scan done; 1 with --fail-on when a vendor falls short; 2 usage or fatal error.
-    /// An unreadable document never stops the scan: it is listed with its status.
+    /// Every file found is listed with a status: ok, error, encrypted, no_text, unsupported
+    /// (a type keiyaku does not read yet), skipped (a symbolic link, FIFO or device: not opened)
+    /// or ignored (hidden files, Office lock files, Thumbs.db, keiyaku's own reports). Any status
+    /// but ok and ignored makes the vendor's not-found provisions unknown, never missing.
+    ///
+    /// Exit codes: 0 scan done; 1 with --fail-on when a vendor falls short; 2 usage or fatal
+    /// error (a PATH that does not exist, no documents found, a broken keiyaku.toml, a report
+    /// that cannot be written). An unreadable document never stops the scan.
     Scan(ScanArgs),
     /// Print the text keiyaku extracted from one file (pages separated by a form feed).
     Text(TextArgs),
@@ -50,9 +58,15 @@ pub struct ScanArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (`-` = standard output). The file
+    /// is replaced whole: the previous report stays intact if writing fails.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Follow symbolic links whose targets lie inside a scanned folder (each file is read
+    /// once, for one vendor). Without it, links are listed as skipped. Links leading outside
+    /// the scanned folders are never followed.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
     /// Documents read in parallel [default: all cores]
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,

@@ -27,3 +27,43 @@ impl Format {
         }
     }
 }
+
+/// Does a file begin like a report keiyaku wrote? Such a file lying in a
+/// scanned folder is listed as `ignored`, never read as a contract. Every
+/// writer starts its output with one of these marks.
+pub fn is_keiyaku_report(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(512)];
+    let head = String::from_utf8_lossy(head);
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    // JSON, pretty or compact: the schema is the first key.
+    let squeezed: String = head
+        .chars()
+        .take(64)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let json = squeezed.starts_with("{\"schema\":\"keiyaku.report/");
+    // Text: the first line names the tool and its rule set.
+    let text = head.starts_with("keiyaku ")
+        && head
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains(" — 規則セット "));
+    json || text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keiyaku_reports_are_recognised_and_contracts_are_not() {
+        assert!(is_keiyaku_report(
+            b"{\n  \"schema\": \"keiyaku.report/2\",\n  \"tool\": {}"
+        ));
+        assert!(is_keiyaku_report(
+            "keiyaku 0.1.0 — 規則セット mhlw-5.2 1\n\n■ A".as_bytes()
+        ));
+        assert!(!is_keiyaku_report("業務委託契約書\n第1条".as_bytes()));
+        assert!(!is_keiyaku_report(b"{\"name\": \"x\"}"));
+    }
+}

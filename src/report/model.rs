@@ -3,7 +3,7 @@
 use crate::matching::parties::PartyDef;
 use serde::Serialize;
 
-pub const SCHEMA: &str = "keiyaku.report/1";
+pub const SCHEMA: &str = "keiyaku.report/2";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -46,19 +46,52 @@ impl Status {
     }
 }
 
+/// What became of one input file. Only `ok` (read in full) and `ignored`
+/// (not a contract document) leave a vendor's verdict complete; every other
+/// status means text that may hold a provision was not read, so the vendor's
+/// not-found provisions are `unknown`, never `missing`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocStatus {
+    /// Read (see `unread_pages` for pages that were not).
     Ok,
+    /// Corrupt, unreadable, over a size cap, or a folder that could not be listed.
     Error,
+    /// Needs a password.
     Encrypted,
+    /// No text layer: a scan, or glyphs without Unicode.
     NoText,
+    /// A file type keiyaku does not read yet (.doc, .xlsx, .zip, images, …).
+    Unsupported,
+    /// Not opened: a symbolic link not followed, a FIFO, socket or device, a
+    /// folder below the depth limit.
     Skipped,
+    /// Not a contract document: hidden files, Office lock files, Thumbs.db,
+    /// desktop.ini, keiyaku.toml, keiyaku's own reports, links to a file
+    /// read elsewhere for the same vendor.
+    Ignored,
 }
 
 impl DocStatus {
     pub fn readable(self) -> bool {
         self == DocStatus::Ok
+    }
+
+    /// Does this status leave text unread that may hold a provision?
+    pub fn leaves_text_unread(self) -> bool {
+        !matches!(self, DocStatus::Ok | DocStatus::Ignored)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocStatus::Ok => "ok",
+            DocStatus::Error => "error",
+            DocStatus::Encrypted => "encrypted",
+            DocStatus::NoText => "no_text",
+            DocStatus::Unsupported => "unsupported",
+            DocStatus::Skipped => "skipped",
+            DocStatus::Ignored => "ignored",
+        }
     }
 }
 
@@ -68,6 +101,14 @@ pub struct Report {
     pub tool: Tool,
     pub rules: RulesInfo,
     pub vendors: Vec<VendorReport>,
+    /// Files lying directly in a scanned folder that are not documents
+    /// (hidden files, keiyaku's own reports, …): listed, belonging to no vendor.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<DocReport>,
+    /// Things the user should know that are not about one document (a
+    /// keiyaku.toml entry naming no scanned vendor, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub summary: Summary,
 }
 
@@ -86,7 +127,15 @@ pub struct RulesInfo {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct VendorReport {
+    /// The folder name (NFC; invalid UTF-8 bytes shown as `\xFF`) or, for a
+    /// loose file, the counterparty named in its preamble.
     pub name: String,
+    /// The folder name's exact bytes, base64, when it is not valid UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_bytes: Option<String>,
+    /// The scanned folder this vendor folder lies in, when several were scanned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
     /// False when a document of this vendor could not be read in full.
     pub complete: bool,
     pub documents: Vec<DocReport>,
@@ -96,10 +145,14 @@ pub struct VendorReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct DocReport {
     pub path: String,
+    /// The path's exact bytes, base64, when it is not valid UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<String>,
     pub format: String,
     pub status: DocStatus,
+    /// Why the status is not `ok`, or what was not read.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<u32>,
     /// Runs of pages not read, each with its reason (a scan, undecodable
@@ -144,8 +197,11 @@ pub struct Evidence {
 pub struct Summary {
     pub vendors: usize,
     pub documents: usize,
+    /// error, encrypted or no_text.
     pub unreadable_documents: usize,
+    pub unsupported_documents: usize,
     pub skipped_documents: usize,
+    pub ignored_documents: usize,
     pub present: usize,
     pub weak: usize,
     pub negated: usize,

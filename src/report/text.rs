@@ -52,8 +52,19 @@ fn doc_status_ja(s: DocStatus) -> &'static str {
         DocStatus::Error => "読取不可（破損）",
         DocStatus::Encrypted => "読取不可（暗号化）",
         DocStatus::NoText => "読取不可（文字なし）",
-        DocStatus::Skipped => "対象外の形式",
+        DocStatus::Unsupported => "未対応の形式（読んでいません）",
+        DocStatus::Skipped => "開いていません",
+        DocStatus::Ignored => "契約書でないため無視",
     }
+}
+
+/// Up to five paths, then how many more.
+fn abbreviated(paths: &[&str]) -> String {
+    let mut s = paths.iter().take(5).copied().collect::<Vec<_>>().join("、");
+    if paths.len() > 5 {
+        s.push_str(&format!(" ほか {} 件", paths.len() - 5));
+    }
+    s
 }
 
 impl TextWriter {
@@ -109,12 +120,20 @@ impl Render for TextWriter {
         for v in &r.vendors {
             writeln!(out)?;
             let readable = v.documents.iter().filter(|d| d.status.readable()).count();
+            let root = v
+                .root
+                .as_ref()
+                .map(|r| format!("　[{r}]"))
+                .unwrap_or_default();
+            let listed = v
+                .documents
+                .iter()
+                .filter(|d| d.status != DocStatus::Ignored)
+                .count();
             writeln!(
                 out,
-                "■ {}　（文書 {} 件、読取 {} 件）",
-                v.name,
-                v.documents.len(),
-                readable
+                "■ {}{root}　（文書 {} 件、読取 {} 件）",
+                v.name, listed, readable
             )?;
             for p in &v.provisions {
                 let mark = self.paint(p.status.mark(), p.status);
@@ -136,6 +155,7 @@ impl Render for TextWriter {
                         s
                     })
                     .unwrap_or_else(|| match p.status {
+                        Status::Unknown if listed == 0 => "文書がなく判定できません".into(),
                         Status::Unknown => "読めない文書があり判定できません".into(),
                         _ => "該当条項なし".into(),
                     });
@@ -149,9 +169,11 @@ impl Render for TextWriter {
                 )?;
             }
             for d in &v.documents {
-                if d.status != DocStatus::Ok || !d.unread_pages.is_empty() {
+                if d.status != DocStatus::Ignored
+                    && (d.status != DocStatus::Ok || !d.unread_pages.is_empty())
+                {
                     let mut line = format!("  ! {}: {}", d.path, doc_status_ja(d.status));
-                    if let Some(e) = &d.error {
+                    if let Some(e) = &d.reason {
                         line.push_str(&format!(" — {e}"));
                     }
                     if !d.unread_pages.is_empty() {
@@ -171,6 +193,15 @@ impl Render for TextWriter {
                     }
                     writeln!(out, "{line}")?;
                 }
+            }
+            let ignored: Vec<&str> = v
+                .documents
+                .iter()
+                .filter(|d| d.status == DocStatus::Ignored)
+                .map(|d| d.path.as_str())
+                .collect();
+            if !ignored.is_empty() {
+                writeln!(out, "  （契約書でないため無視: {}）", abbreviated(&ignored))?;
             }
             let titles = |wanted: &[Status]| -> Vec<&str> {
                 v.provisions
@@ -194,16 +225,26 @@ impl Render for TextWriter {
         if r.vendors.len() > 1 {
             self.overview(r, out)?;
         }
+        if !r.ignored.is_empty() {
+            let paths: Vec<&str> = r.ignored.iter().map(|d| d.path.as_str()).collect();
+            writeln!(out)?;
+            writeln!(out, "契約書でないため無視: {}", abbreviated(&paths))?;
+        }
+        for w in &r.warnings {
+            writeln!(out, "警告: {w}")?;
+        }
         let s = &r.summary;
         writeln!(out)?;
         writeln!(out, "凡例: ○ あり  △ 弱い（努力義務・承諾のみ等）  ✕ 否定・免責  × なし  ？ 不明（読めない文書あり）")?;
         writeln!(
             out,
-            "合計: {} 社、{} 文書（読取不可 {}、対象外 {}）  ○ {}  △ {}  ✕ {}  × {}  ？ {}",
+            "合計: {} 社、{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）  ○ {}  △ {}  ✕ {}  × {}  ？ {}",
             s.vendors,
             s.documents,
             s.unreadable_documents,
+            s.unsupported_documents,
             s.skipped_documents,
+            s.ignored_documents,
             s.present,
             s.weak,
             s.negated,

@@ -1,0 +1,288 @@
+//! One input, start to end: read it (regular files only, capped), recognise
+//! keiyaku's own reports, extract, segment and — when the document defines its
+//! parties — match, each stage behind a panic firewall so that a parser bug
+//! becomes this document's `error`, never the end of the batch.
+
+use crate::config::FolderConfig;
+use crate::discover::{self, open, Input, Kind, VendorName};
+use crate::document::{Document, UnreadPages};
+use crate::error::ExtractError;
+use crate::extract;
+use crate::matching::parties::{Parties, Role};
+use crate::matching::{self, Strength};
+use crate::report::model::{DocStatus, Evidence, Status};
+use crate::rules::RuleSet;
+use crate::segment::{self, Sentence};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+/// One document after extraction.
+pub struct DocWork {
+    pub input: Input,
+    pub status: DocStatus,
+    pub reason: Option<String>,
+    pub sha256: Option<String>,
+    pub pages: Option<u32>,
+    pub unread_pages: Vec<UnreadPages>,
+    /// Kept only until the document is matched (memory at archive scale).
+    pub sentences: Vec<Sentence>,
+    pub parties: Parties,
+    /// (provision index, strength, evidence) of every clause hit.
+    pub findings: Option<Vec<(usize, Strength, Evidence)>>,
+    /// Labels set by keiyaku.toml, reported beside the preamble's.
+    pub overrides: Vec<(String, Role)>,
+}
+
+fn doc_status(e: &ExtractError) -> DocStatus {
+    match e {
+        ExtractError::Encrypted(_) => DocStatus::Encrypted,
+        ExtractError::NoText(_) => DocStatus::NoText,
+        _ => DocStatus::Error,
+    }
+}
+
+/// Read an input file: a regular file, never a FIFO or device, never past
+/// the size cap; a final symbolic link only where discovery allowed it.
+pub fn read_input(path: &Path, follow: bool) -> Result<Vec<u8>, ExtractError> {
+    open::read_capped(path, extract::MAX_FILE_BYTES, follow).map_err(|e| match e {
+        open::OpenError::TooLarge { limit } => ExtractError::TooLarge { limit },
+        open::OpenError::Io(io) => ExtractError::Io(io),
+        other => ExtractError::Io(std::io::Error::other(other.to_string())),
+    })
+}
+
+/// Extract one file the user named (see [`extract_guarded`]).
+pub fn extract_file(path: &Path, format: discover::Format) -> Result<Document, ExtractError> {
+    extract_guarded(format, &read_input(path, true)?)
+}
+
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+/// Extract behind a panic firewall: a parser bug becomes a document status,
+/// never the end of the batch.
+pub fn extract_guarded(format: discover::Format, bytes: &[u8]) -> Result<Document, ExtractError> {
+    catch_unwind(AssertUnwindSafe(|| extract::extract_bytes(format, bytes)))
+        .unwrap_or_else(|p| Err(ExtractError::Internal(panic_message(&*p))))
+}
+
+pub fn vendor_hint(input: &Input) -> Option<&str> {
+    match &input.vendor {
+        Some(VendorName::Folder { name, .. }) => Some(name.text.as_str()),
+        _ => None,
+    }
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+impl DocWork {
+    fn new(input: Input) -> DocWork {
+        DocWork {
+            status: DocStatus::Ok,
+            reason: None,
+            sha256: None,
+            pages: None,
+            unread_pages: Vec::new(),
+            sentences: Vec::new(),
+            findings: None,
+            parties: Parties::default(),
+            overrides: Vec::new(),
+            input,
+        }
+    }
+
+    fn set(&mut self, status: DocStatus, reason: impl Into<String>) {
+        self.status = status;
+        self.reason = Some(reason.into());
+    }
+}
+
+pub fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderConfig>) -> DocWork {
+    let mut w = DocWork::new(input);
+    let format = match w.input.kind.clone() {
+        Kind::Ignored(r) => {
+            w.set(DocStatus::Ignored, r);
+            return w;
+        }
+        Kind::Skipped(r) => {
+            w.set(DocStatus::Skipped, r);
+            return w;
+        }
+        Kind::Unlistable(r) => {
+            w.set(DocStatus::Error, r);
+            return w;
+        }
+        Kind::Unsupported => None,
+        Kind::Read(f) => Some(f),
+    };
+    let bytes = match read_input(&w.input.path, w.input.follow) {
+        Ok(b) => b,
+        Err(e) => {
+            w.set(doc_status(&e), e.to_string());
+            return w;
+        }
+    };
+    // The input hash goes into the report, so an auditor can tell a re-run
+    // was over the same files; unsupported files are hashed too.
+    w.sha256 = Some(sha256(&bytes));
+    if crate::report::is_keiyaku_report(&bytes) {
+        w.set(
+            DocStatus::Ignored,
+            "a report written by keiyaku, not a contract",
+        );
+        return w;
+    }
+    let Some(format) = format else {
+        let ext = discover::extension(&w.input.path);
+        let what = if ext.is_empty() {
+            "a file without an extension".to_string()
+        } else {
+            format!(".{ext} files")
+        };
+        w.set(
+            DocStatus::Unsupported,
+            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .txt, .md); its provisions are unknown"),
+        );
+        return w;
+    };
+    let doc = match extract_guarded(format, &bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            w.set(doc_status(&e), e.to_string());
+            return w;
+        }
+    };
+    drop(bytes);
+    w.pages = doc.pages;
+    w.unread_pages = doc.unread_pages.clone();
+    match catch_unwind(AssertUnwindSafe(|| segment::segment(&doc))) {
+        Ok(s) => w.sentences = s,
+        Err(p) => {
+            w.set(
+                DocStatus::Error,
+                format!("internal error while segmenting: {}", panic_message(&*p)),
+            );
+            return w;
+        }
+    }
+    let overrides = overrides_for(&w.input, configs, vendor_hint(&w.input).unwrap_or(""));
+    w.overrides = overrides.clone();
+    let resolved = catch_unwind(AssertUnwindSafe(|| {
+        Parties::resolve(
+            &w.sentences,
+            &rules.lexicon.parties,
+            vendor_hint(&w.input),
+            &overrides,
+        )
+    }));
+    match resolved {
+        Ok(p) => w.parties = p,
+        Err(p) => {
+            w.set(
+                DocStatus::Error,
+                format!(
+                    "internal error while reading the parties: {}",
+                    panic_message(&*p)
+                ),
+            );
+            w.sentences = Vec::new();
+            return w;
+        }
+    }
+    // With its own party definitions the document can be matched now,
+    // and its sentences dropped.
+    if !w.parties.defined.is_empty() {
+        find(&mut w, rules);
+    }
+    w
+}
+
+pub fn overrides_for(
+    input: &Input,
+    configs: &BTreeMap<PathBuf, FolderConfig>,
+    vendor: &str,
+) -> Vec<(String, Role)> {
+    input
+        .root
+        .as_ref()
+        .and_then(|r| configs.get(r))
+        .map(|c| c.overrides(vendor))
+        .unwrap_or_default()
+}
+
+/// Excerpt for evidence: the sentence as written, white space folded, bounded.
+fn excerpt(text: &str) -> String {
+    let folded: String = text
+        .replace('\t', " ｜ ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    const MAX: usize = 240;
+    if folded.chars().count() > MAX {
+        let mut s: String = folded.chars().take(MAX).collect();
+        s.push('…');
+        s
+    } else {
+        folded
+    }
+}
+
+fn strength_status(s: Strength) -> Status {
+    match s {
+        Strength::Present => Status::Present,
+        Strength::Weak => Status::Weak,
+        Strength::Negated => Status::Negated,
+        Strength::None => Status::Missing,
+    }
+}
+
+/// Match a document's sentences (behind the panic firewall), keep the
+/// evidence of every hit, and drop the sentences. A panic makes the document
+/// `error`: a document that was not matched must not look read and clean.
+pub fn find(w: &mut DocWork, rules: &RuleSet) {
+    let matched = catch_unwind(AssertUnwindSafe(|| {
+        matching::match_sentences(rules, &w.sentences, &w.parties)
+    }));
+    let hits = match matched {
+        Ok(h) => h,
+        Err(p) => {
+            w.set(
+                DocStatus::Error,
+                format!("internal error while matching: {}", panic_message(&*p)),
+            );
+            w.findings = Some(Vec::new());
+            w.sentences = Vec::new();
+            return;
+        }
+    };
+    let findings = hits
+        .iter()
+        .map(|h| {
+            let s = &w.sentences[h.sentence];
+            // The span is in normalized text; the offset map finds the original words.
+            let (a, b) = s.norm.original_range(h.span.0, h.span.1);
+            let evidence = Evidence {
+                path: w.input.display.text.clone(),
+                page: s.page,
+                clause: s.clause(),
+                heading: s.heading.clone(),
+                strength: strength_status(h.strength),
+                basis: h.basis,
+                matched: s.text.get(a..b).unwrap_or_default().to_string(),
+                text: excerpt(&s.text),
+            };
+            (h.provision, h.strength, evidence)
+        })
+        .collect();
+    w.findings = Some(findings);
+    w.sentences = Vec::new();
+    w.parties = std::mem::take(&mut w.parties).definitions_only();
+}

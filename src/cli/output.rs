@@ -1,0 +1,153 @@
+//! Where a report goes: standard output, or a file replaced atomically.
+//!
+//! A report file is written to a temporary file beside it and renamed into
+//! place, so the previous report survives a full disk, a size limit or a
+//! crash intact, and two scans writing the same file never mix: each rename
+//! replaces the whole file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A report destination given with `-o`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    Stdout,
+    File(PathBuf),
+}
+
+impl Output {
+    pub fn parse(arg: &Path) -> Output {
+        if arg.as_os_str() == "-" {
+            Output::Stdout
+        } else {
+            Output::File(arg.to_path_buf())
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write the report to {}: {reason}", .path.display())]
+    Unwritable { path: PathBuf, reason: String },
+    /// The reader of standard output went away (`keiyaku scan … | head -1`).
+    #[error("standard output closed")]
+    Closed,
+    #[error("cannot write the report to standard output: {0}")]
+    Stdout(std::io::Error),
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Before the scan: the folder exists and a file can be created in it, and
+/// the target is not a folder. A scan of an hour must not end in "cannot write".
+pub fn check_writable(path: &Path) -> Result<(), OutputError> {
+    let fail = |reason: String| OutputError::Unwritable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if path.is_dir() {
+        return Err(fail("it is a folder".into()));
+    }
+    let dir = folder_of(path);
+    if !dir.is_dir() {
+        return Err(fail(format!("the folder {} does not exist", dir.display())));
+    }
+    tempfile::Builder::new()
+        .prefix(".keiyaku-check-")
+        .tempfile_in(&dir)
+        .map(drop)
+        .map_err(|e| fail(format!("cannot create a file in {}: {e}", dir.display())))
+}
+
+/// The path the report will have, absolute and with its folder resolved, so
+/// that the scan can leave it out if it lies inside a scanned folder.
+pub fn resolved(path: &Path) -> Option<PathBuf> {
+    let dir = std::fs::canonicalize(folder_of(path)).ok()?;
+    Some(dir.join(path.file_name()?))
+}
+
+/// Write `bytes` to the destination.
+pub fn write(out: &Output, bytes: &[u8]) -> Result<(), OutputError> {
+    match out {
+        Output::Stdout => {
+            let mut so = std::io::stdout().lock();
+            so.write_all(bytes)
+                .and_then(|_| so.flush())
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::BrokenPipe => OutputError::Closed,
+                    _ => OutputError::Stdout(e),
+                })
+        }
+        Output::File(path) => write_atomic(path, bytes),
+    }
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let fail = |reason: String| OutputError::Unwritable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let dir = folder_of(path);
+    // A hidden name: a scan of this folder running meanwhile ignores it.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".keiyaku-report-")
+        .tempfile_in(&dir)
+        .map_err(|e| fail(format!("cannot create a file in {}: {e}", dir.display())))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| fail(e.to_string()))?;
+    // Keep the permissions of the report being replaced; a new one is
+    // readable by others, as a file written with a plain create would be.
+    match std::fs::metadata(path) {
+        Ok(m) => {
+            let _ = std::fs::set_permissions(tmp.path(), m.permissions());
+        }
+        Err(_) => set_default_permissions(tmp.path()),
+    }
+    tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_default_permissions(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644));
+}
+
+#[cfg(not(unix))]
+fn set_default_permissions(_: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dash_means_standard_output() {
+        assert_eq!(Output::parse(Path::new("-")), Output::Stdout);
+        assert_eq!(
+            Output::parse(Path::new("r.json")),
+            Output::File("r.json".into())
+        );
+    }
+
+    #[test]
+    fn a_report_replaces_the_old_one_whole_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.json");
+        std::fs::write(&p, b"old report").unwrap();
+        write(&Output::File(p.clone()), b"new").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_missing_folder_is_refused_before_the_scan() {
+        let err = check_writable(Path::new("/no/such/folder/r.json")).unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+    }
+}
