@@ -105,8 +105,14 @@ fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
             args.file.display()
         );
     };
-    if !args.file.is_file() {
-        anyhow::bail!("no such file: {}", args.file.display());
+    match std::fs::metadata(&args.file) {
+        Err(_) => anyhow::bail!("no such file: {}", args.file.display()),
+        Ok(m) if !m.is_file() => anyhow::bail!(
+            "{}: not a regular file ({})",
+            args.file.display(),
+            keiyaku::discover::open::kind_name(&m.file_type())
+        ),
+        Ok(_) => {}
     }
     let doc = match app::extract_file(&args.file, format) {
         Ok(d) => d,

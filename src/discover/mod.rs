@@ -146,10 +146,12 @@ pub enum DiscoverError {
 pub const MAX_DEPTH: usize = 32;
 
 /// Names that are never contract documents.
-pub fn ignored_reason(name: &std::ffi::OsStr) -> Option<&'static str> {
+pub fn ignored_reason(name: &std::ffi::OsStr, is_dir: bool) -> Option<&'static str> {
     let name = name.to_string_lossy();
     let lower = name.to_ascii_lowercase();
-    if name == "keiyaku.toml" {
+    if name.starts_with('.') && is_dir {
+        Some("a hidden folder: not read")
+    } else if name == "keiyaku.toml" {
         Some("keiyaku's folder settings")
     } else if name.starts_with("~$") {
         Some("an Office lock file")
@@ -313,13 +315,8 @@ impl Walk<'_> {
             let path = entry.path();
             let ft = entry.file_type();
             let depth = entry.depth();
-            if let Some(reason) = ignored_reason(entry.file_name()) {
-                let what = if ft.is_dir() {
-                    format!("{reason} (a hidden folder, not read)")
-                } else {
-                    reason.to_string()
-                };
-                self.push(ri, &root, path, ft.is_dir(), Kind::Ignored(what));
+            if let Some(reason) = ignored_reason(entry.file_name(), ft.is_dir()) {
+                self.push(ri, &root, path, ft.is_dir(), Kind::Ignored(reason.into()));
                 if ft.is_dir() {
                     it.skip_current_dir();
                 }

@@ -57,21 +57,36 @@ pub struct Parsed {
     pub lexicons: Vec<LexiconFile>,
 }
 
-pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<RuleError>> {
-    let io_err = |p: &Path, e: std::io::Error| {
+/// No rule file comes near this.
+const MAX_RULE_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One rule file: a regular file (never a FIFO or a device), capped, UTF-8.
+pub fn read_rule_file(path: &Path) -> Result<String, Vec<RuleError>> {
+    let err = |message: String| {
         vec![RuleError {
-            path: p.to_path_buf(),
+            path: path.to_path_buf(),
             line: 0,
             column: 0,
-            message: format!("cannot read: {e}"),
+            message,
             source_line: None,
             width: 0,
         }]
     };
+    let bytes = crate::discover::open::read_capped(path, MAX_RULE_FILE_BYTES, true)
+        .map_err(|e| err(format!("cannot read rule file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        err(format!(
+            "rule file is not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<RuleError>> {
     let mut files = Vec::new();
     let header = dir.join("ruleset.toml");
     files.push(SourceFile {
-        text: std::fs::read_to_string(&header).map_err(|e| io_err(&header, e))?,
+        text: read_rule_file(&header)?,
         path: header,
     });
     for sub in ["provisions", "lexicon"] {
@@ -86,7 +101,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<RuleError>> {
         paths.sort();
         for p in paths {
             files.push(SourceFile {
-                text: std::fs::read_to_string(&p).map_err(|e| io_err(&p, e))?,
+                text: read_rule_file(&p)?,
                 path: p,
             });
         }

@@ -106,19 +106,9 @@ impl RuleSet {
         let files = if path.is_dir() {
             load::read_dir(path)?
         } else {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                vec![RuleError {
-                    path: path.to_path_buf(),
-                    line: 0,
-                    column: 0,
-                    message: format!("cannot read rule file: {e}"),
-                    source_line: None,
-                    width: 0,
-                }]
-            })?;
             vec![SourceFile {
                 path: path.to_path_buf(),
-                text,
+                text: load::read_rule_file(path)?,
             }]
         };
         Self::from_files(files)
