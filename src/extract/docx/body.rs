@@ -129,7 +129,10 @@ impl Walker<'_> {
         self.skip_flags.push(skipping);
         self.stack.push(name);
         if self.stack.len() > MAX_DEPTH {
-            return Err(ExtractError::corrupt("DOCX", "elements nested too deeply"));
+            return Err(ExtractError::corrupt(
+                "DOCX",
+                format!("elements nested deeper than the {MAX_DEPTH}-level cap"),
+            ));
         }
         Ok(())
     }

@@ -14,13 +14,32 @@ use crate::document::Document;
 use crate::error::ExtractError;
 use std::io::{Cursor, Read};
 
-/// No real document.xml comes near this; a zip bomb would.
-const MAX_MEMBER_BYTES: u64 = 64 * 1024 * 1024;
+/// The safety caps of DOCX reading. A DOCX has no pages to list as unread, so
+/// a cap that would drop text is an error that names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Inflated size of one archive member (document.xml, styles.xml,
+    /// numbering.xml): no real part comes near it, a zip bomb would.
+    pub member_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            member_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
 
 /// An OLE compound file (D0 CF 11 E0): a password-protected DOCX, or a legacy .doc.
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
+    extract_with_limits(bytes, &Limits::default())
+}
+
+/// [`extract`] with caps other than the defaults (tests use small ones).
+pub fn extract_with_limits(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractError> {
     if bytes.starts_with(OLE_MAGIC) {
         let marker: Vec<u8> = "EncryptedPackage"
             .encode_utf16()
@@ -37,29 +56,32 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ExtractError::corrupt("DOCX", format!("not a readable ZIP archive ({e})")))?;
-    let main = main_part_name(&mut zip);
-    let document_xml = read_member(&mut zip, &main)?
+    let main = main_part_name(&mut zip, limits)?;
+    let document_xml = read_member(&mut zip, &main, limits)?
         .ok_or_else(|| ExtractError::corrupt("DOCX", format!("{main} is missing")))?;
-    let styles = match read_member(&mut zip, "word/styles.xml") {
-        Ok(Some(x)) => styles::Styles::parse(&x),
-        _ => styles::Styles::default(),
+    let styles = match optional_member(&mut zip, "word/styles.xml", limits)? {
+        Some(x) => styles::Styles::parse(&x),
+        None => styles::Styles::default(),
     };
-    let numbering = match read_member(&mut zip, "word/numbering.xml") {
-        Ok(Some(x)) => numbering::Numbering::parse(&x),
-        _ => numbering::Numbering::default(),
+    let numbering = match optional_member(&mut zip, "word/numbering.xml", limits)? {
+        Some(x) => numbering::Numbering::parse(&x),
+        None => numbering::Numbering::default(),
     };
     body::walk(&document_xml, &styles, numbering)
 }
 
 /// The main document part is named in `[Content_Types].xml`; almost always
 /// `word/document.xml`, but some producers write `word/document2.xml`.
-fn main_part_name(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> String {
+fn main_part_name(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<String, ExtractError> {
     const DEFAULT: &str = "word/document.xml";
     if zip.by_name(DEFAULT).is_ok() {
-        return DEFAULT.to_string();
+        return Ok(DEFAULT.to_string());
     }
-    let Ok(Some(ct)) = read_member(zip, "[Content_Types].xml") else {
-        return DEFAULT.to_string();
+    let Some(ct) = optional_member(zip, "[Content_Types].xml", limits)? else {
+        return Ok(DEFAULT.to_string());
     };
     let marker = "document.main+xml";
     if let Some(pos) = ct.find(marker) {
@@ -67,11 +89,19 @@ fn main_part_name(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> String {
         if let Some(p) = head.rfind("PartName=\"") {
             let rest = &head[p + 10..];
             if let Some(end) = rest.find('"') {
-                return rest[..end].trim_start_matches('/').to_string();
+                return Ok(rest[..end].trim_start_matches('/').to_string());
             }
         }
     }
-    DEFAULT.to_string()
+    Ok(DEFAULT.to_string())
+}
+
+/// Why a member was not read.
+enum Unread {
+    /// The archive cannot give it (a bad CRC, a broken deflate stream).
+    Damaged(ExtractError),
+    /// It inflates beyond the member cap.
+    OverCap(ExtractError),
 }
 
 /// Read one member as UTF-8 text, never inflating more than the cap whatever
@@ -79,21 +109,49 @@ fn main_part_name(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> String {
 fn read_member(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,
+    limits: &Limits,
 ) -> Result<Option<String>, ExtractError> {
+    member(zip, name, limits).map_err(|(Unread::Damaged(e) | Unread::OverCap(e))| e)
+}
+
+/// A member the document reads without (styles, numbering, content types):
+/// damage leaves it out as before, but the cap is an error, because leaving
+/// it out would drop the numbering labels (第N条) a reader sees.
+fn optional_member(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limits: &Limits,
+) -> Result<Option<String>, ExtractError> {
+    match member(zip, name, limits) {
+        Ok(text) => Ok(text),
+        Err(Unread::OverCap(e)) => Err(e),
+        Err(Unread::Damaged(_)) => Ok(None),
+    }
+}
+
+fn member(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limits: &Limits,
+) -> Result<Option<String>, Unread> {
+    let cap = limits.member_bytes;
+    let damaged = |e: &dyn std::fmt::Display| {
+        Unread::Damaged(ExtractError::corrupt("DOCX", format!("{name}: {e}")))
+    };
     let file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(ExtractError::corrupt("DOCX", format!("{name}: {e}"))),
+        Err(e) => return Err(damaged(&e)),
     };
     let mut buf = Vec::new();
-    file.take(MAX_MEMBER_BYTES + 1)
+    file.take(cap.saturating_add(1))
         .read_to_end(&mut buf)
-        .map_err(|e| ExtractError::corrupt("DOCX", format!("{name}: {e}")))?;
-    if buf.len() as u64 > MAX_MEMBER_BYTES {
-        return Err(ExtractError::corrupt(
+        .map_err(|e| damaged(&e))?;
+    if buf.len() as u64 > cap {
+        return Err(Unread::OverCap(ExtractError::corrupt(
             "DOCX",
-            format!("{name} inflates beyond {MAX_MEMBER_BYTES} bytes"),
-        ));
+            format!("{name} inflates beyond the member cap ({cap} bytes)"),
+        )));
     }
     Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
 }

@@ -6,7 +6,9 @@
 
 use super::fonts::{resolve, Font, FontCache, Glyph};
 use super::lexer::{Lexer, Operand};
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use super::Limits;
+use crate::document::UnreadReason;
+use lopdf::{DecompressError, Dictionary, Document, Object, ObjectId, Stream};
 use std::sync::Arc;
 
 pub type Matrix = [f64; 6];
@@ -66,7 +68,55 @@ pub struct PageContent {
     pub undecodable: usize,
     /// Glyphs shown with a font that maps no code to Unicode.
     pub unmapped: usize,
+    /// Why the page was not read to its end (a cap, or a form that cannot be
+    /// decoded), each reason once: what was read before is kept.
+    pub cut: Vec<UnreadReason>,
 }
+
+impl PageContent {
+    pub fn cut_by(&mut self, reason: UnreadReason) {
+        if !self.cut.contains(&reason) {
+            self.cut.push(reason);
+        }
+    }
+}
+
+/// A content stream (a page's or a form's) decoded within a byte budget.
+pub enum Decoded {
+    Full(Vec<u8>),
+    /// Its decoded content is larger than the budget: nothing of it is read.
+    OverCap,
+    /// It cannot be decoded. Its raw bytes stand in when they fit the budget,
+    /// as lopdf does (a stream that names a filter it does not use).
+    Broken(Vec<u8>),
+}
+
+/// Decode `stream` within `budget` bytes, telling a cap from damage. lopdf's
+/// Flate decoder answers a stream that does not inflate with no bytes and no
+/// error, so such a stream, longer than any deflate of nothing, is damage.
+pub fn decode(stream: &Stream, budget: usize) -> Decoded {
+    match stream.decompressed_content_with_limit(budget) {
+        Ok(data) => {
+            let flate = stream
+                .filters()
+                .is_ok_and(|f| f.first() == Some(&&b"FlateDecode"[..]));
+            let encoded = stream.content.trim_ascii_end().len();
+            if data.is_empty() && flate && encoded > MAX_EMPTY_DEFLATE {
+                Decoded::Broken(Vec::new())
+            } else {
+                Decoded::Full(data)
+            }
+        }
+        Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })) => {
+            Decoded::OverCap
+        }
+        Err(_) if stream.content.len() <= budget => Decoded::Broken(stream.content.clone()),
+        Err(_) => Decoded::Broken(Vec::new()),
+    }
+}
+
+/// A zlib stream of no bytes takes 8 (11 with a stored block); 16 leaves room.
+const MAX_EMPTY_DEFLATE: usize = 16;
 
 /// Table borders: vertical rules (x, y0, y1) and horizontal rules (y, x0, x1).
 #[derive(Debug, Default, Clone)]
@@ -123,14 +173,13 @@ impl Default for GState {
 
 /// Limits so a hostile file cannot make one page run forever.
 const MAX_FORM_DEPTH: usize = 12;
-const MAX_OPS_PER_PAGE: usize = 5_000_000;
-const MAX_GLYPHS_PER_PAGE: usize = 500_000;
 
 /// `/ActualText` of a marked-content sequence and where its first glyph was drawn.
 type ActualText = (String, Option<(f64, f64, f64)>);
 
 pub struct Interpreter<'d> {
     doc: &'d Document,
+    limits: &'d Limits,
     fonts: &'d mut FontCache,
     gs: GState,
     stack: Vec<GState>,
@@ -149,9 +198,10 @@ pub struct Interpreter<'d> {
 }
 
 impl<'d> Interpreter<'d> {
-    pub fn new(doc: &'d Document, fonts: &'d mut FontCache) -> Self {
+    pub fn new(doc: &'d Document, fonts: &'d mut FontCache, limits: &'d Limits) -> Self {
         Interpreter {
             doc,
+            limits,
             fonts,
             gs: GState::default(),
             stack: Vec::new(),
@@ -174,7 +224,14 @@ impl<'d> Interpreter<'d> {
         let mut operands: Vec<Operand> = Vec::new();
         while let Some(op) = lx.next_op(&mut operands) {
             self.ops += 1;
-            if self.ops > MAX_OPS_PER_PAGE || self.out.glyphs.len() > MAX_GLYPHS_PER_PAGE {
+            // The counts run on across the forms the page draws, so once a
+            // cap is reached every level of the page stops.
+            if self.ops > self.limits.operators_per_page {
+                self.out.cut_by(UnreadReason::OperatorCap);
+                return;
+            }
+            if self.out.glyphs.len() > self.limits.glyphs_per_page {
+                self.out.cut_by(UnreadReason::GlyphCap);
                 return;
             }
             self.op(op, &operands, resources);
@@ -476,17 +533,21 @@ impl<'d> Interpreter<'d> {
         if subtype != b"Form" || self.forms.len() >= MAX_FORM_DEPTH {
             return;
         }
-        if let Some(id) = id {
-            if self.forms.contains(&id) {
-                return; // A form that draws itself.
-            }
-            self.forms.push(id);
-        } else {
-            self.forms.push((0, 0));
+        if id.is_some_and(|id| self.forms.contains(&id)) {
+            return; // A form that draws itself.
         }
-        let data = stream
-            .decompressed_content()
-            .unwrap_or_else(|_| stream.content.clone());
+        let data = match decode(stream, self.limits.content_bytes) {
+            Decoded::Full(data) => data,
+            Decoded::OverCap => {
+                self.out.cut_by(UnreadReason::ContentCap);
+                return;
+            }
+            Decoded::Broken(raw) => {
+                self.out.cut_by(UnreadReason::Broken);
+                raw
+            }
+        };
+        self.forms.push(id.unwrap_or((0, 0)));
         let saved = (self.gs.clone(), self.tm, self.tlm, self.stack.len());
         if let Ok(Object::Array(m)) = stream.dict.get(b"Matrix") {
             let v: Vec<f64> = m

@@ -8,14 +8,37 @@ mod glyphs;
 mod layout;
 mod lexer;
 
-use crate::document::{mark_unread, Block, BlockKind, Document, UnreadReason};
+use crate::document::{mark_unread, Block, BlockKind, Document, UnreadPages, UnreadReason};
 use crate::error::ExtractError;
 use lopdf::{Dictionary, Object};
 use std::collections::HashMap;
 
-/// Decompressed content of one page beyond this is not read (a bomb, not a contract).
-const MAX_CONTENT_BYTES: usize = 64 * 1024 * 1024;
-const MAX_PAGES: usize = 5000;
+/// The safety caps of PDF reading: no contract comes near them, a hostile or
+/// broken file would. A page a cap stops is listed in
+/// [`Document::unread_pages`] with the cap's name, never read silently short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Pages read from one document; the rest are one `page_cap` run.
+    pub pages: usize,
+    /// Decompressed content of one page (its content streams together), and
+    /// of one form XObject it draws (a bomb, not a contract).
+    pub content_bytes: usize,
+    /// Operators interpreted on one page, those of the forms it draws included.
+    pub operators_per_page: usize,
+    /// Glyphs kept from one page.
+    pub glyphs_per_page: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            pages: 5000,
+            content_bytes: 64 * 1024 * 1024,
+            operators_per_page: 5_000_000,
+            glyphs_per_page: 500_000,
+        }
+    }
+}
 
 struct PageText {
     number: u32,
@@ -24,9 +47,16 @@ struct PageText {
     rules: content::Rules,
     height: (f64, f64),
     images: usize,
+    /// A cap or damage stopped the page: it is listed for that, not as image-only.
+    cut: bool,
 }
 
 pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
+    extract_with_limits(bytes, &Limits::default())
+}
+
+/// [`extract`] with caps other than the defaults (tests use small ones).
+pub fn extract_with_limits(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractError> {
     let mut doc = lopdf::Document::load_mem(bytes).map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => {
             ExtractError::Encrypted("a password is needed to open it".into())
@@ -48,24 +78,27 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     let mut unread_pages = Vec::new();
     let mut unmapped_glyphs = 0usize;
     let mut total_glyphs = 0usize;
-    for (&number, &page_id) in pages.iter().take(MAX_PAGES) {
+    for (&number, &page_id) in pages.iter().take(limits.pages) {
         let Ok(page) = doc.get_dictionary(page_id) else {
+            mark_unread(&mut unread_pages, number, number, UnreadReason::Broken);
             continue;
         };
-        let content = doc
-            .get_page_content_with_limit(page_id, MAX_CONTENT_BYTES)
-            .unwrap_or_default();
+        let (content, mut cut) = page_content(&doc, page, page_id, limits.content_bytes);
         let (direct, ids) = doc
             .get_page_resources(page_id)
             .unwrap_or((None, Vec::new()));
         let mut res: Vec<&Dictionary> = Vec::new();
         res.extend(direct);
         res.extend(ids.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
-        let mut interp = content::Interpreter::new(&doc, &mut fonts);
+        let mut interp = content::Interpreter::new(&doc, &mut fonts, limits);
         interp.run(&content, &res);
         let out = interp.out;
         if out.undecodable > 0 && out.undecodable * 10 > out.glyphs.len() {
             mark_unread(&mut unread_pages, number, number, UnreadReason::Undecodable);
+        }
+        cut.extend(out.cut);
+        for &reason in &cut {
+            mark_unread(&mut unread_pages, number, number, reason);
         }
         unmapped_glyphs += out.unmapped;
         total_glyphs += out.glyphs.len();
@@ -75,17 +108,36 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
             rules: out.rules,
             height: page_box(&doc, page),
             images: out.images,
+            cut: !cut.is_empty(),
         });
+    }
+    if let (Some(&first), Some(&last)) = (pages.keys().nth(limits.pages), pages.keys().next_back())
+    {
+        mark_unread(&mut unread_pages, first, last, UnreadReason::PageCap);
     }
     if total_glyphs == 0 {
         let images: usize = texts.iter().map(|t| t.images).sum();
-        return Err(ExtractError::NoText(if unmapped_glyphs > 0 {
-            "the glyphs carry no Unicode mapping (text cannot be recovered without OCR)".into()
-        } else if images > 0 {
-            "image-only pages (a scan); OCR is not supported".into()
-        } else {
-            "the document contains no text".into()
-        }));
+        return Err(match cut_short(&unread_pages, limits) {
+            // Not "no text": the text may be in what the caps or the damage
+            // kept from being read.
+            Some(cut) => {
+                let read = if unmapped_glyphs > 0 {
+                    "what was read has glyphs with no Unicode mapping"
+                } else if images > 0 {
+                    "what was read is images only (a scan)"
+                } else {
+                    "what was read holds no text"
+                };
+                ExtractError::corrupt("PDF", format!("no text was read: {cut}; {read}"))
+            }
+            None => ExtractError::NoText(if unmapped_glyphs > 0 {
+                "the glyphs carry no Unicode mapping (text cannot be recovered without OCR)".into()
+            } else if images > 0 {
+                "image-only pages (a scan); OCR is not supported".into()
+            } else {
+                "the document contains no text".into()
+            }),
+        });
     }
     let furniture = furniture_lines(&texts);
     let mut document = Document {
@@ -103,8 +155,13 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         })
         .fold(0.0, f64::max);
     for t in &texts {
-        if t.lines.is_empty() && t.images > 0 {
-            mark_unread(&mut document.unread_pages, t.number, t.number, UnreadReason::ImageOnly);
+        if t.lines.is_empty() && t.images > 0 && !t.cut {
+            mark_unread(
+                &mut document.unread_pages,
+                t.number,
+                t.number,
+                UnreadReason::ImageOnly,
+            );
         }
         let (body, furn): (Vec<_>, Vec<_>) = t
             .lines
@@ -140,7 +197,100 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
             });
         }
     }
+    if document.is_empty() {
+        if let Some(cut) = cut_short(&document.unread_pages, limits) {
+            return Err(ExtractError::corrupt(
+                "PDF",
+                format!("no text was read: {cut}; what was read is page furniture only"),
+            ));
+        }
+    }
     Ok(document)
+}
+
+/// The page's content streams joined by newlines, as lopdf's
+/// `get_page_content_with_limit` joins them, with what kept any of it from
+/// being read. lopdf skips a stream that is missing and reads one that does
+/// not inflate as empty, both silently: here they make the page `Broken`. A
+/// stream that would take the page over the content cap stops the page
+/// (`ContentCap`); the streams before it are kept.
+fn page_content(
+    doc: &lopdf::Document,
+    page: &Dictionary,
+    page_id: lopdf::ObjectId,
+    budget: usize,
+) -> (Vec<u8>, Vec<UnreadReason>) {
+    fn broken(cut: &mut Vec<UnreadReason>) {
+        if !cut.contains(&UnreadReason::Broken) {
+            cut.push(UnreadReason::Broken);
+        }
+    }
+    let mut cut = Vec::new();
+    // /Contents that is neither a stream nor an array of them (a dangling
+    // reference, a number) is a page whose content is lost.
+    if let Ok(c) = page.get(b"Contents") {
+        if !matches!(
+            fonts::resolve(doc, c),
+            Object::Stream(_) | Object::Array(_) | Object::Null
+        ) {
+            broken(&mut cut);
+        }
+    }
+    let mut content = Vec::new();
+    for id in doc.get_page_contents(page_id) {
+        let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+            broken(&mut cut);
+            continue;
+        };
+        match content::decode(stream, budget.saturating_sub(content.len())) {
+            content::Decoded::Full(data) => content.extend_from_slice(&data),
+            content::Decoded::OverCap => {
+                cut.push(UnreadReason::ContentCap);
+                break;
+            }
+            content::Decoded::Broken(raw) => {
+                broken(&mut cut);
+                content.extend_from_slice(&raw);
+            }
+        }
+        content.push(b'\n');
+    }
+    (content, cut)
+}
+
+/// The unread runs a cap or damage caused, in words, for an error that has
+/// no page list to carry them; None when there are none.
+fn cut_short(unread: &[UnreadPages], limits: &Limits) -> Option<String> {
+    let parts: Vec<String> = unread
+        .iter()
+        .filter_map(|u| {
+            let why = match u.reason {
+                UnreadReason::PageCap => format!("beyond the page cap ({} pages)", limits.pages),
+                UnreadReason::ContentCap => format!(
+                    "over the content cap ({} bytes decompressed per page)",
+                    limits.content_bytes
+                ),
+                UnreadReason::OperatorCap => format!(
+                    "stopped at the operator cap ({} operators per page)",
+                    limits.operators_per_page
+                ),
+                UnreadReason::GlyphCap => format!(
+                    "stopped at the glyph cap ({} glyphs per page)",
+                    limits.glyphs_per_page
+                ),
+                UnreadReason::Broken => {
+                    "broken (a page object or content stream that cannot be decoded)".into()
+                }
+                UnreadReason::ImageOnly | UnreadReason::Undecodable => return None,
+            };
+            Some(if u.first == u.last {
+                format!("page {} {why}", u.first)
+            } else {
+                format!("pages {}–{} {why}", u.first, u.last)
+            })
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// A sentence cut by a page break: the last paragraph of a page stops short of
