@@ -775,3 +775,43 @@ fn torture_folder_every_entry_listed_with_its_status() {
     );
     assert_eq!(rep["summary"]["vendors"], 8);
 }
+
+#[test]
+fn files_whose_paths_exceed_the_system_limit_are_listed_and_their_vendor_appears() {
+    let root = open_dir();
+    let v = root.path().join("V_long");
+    std::fs::create_dir(&v).unwrap();
+    // Built through directory handles: no path this long can be opened whole.
+    let name = std::ffi::CString::new("d".repeat(200)).unwrap();
+    let c = std::ffi::CString::new(v.as_os_str().as_bytes()).unwrap();
+    // SAFETY: valid NUL-terminated paths and descriptors we own and close.
+    unsafe {
+        let mut fd = libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
+        assert!(fd >= 0);
+        for _ in 0..25 {
+            assert_eq!(libc::mkdirat(fd, name.as_ptr(), 0o755), 0);
+            let next = libc::openat(fd, name.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
+            assert!(next >= 0);
+            libc::close(fd);
+            fd = next;
+        }
+        let file = std::ffi::CString::new("契約書.txt").unwrap();
+        let f = libc::openat(fd, file.as_ptr(), libc::O_WRONLY | libc::O_CREAT, 0o644);
+        assert!(f >= 0);
+        libc::close(f);
+        libc::close(fd);
+    }
+    let (rep, _) = json_scan(&[root.path()], &[], false);
+    let v = vendor(&rep, "V_long");
+    let listed = docs(v);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].1, "error");
+    assert!(
+        doc(v, &listed[0].0)["reason"]
+            .as_str()
+            .unwrap()
+            .contains("File name too long"),
+        "{listed:?}"
+    );
+    assert!(all_status(v, "unknown"), "{}", statuses(v));
+}

@@ -163,15 +163,8 @@ pub fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderCon
     drop(bytes);
     w.pages = doc.pages;
     w.unread_pages = doc.unread_pages.clone();
-    match catch_unwind(AssertUnwindSafe(|| segment::segment(&doc))) {
-        Ok(s) => w.sentences = s,
-        Err(p) => {
-            w.set(
-                DocStatus::Error,
-                format!("internal error while segmenting: {}", panic_message(&*p)),
-            );
-            return w;
-        }
+    if !segment_into(&mut w, || segment::segment(&doc)) {
+        return w;
     }
     let overrides = overrides_for(&w.input, configs, vendor_hint(&w.input).unwrap_or(""));
     w.overrides = overrides.clone();
@@ -203,6 +196,23 @@ pub fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderCon
         find(&mut w, rules);
     }
     w
+}
+
+/// Segment behind the panic firewall; false (and the document `error`) on a panic.
+fn segment_into(w: &mut DocWork, segmenter: impl FnOnce() -> Vec<Sentence>) -> bool {
+    match catch_unwind(AssertUnwindSafe(segmenter)) {
+        Ok(s) => {
+            w.sentences = s;
+            true
+        }
+        Err(p) => {
+            w.set(
+                DocStatus::Error,
+                format!("internal error while segmenting: {}", panic_message(&*p)),
+            );
+            false
+        }
+    }
 }
 
 pub fn overrides_for(
@@ -248,9 +258,15 @@ fn strength_status(s: Strength) -> Status {
 /// evidence of every hit, and drop the sentences. A panic makes the document
 /// `error`: a document that was not matched must not look read and clean.
 pub fn find(w: &mut DocWork, rules: &RuleSet) {
-    let matched = catch_unwind(AssertUnwindSafe(|| {
-        matching::match_sentences(rules, &w.sentences, &w.parties)
-    }));
+    find_with(w, |sentences, parties| {
+        matching::match_sentences(rules, sentences, parties)
+    })
+}
+
+/// [`find`] with the matcher given: the seam where a matcher's panic is
+/// turned into the document's status.
+fn find_with(w: &mut DocWork, matcher: impl FnOnce(&[Sentence], &Parties) -> Vec<matching::Hit>) {
+    let matched = catch_unwind(AssertUnwindSafe(|| matcher(&w.sentences, &w.parties)));
     let hits = match matched {
         Ok(h) => h,
         Err(p) => {
@@ -285,4 +301,38 @@ pub fn find(w: &mut DocWork, rules: &RuleSet) {
     w.findings = Some(findings);
     w.sentences = Vec::new();
     w.parties = std::mem::take(&mut w.parties).definitions_only();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{Kind, Name};
+
+    fn read_doc() -> DocWork {
+        DocWork::new(Input {
+            vendor: None,
+            path: PathBuf::from("a.txt"),
+            follow: false,
+            display: Name::plain("V/a.txt"),
+            kind: Kind::Read(discover::Format::Text),
+            root: None,
+        })
+    }
+
+    #[test]
+    fn a_panic_while_matching_makes_the_document_an_error_not_a_clean_read() {
+        let mut w = read_doc();
+        find_with(&mut w, |_, _| panic!("matcher bug"));
+        assert_eq!(w.status, DocStatus::Error);
+        assert!(w.reason.as_deref().unwrap().contains("matcher bug"));
+        assert_eq!(w.findings.as_deref(), Some(&[][..]));
+    }
+
+    #[test]
+    fn a_panic_while_segmenting_makes_the_document_an_error() {
+        let mut w = read_doc();
+        assert!(!segment_into(&mut w, || panic!("segmenter bug")));
+        assert_eq!(w.status, DocStatus::Error);
+        assert!(w.reason.as_deref().unwrap().contains("while segmenting"));
+    }
 }
