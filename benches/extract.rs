@@ -58,7 +58,7 @@ fn main() {
         return;
     }
     let mut files: Vec<PathBuf> = Vec::new();
-    for dir in ["../shared/realworld/files", "tests/fixtures"] {
+    for dir in ["tests/data/realworld", "tests/fixtures"] {
         if let Ok(rd) = std::fs::read_dir(root.join(dir)) {
             files.extend(
                 rd.filter_map(|e| e.ok().map(|e| e.path()))
@@ -116,7 +116,7 @@ fn main() {
         poppler.as_secs_f64() / batch.as_secs_f64()
     );
 
-    let large = root.join("../shared/realworld/files/aurochs_mlit-hakusho-r07-np101100.pdf");
+    let large = root.join("tests/data/realworld/aurochs_mlit-hakusho-r07-np101100.pdf");
     if large.exists() {
         let run = |cmd: &mut Command| {
             cmd.stdout(Stdio::null())

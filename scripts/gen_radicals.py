@@ -5,12 +5,12 @@ CJK radicals (U+2E80-2EFF, U+2F00-2FDF) that PDF producers put in ToUnicode
 maps (⼈ ⻘ ⼄) must match the unified ideographs (人 青 乙). NFKC covers the
 Kangxi radicals but not the CJK Radicals Supplement, so we keep both in one table.
 
-Usage: python3 scripts/gen_radicals.py [/usr/share/unicode/EquivalentUnifiedIdeograph.txt]
-(Debian package: unicode-data)
+Usage: python3 scripts/gen_radicals.py [tests/data/unicode/EquivalentUnifiedIdeograph.txt]
+(the copy vendored from Unicode 15.0, see tests/data/unicode/README.md)
 """
 import sys
 
-src = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/unicode/EquivalentUnifiedIdeograph.txt"
+src = sys.argv[1] if len(sys.argv) > 1 else "tests/data/unicode/EquivalentUnifiedIdeograph.txt"
 pairs = []
 for line in open(src, encoding="utf-8"):
     line = line.split("#", 1)[0].strip()

@@ -1,7 +1,8 @@
 //! keiyaku's PDF text against poppler's `pdftotext` on the real-world corpus in
-//! ../shared/realworld (PDFs from pdf.js, pdfium, pdfminer.six and Japanese
+//! tests/data/realworld (PDFs from pdf.js, pdfium, pdfminer.six and Japanese
 //! government publications), plus the strings the source projects' own tests
-//! expect (MANIFEST.md). Run with `-- --nocapture` to see the table; it is
+//! expect (tests/data/realworld/MANIFEST.md, which also gives each file's
+//! source and licence). Run with `-- --nocapture` to see the table; it is
 //! also written to target/realworld.txt.
 //!
 //! Character recall and precision compare bags of characters after NFKC with
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld/files")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/realworld")
 }
 
 fn squeeze(s: &str) -> String {
@@ -208,7 +209,7 @@ fn text_matches_poppler_where_poppler_is_right() {
     );
     let mut failures = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(corpus())
-        .expect("../shared/realworld/files")
+        .expect("tests/data/realworld")
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
         .collect();
@@ -352,7 +353,7 @@ fn no_realworld_file_panics_hangs_or_uses_500_mb() {
 /// incident, audit or encryption clauses.
 #[test]
 fn real_service_agreement_template_is_read_as_the_manifest_describes() {
-    let dir = corpus().join("../contracts");
+    let dir = corpus().join("contracts");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_keiyaku"))
         .args(["scan", "--format", "json"])
         .arg(&dir)
