@@ -72,8 +72,22 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
         jobs: args.jobs,
         follow: args.follow,
         exclude,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
     };
+    let started = std::time::Instant::now();
     let report = app::scan(&opts, &rules)?;
+    if !args.quiet {
+        let s = &report.summary;
+        eprintln!(
+            "keiyaku: {} 社・{} ファイル（読取不可 {}、未対応 {}、未開封 {}）{:.1} 秒",
+            s.vendors,
+            s.documents,
+            s.unreadable_documents,
+            s.unsupported_documents,
+            s.skipped_documents,
+            started.elapsed().as_secs_f64(),
+        );
+    }
     let to_terminal =
         matches!(output, None | Some(Output::Stdout)) && std::io::stdout().is_terminal();
     let color = match args.color {

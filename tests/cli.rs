@@ -390,3 +390,18 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let o = keiyaku(&["scan", "--color", "auto", dir.to_str().unwrap()]);
     assert!(!stdout(&o).contains('\x1b'));
 }
+
+#[test]
+fn a_scan_ends_with_a_summary_line_on_stderr_unless_quiet() {
+    let dir = samples();
+    let o = keiyaku(&["scan", dir.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("keiyaku: 8 社・13 ファイル（読取不可 3、未対応 1、未開封 0）"),
+        "{err}"
+    );
+    // Not a terminal: no progress bar drawn.
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let o = keiyaku(&["scan", "--quiet", dir.to_str().unwrap()]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}

@@ -22,6 +22,8 @@ pub struct ScanOptions {
     pub follow: bool,
     /// Files this run writes (its reports): never read as documents.
     pub exclude: Vec<PathBuf>,
+    /// Show a progress bar on standard error.
+    pub progress: bool,
 }
 
 /// Why a scan could not run at all (exit 2).
@@ -64,45 +66,21 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.unwrap_or(0))
         .build()?;
-    let mut docs: Vec<work::DocWork> = pool.install(|| {
-        found
-            .inputs
+    let progress = opts.progress.then(|| progress_bar(documents as u64));
+    // One unit per vendor folder, one per loose file: a unit is read, its
+    // party definitions shared, matched and reduced to its findings before its
+    // memory is let go, so memory grows with the vendors in flight, not the archive.
+    let units = units(found.inputs);
+    let docs: Vec<work::DocWork> = pool.install(|| {
+        units
             .into_par_iter()
-            .map(|i| work::work(i, rules, &configs))
+            .flat_map_iter(|unit| vendor_unit(unit, rules, &configs, progress.as_ref()))
             .collect()
     });
-
-    // Vendor names: folders name themselves; a loose file is named after its counterparty.
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
     let names: Vec<Option<VendorKey>> = docs.iter().map(vendor_key).collect();
-
-    // A document without its own party definitions (an SLA, an annex) uses
-    // those of another document of the same vendor.
-    let mut vendor_defs: BTreeMap<&VendorKey, Vec<PartyDef>> = BTreeMap::new();
-    for (d, n) in docs.iter().zip(&names) {
-        if let Some(n) = n {
-            if !d.parties.defined.is_empty() {
-                vendor_defs
-                    .entry(n)
-                    .or_insert_with(|| d.parties.defined.clone());
-            }
-        }
-    }
-    for (d, n) in docs.iter_mut().zip(&names) {
-        let Some(n) = n else { continue };
-        if d.parties.defined.is_empty() && d.status == crate::report::model::DocStatus::Ok {
-            if let Some(defs) = vendor_defs.get(n) {
-                let overrides = work::overrides_for(&d.input, &configs, &n.name);
-                d.parties = d
-                    .parties
-                    .with_definitions(defs, &rules.lexicon.parties, &overrides);
-            }
-        }
-    }
-    pool.install(|| {
-        docs.par_iter_mut()
-            .filter(|d| d.findings.is_none() && d.status == crate::report::model::DocStatus::Ok)
-            .for_each(|d| work::find(d, rules))
-    });
 
     let warnings = crate::config::unknown_vendor_warnings(&configs, &found.roots, &names);
     for w in &warnings {
@@ -116,6 +94,78 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
         &found.roots,
         warnings,
     ))
+}
+
+/// Group inputs into units that are read and matched together: a vendor
+/// folder's files, or one loose file.
+fn units(inputs: Vec<discover::Input>) -> Vec<Vec<discover::Input>> {
+    let mut by_folder: BTreeMap<VendorName, Vec<discover::Input>> = BTreeMap::new();
+    let mut units = Vec::new();
+    for i in inputs {
+        match &i.vendor {
+            Some(v @ VendorName::Folder { .. }) => by_folder.entry(v.clone()).or_default().push(i),
+            _ => units.push(vec![i]),
+        }
+    }
+    units.extend(by_folder.into_values());
+    // Large vendors first, so that one big vendor does not run alone at the end.
+    units.sort_by_key(|u| std::cmp::Reverse(u.len()));
+    units
+}
+
+/// Read, share party definitions within, and match one unit.
+fn vendor_unit(
+    unit: Vec<discover::Input>,
+    rules: &RuleSet,
+    configs: &BTreeMap<PathBuf, FolderConfig>,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Vec<work::DocWork> {
+    let mut docs: Vec<work::DocWork> = unit
+        .into_par_iter()
+        .map(|i| {
+            let counts = !matches!(i.kind, Kind::Ignored(_));
+            let w = work::work(i, rules, configs);
+            if let (Some(p), true) = (progress, counts) {
+                p.inc(1);
+            }
+            w
+        })
+        .collect();
+    // A document without its own party definitions (an SLA, an annex) uses
+    // those of another document of the same vendor.
+    let defs: Option<Vec<PartyDef>> = docs
+        .iter()
+        .find(|d| !d.parties.defined.is_empty())
+        .map(|d| d.parties.defined.clone());
+    let ok = crate::report::model::DocStatus::Ok;
+    for d in docs.iter_mut() {
+        if d.findings.is_none() && d.status == ok {
+            if let Some(defs) = &defs {
+                let hint = work::vendor_hint(&d.input).unwrap_or("").to_string();
+                let overrides = work::overrides_for(&d.input, configs, &hint);
+                d.parties = d
+                    .parties
+                    .with_definitions(defs, &rules.lexicon.parties, &overrides);
+            }
+        }
+    }
+    docs.par_iter_mut()
+        .filter(|d| d.findings.is_none() && d.status == ok)
+        .for_each(|d| work::find(d, rules));
+    docs
+}
+
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    let p = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos}/{len} 文書 documents [{bar:30}] {elapsed_precise} (残り/eta {eta})",
+    ) {
+        p.set_style(style.progress_chars("=> "));
+    }
+    p
 }
 
 /// How documents are grouped into vendors: the scanned folder (for folder

@@ -67,6 +67,9 @@ pub struct ScanArgs {
     /// the scanned folders are never followed.
     #[arg(short = 'L', long)]
     pub follow: bool,
+    /// No progress bar and no closing summary line on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Documents read in parallel [default: all cores]
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
