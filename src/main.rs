@@ -4,6 +4,7 @@ use clap::Parser;
 use keiyaku::app;
 use keiyaku::cli::output::{self, Output};
 use keiyaku::cli::{Cli, ColorChoice, Command, RulesCommand};
+use keiyaku::report::Format;
 use keiyaku::rules::RuleSet;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -56,16 +57,50 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Where each report goes and in which format: `-o` may be given several
+/// times, and a file's extension names its format (`-o 結果.xlsx -o 結果.html`).
+fn destinations(args: &keiyaku::cli::ScanArgs) -> Vec<(Output, Format)> {
+    if args.output.is_empty() {
+        return vec![(Output::Stdout, args.format)];
+    }
+    args.output
+        .iter()
+        .map(|p| {
+            let out = Output::parse(p);
+            let format = match &out {
+                Output::File(path) => Format::from_extension(path).unwrap_or(args.format),
+                Output::Stdout => args.format,
+            };
+            (out, format)
+        })
+        .collect()
+}
+
+/// The options that shape the report, recorded in it (not -j: the report
+/// is the same whatever it is).
+fn recorded_options(args: &keiyaku::cli::ScanArgs) -> Vec<String> {
+    let mut o = Vec::new();
+    if let Some(r) = &args.rules {
+        o.push(format!("--rules {}", r.display()));
+    }
+    if args.follow {
+        o.push("--follow".into());
+    }
+    o
+}
+
 fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
     let rules = match load_rules(args.rules.as_deref()) {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };
-    let output = args.output.as_deref().map(Output::parse);
+    let destinations = destinations(args);
     let mut exclude = Vec::new();
-    if let Some(Output::File(path)) = &output {
-        output::check_writable(path)?;
-        exclude.extend(output::resolved(path));
+    for (out, _) in &destinations {
+        if let Output::File(path) = out {
+            output::check_writable(path)?;
+            exclude.extend(output::resolved(path));
+        }
     }
     let opts = app::ScanOptions {
         paths: args.paths.clone(),
@@ -73,6 +108,7 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
         follow: args.follow,
         exclude,
         progress: !args.quiet && std::io::stderr().is_terminal(),
+        options: recorded_options(args),
     };
     let started = std::time::Instant::now();
     let report = app::scan(&opts, &rules)?;
@@ -88,28 +124,30 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
             started.elapsed().as_secs_f64(),
         );
     }
-    let to_terminal =
-        matches!(output, None | Some(Output::Stdout)) && std::io::stdout().is_terminal();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
-    let mut buf = Vec::new();
-    args.format.writer(color).render(&report, &mut buf)?;
     let code = if app::falls_short(&report, args.fail_on) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     };
-    match output::write(output.as_ref().unwrap_or(&Output::Stdout), &buf) {
-        Ok(()) => Ok(code),
-        // `keiyaku scan … | head -1`: the reader has what it wanted.
-        Err(output::OutputError::Closed) => Ok(code),
-        Err(e) => Err(e.into()),
+    for (out, format) in &destinations {
+        let to_terminal = *out == Output::Stdout && std::io::stdout().is_terminal();
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let mut buf = Vec::new();
+        format.writer(color).render(&report, &mut buf)?;
+        match output::write(out, &buf) {
+            Ok(()) => {}
+            // `keiyaku scan … | head -1`: the reader has what it wanted.
+            Err(output::OutputError::Closed) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
+    Ok(code)
 }
 
 fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {

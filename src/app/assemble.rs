@@ -52,6 +52,7 @@ pub fn report(
     vendor_folders: &[VendorName],
     roots: &[Root],
     warnings: Vec<String>,
+    run: RunInfo,
 ) -> Report {
     let mut by_vendor: BTreeMap<VendorKey, Vec<usize>> = BTreeMap::new();
     // Every vendor folder is reported, even one holding no document.
@@ -129,7 +130,20 @@ pub fn report(
             id: rules.id.clone(),
             version: rules.version.clone(),
             sha256: rules.sha256.clone(),
+            description: rules.description.clone(),
         },
+        run,
+        provisions: rules
+            .provisions
+            .iter()
+            .map(|p| ProvisionInfo {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                short: p.short.clone(),
+                source: p.source.clone(),
+                suggestion: p.suggestion.as_ref().map(|s| s.trim().to_string()),
+            })
+            .collect(),
         vendors,
         ignored,
         warnings,

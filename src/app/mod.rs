@@ -24,6 +24,8 @@ pub struct ScanOptions {
     pub exclude: Vec<PathBuf>,
     /// Show a progress bar on standard error.
     pub progress: bool,
+    /// The options as given, recorded in the report.
+    pub options: Vec<String>,
 }
 
 /// Why a scan could not run at all (exit 2).
@@ -93,6 +95,10 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
         &found.vendors,
         &found.roots,
         warnings,
+        crate::report::model::RunInfo {
+            paths: opts.paths.iter().map(|p| p.display().to_string()).collect(),
+            options: opts.options.clone(),
+        },
     ))
 }
 

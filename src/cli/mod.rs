@@ -58,10 +58,11 @@ pub struct ScanArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Write the report to FILE instead of standard output (`-` = standard output). The file
-    /// is replaced whole: the previous report stays intact if writing fails.
+    /// Write the report to FILE instead of standard output (`-` = standard output). May be
+    /// given several times; a file's extension (.json, .txt) chooses its format, else --format.
+    /// Each file is replaced whole: the previous report stays intact if writing fails.
     #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
     /// Follow symbolic links whose targets lie inside a scanned folder (each file is read
     /// once, for one vendor). Without it, links are listed as skipped. Links leading outside
     /// the scanned folders are never followed.

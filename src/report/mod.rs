@@ -20,6 +20,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format a file's extension names, if any.
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        match crate::discover::extension(path).as_str() {
+            "json" => Some(Format::Json),
+            "txt" => Some(Format::Text),
+            _ => None,
+        }
+    }
+
     pub fn writer(self, color: bool) -> Box<dyn Render> {
         match self {
             Format::Text => Box::new(text::TextWriter { color }),

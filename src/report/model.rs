@@ -100,6 +100,11 @@ pub struct Report {
     pub schema: &'static str,
     pub tool: Tool,
     pub rules: RulesInfo,
+    /// What was scanned and how: the PATHs and options as given.
+    pub run: RunInfo,
+    /// The provisions checked, in report order, with what a reader needs to
+    /// act on a gap: the guideline source and suggested wording.
+    pub provisions: Vec<ProvisionInfo>,
     pub vendors: Vec<VendorReport>,
     /// Files lying directly in a scanned folder that are not documents
     /// (hidden files, keiyaku's own reports, …): listed, belonging to no vendor.
@@ -123,6 +128,26 @@ pub struct RulesInfo {
     pub id: String,
     pub version: String,
     pub sha256: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunInfo {
+    pub paths: Vec<String>,
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvisionInfo {
+    pub id: String,
+    pub title: String,
+    pub short: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Wording a reviewer can propose when the provision is missing, negated or weak.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

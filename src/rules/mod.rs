@@ -80,6 +80,7 @@ pub struct RuleSet {
     pub id: String,
     pub version: String,
     pub sha256: String,
+    pub description: Option<String>,
     pub provisions: Vec<Provision>,
     pub lexicon: Lexicon,
     /// One automaton over every provision's keywords.
@@ -273,6 +274,7 @@ impl RuleSet {
         Ok(RuleSet {
             id: parsed.header.id.clone(),
             version: parsed.header.version.clone(),
+            description: parsed.header.description.clone(),
             sha256,
             provisions,
             lexicon,
