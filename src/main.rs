@@ -28,7 +28,33 @@ fn load_rules(path: Option<&Path>) -> Result<RuleSet, ExitCode> {
     })
 }
 
+/// `--color` as given anywhere on the command line, so that clap's own
+/// messages (help, usage errors) follow it too.
+fn color_arg() -> Option<ColorChoice> {
+    let args: Vec<String> = std::env::args().collect();
+    let mut value = None;
+    for (i, a) in args.iter().enumerate() {
+        if let Some(v) = a.strip_prefix("--color=") {
+            value = Some(v.to_string());
+        } else if a == "--color" {
+            value = args.get(i + 1).cloned();
+        }
+    }
+    match value.as_deref() {
+        Some("always") => Some(ColorChoice::Always),
+        Some("never") => Some(ColorChoice::Never),
+        _ => None,
+    }
+}
+
 fn main() -> ExitCode {
+    // anstream decides "auto" for every stream: a terminal, NO_COLOR,
+    // CLICOLOR_FORCE and TERM=dumb; --color overrides it, clap's messages included.
+    match color_arg() {
+        Some(ColorChoice::Always) => anstream::ColorChoice::Always.write_global(),
+        Some(ColorChoice::Never) => anstream::ColorChoice::Never.write_global(),
+        _ => {}
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -129,17 +155,37 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     };
+    if code != ExitCode::SUCCESS {
+        explain_shortfall(&report, args.fail_on);
+    }
     for (out, format) in &destinations {
         let to_terminal = *out == Output::Stdout && std::io::stdout().is_terminal();
         let color = match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                *out == Output::Stdout
+                    && anstream::AutoStream::choice(&std::io::stdout())
+                        != anstream::ColorChoice::Never
             }
         };
+        let writer: Box<dyn keiyaku::report::Render> = match format {
+            Format::Text => Box::new(keiyaku::report::text::TextWriter {
+                color,
+                columns: if to_terminal {
+                    terminal_size::terminal_size()
+                        .map(|(w, _)| w.0 as usize)
+                        .unwrap_or(100)
+                } else {
+                    100
+                },
+                ambiguous_wide: args.ambiguous_width == keiyaku::cli::AmbiguousWidth::Wide,
+                suggest: args.suggest,
+            }),
+            f => f.writer(color),
+        };
         let mut buf = Vec::new();
-        format.writer(color).render(&report, &mut buf)?;
+        writer.render(&report, &mut buf)?;
         match output::write(out, &buf) {
             Ok(()) => {}
             // `keiyaku scan … | head -1`: the reader has what it wanted.
@@ -148,6 +194,39 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(code)
+}
+
+/// With --fail-on, say on stderr which vendors fell short and why the exit code is 1.
+fn explain_shortfall(report: &keiyaku::report::model::Report, fail_on: keiyaku::cli::FailOn) {
+    use keiyaku::report::model::Status;
+    eprintln!(
+        "keiyaku: --fail-on {} の条件を満たさない事業者があるため終了コード 1 / exit 1: vendors fall short",
+        match fail_on {
+            keiyaku::cli::FailOn::Missing => "missing",
+            keiyaku::cli::FailOn::Weak => "weak",
+            keiyaku::cli::FailOn::Never => "never",
+        }
+    );
+    for v in &report.vendors {
+        let short: Vec<String> = v
+            .provisions
+            .iter()
+            .filter(|p| match fail_on {
+                keiyaku::cli::FailOn::Missing => {
+                    matches!(
+                        p.status,
+                        Status::Missing | Status::Negated | Status::Unknown
+                    )
+                }
+                keiyaku::cli::FailOn::Weak => p.status != Status::Present,
+                keiyaku::cli::FailOn::Never => false,
+            })
+            .map(|p| format!("{}{}", p.status.mark(), p.short))
+            .collect();
+        if !short.is_empty() {
+            eprintln!("  {}: {}", v.name, short.join(" "));
+        }
+    }
 }
 
 fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
@@ -189,6 +268,49 @@ fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A provision for people: what it asks, where from, examples by the status
+/// they get, and wording to propose; the patterns only when asked.
+fn explain(p: &keiyaku::rules::Provision, patterns: bool) {
+    println!("{}（{}） — {}", p.title, p.short, p.id);
+    if let Some(s) = &p.source {
+        println!("出典 / source: {s}");
+    }
+    if let Some(d) = &p.description {
+        println!("\n{}", d.trim());
+    }
+    for status in ["present", "weak", "negated", "missing"] {
+        let examples: Vec<_> = p.examples.iter().filter(|e| e.expect == status).collect();
+        if examples.is_empty() {
+            continue;
+        }
+        let label = match status {
+            "present" => "○ あり（満たす例） / present",
+            "weak" => "△ 弱い（努力義務・できる規定等） / weak",
+            "negated" => "否 否定・免責 / negated",
+            _ => "× 満たさない例 / does not count",
+        };
+        println!("\n{label}:");
+        for e in examples {
+            match &e.heading {
+                Some(h) => println!("  【{h}】{}", e.text),
+                None => println!("  {}", e.text),
+            }
+        }
+    }
+    if let Some(s) = &p.suggestion {
+        println!("\n推奨条項例 / suggested wording:\n  {}", s.trim());
+    }
+    if patterns {
+        println!("\npatterns:");
+        for pat in &p.patterns {
+            match &pat.heading {
+                Some(h) => println!("  {}   (heading: {})", pat.re.as_str(), h.as_str()),
+                None => println!("  {}", pat.re.as_str()),
+            }
+        }
+    }
 }
 
 fn rules_command(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
@@ -239,33 +361,55 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
-        RulesCommand::Explain { id, rules } => {
+        RulesCommand::List(a) => {
+            let rules = match load_rules(a.rules.as_deref()) {
+                Ok(r) => r,
+                Err(code) => return Ok(code),
+            };
+            println!("{} {}", rules.id, rules.version);
+            println!("id / 略称 / 名称 / 出典");
+            for p in &rules.provisions {
+                println!(
+                    "  {}  {}  {}  {}",
+                    p.id,
+                    p.short,
+                    p.title,
+                    p.source.as_deref().unwrap_or("")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Explain {
+            provision,
+            patterns,
+            rules,
+        } => {
             let rules = match load_rules(rules.as_deref()) {
                 Ok(r) => r,
                 Err(code) => return Ok(code),
             };
-            let Some(p) = rules.provisions.iter().find(|p| p.id == id) else {
-                let ids: Vec<&str> = rules.provisions.iter().map(|p| p.id.as_str()).collect();
-                eprintln!("keiyaku: no provision \"{id}\"; known: {}", ids.join(", "));
+            let Some(p) = rules.find_provision(&provision) else {
+                let known: Vec<String> = rules
+                    .provisions
+                    .iter()
+                    .map(|p| format!("{}（{}）", p.id, p.short))
+                    .collect();
+                eprintln!(
+                    "keiyaku: 条項「{provision}」はありません / no provision \"{provision}\"; 次のいずれか / known: {}",
+                    known.join(", ")
+                );
                 return Ok(ExitCode::from(2));
             };
-            println!("{} — {}", p.id, p.title);
-            if let Some(s) = &p.source {
-                println!("出典 / source: {s}");
-            }
-            if let Some(d) = &p.description {
-                println!("\n{}", d.trim());
-            }
-            println!("\npatterns:");
-            for pat in &p.patterns {
-                match &pat.heading {
-                    Some(h) => println!("  {}   (heading: {})", pat.re.as_str(), h.as_str()),
-                    None => println!("  {}", pat.re.as_str()),
-                }
-            }
-            if let Some(s) = &p.suggestion {
-                println!("\n推奨条項例 / suggested wording:\n  {s}");
-            }
+            explain(p, patterns);
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Export { dir } => {
+            keiyaku::rules::embedded::export(&dir)?;
+            println!(
+                "{} に規則セットを書き出しました / rule set written to {}",
+                dir.display(),
+                dir.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -405,3 +405,104 @@ fn a_scan_ends_with_a_summary_line_on_stderr_unless_quiet() {
     let o = keiyaku(&["scan", "--quiet", dir.to_str().unwrap()]);
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
+
+#[test]
+fn text_report_quotes_the_deciding_sentence_and_shows_the_party_mapping() {
+    let o = keiyaku(&["scan", samples().to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "当事者: 甲＝社会医療法人青葉会（委託者）、乙＝株式会社みらいヘルステック（受託者）"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("      第1条 「乙は、障害又は事故が発生したときは、直ちに甲に報告しなければならない。」"),
+        "{out}"
+    );
+    // Negated and missing do not look alike.
+    assert!(out.contains("  否 委託先の監督"), "{out}");
+    assert!(out.contains("否 否定・免責"), "legend: {out}");
+}
+
+#[test]
+fn suggest_prints_the_wording_with_the_contracts_own_labels() {
+    let dir = samples().join("ことぶきデータ");
+    let o = keiyaku(&["scan", "--suggest", dir.to_str().unwrap()]);
+    let out = stdout(&o);
+    // ことぶきデータ's terms call the vendor 当社 and the hospital お客様.
+    let line = out
+        .lines()
+        .find(|l| l.contains("推奨条項例") && l.contains("定期"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("当社") && !line.contains('乙'), "{line}");
+    let o = keiyaku(&["scan", dir.to_str().unwrap()]);
+    assert!(!stdout(&o).contains("推奨条項例"));
+}
+
+#[test]
+fn fail_on_says_on_stderr_which_vendors_fell_short() {
+    let o = keiyaku(&[
+        "scan",
+        "--quiet",
+        "--fail-on",
+        "missing",
+        samples().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("終了コード 1"), "{err}");
+    assert!(err.contains("  港北ITサービス: ？通信暗号化"), "{err}");
+    assert!(!err.contains("さくらメディカルクラウド"), "{err}");
+}
+
+#[test]
+fn rules_list_and_explain_by_short_name_or_title_without_patterns_unless_asked() {
+    let o = keiyaku(&["rules", "list"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("incident-reporting  事故報告  事故・障害発生時の報告義務"));
+    for name in [
+        "事故報告",
+        "事故・障害発生時の報告義務",
+        "incident-reporting",
+    ] {
+        let o = keiyaku(&["rules", "explain", name]);
+        assert_eq!(o.status.code(), Some(0), "{name}");
+        let out = stdout(&o);
+        assert!(out.contains("○ あり") && out.contains("△ 弱い"), "{out}");
+        assert!(!out.contains("patterns:"), "{out}");
+    }
+    let o = keiyaku(&["rules", "explain", "--patterns", "事故報告"]);
+    assert!(stdout(&o).contains("patterns:"));
+}
+
+#[test]
+fn rules_export_writes_the_embedded_set_that_loads_with_the_same_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rules");
+    let o = keiyaku(&["rules", "export", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let exported = keiyaku(&["rules", "check", "--rules", out.to_str().unwrap()]);
+    let embedded = keiyaku(&["rules", "check"]);
+    assert_eq!(stdout(&exported), stdout(&embedded));
+    // Never over an existing set.
+    let o = keiyaku(&["rules", "export", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn clicolor_force_colours_a_pipe_and_color_never_wins() {
+    let dir = samples().join("ことぶきデータ");
+    let run = |envs: &[(&str, &str)], extra: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_keiyaku"));
+        c.args(["scan", "--quiet"]).args(extra).arg(&dir);
+        c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        stdout(&c.output().unwrap())
+    };
+    assert!(run(&[("CLICOLOR_FORCE", "1")], &[]).contains('\x1b'));
+    assert!(!run(&[("CLICOLOR_FORCE", "1")], &["--color", "never"]).contains('\x1b'));
+    assert!(!run(&[], &[]).contains('\x1b'));
+}

@@ -78,9 +78,18 @@ pub struct ScanArgs {
     /// unknown; `weak` = any provision not present; `never` = always 0 after a scan.
     #[arg(long, value_enum, default_value = "never")]
     pub fail_on: FailOn,
-    /// Colour in the text report: auto (terminal and NO_COLOR unset), always, never.
+    /// Colour in the text report and in keiyaku's messages: auto (a terminal; NO_COLOR,
+    /// CLICOLOR_FORCE and TERM=dumb honoured), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Print the suggested wording under each gap in the text report, written with the
+    /// contract's own party labels.
+    #[arg(long)]
+    pub suggest: bool,
+    /// Width of ○ △ × in the terminal: narrow (most terminals) or wide (terminals set to
+    /// treat East Asian ambiguous characters as wide).
+    #[arg(long, value_enum, default_value = "narrow")]
+    pub ambiguous_width: AmbiguousWidth,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,6 +97,12 @@ pub enum FailOn {
     Missing,
     Weak,
     Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AmbiguousWidth {
+    Narrow,
+    Wide,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -116,12 +131,24 @@ pub enum RulesCommand {
     Check(RulesArgs),
     /// Run every provision's [[example]] and report the ones that fail.
     Test(RulesArgs),
-    /// Print a provision's description, patterns and suggested wording.
+    /// 条項の一覧（id、名称、略称、出典） / List the provisions: id, title, short name, source.
+    List(RulesArgs),
+    /// 条項の説明・出典・例・推奨条項例 / Explain a provision: description, source, examples by
+    /// expected status, suggested wording.
     Explain {
-        /// Provision id, e.g. incident-reporting
-        id: String,
+        /// id, short name or title: incident-reporting, 事故報告, 事故・障害発生時の報告義務
+        provision: String,
+        /// Also print the regular expressions that find it.
+        #[arg(long)]
+        patterns: bool,
         #[arg(long, value_name = "FILE|DIR")]
         rules: Option<PathBuf>,
+    },
+    /// 埋め込みの規則セットをファイルに書き出す / Write the embedded rule set to DIR as files,
+    /// so the exact rules of a run can be kept with its report.
+    Export {
+        /// A folder that does not exist yet or is empty.
+        dir: PathBuf,
     },
 }
 

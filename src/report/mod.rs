@@ -1,8 +1,12 @@
 //! Report writers: one trait over one model; writers take a `Write` and never print.
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod model;
 pub mod text;
+pub mod xlsx;
 
 use model::Report;
 use std::io::Write;
@@ -13,10 +17,19 @@ pub trait Render {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// A table per vendor for people (○ △ ✕ × ？)
+    /// A table per vendor for people (○ △ 否 × ？)
     Text,
     /// Machine-readable report, schema keiyaku.report/1
     Json,
+    /// Workbook for Excel: 一覧 (coloured marks), 詳細, 文書, 実行情報
+    Xlsx,
+    /// One row per vendor × provision, UTF-8 with BOM for Excel
+    Csv,
+    /// Overview and per-vendor tables in Markdown
+    #[value(alias = "md")]
+    Markdown,
+    /// One self-contained HTML page to read in a browser or print on A4
+    Html,
 }
 
 impl Format {
@@ -24,6 +37,10 @@ impl Format {
     pub fn from_extension(path: &std::path::Path) -> Option<Format> {
         match crate::discover::extension(path).as_str() {
             "json" => Some(Format::Json),
+            "xlsx" => Some(Format::Xlsx),
+            "csv" => Some(Format::Csv),
+            "md" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
             "txt" => Some(Format::Text),
             _ => None,
         }
@@ -31,8 +48,15 @@ impl Format {
 
     pub fn writer(self, color: bool) -> Box<dyn Render> {
         match self {
-            Format::Text => Box::new(text::TextWriter { color }),
+            Format::Text => Box::new(text::TextWriter {
+                color,
+                ..Default::default()
+            }),
             Format::Json => Box::new(json::JsonWriter),
+            Format::Xlsx => Box::new(xlsx::XlsxWriter),
+            Format::Csv => Box::new(csv::CsvWriter),
+            Format::Markdown => Box::new(markdown::MarkdownWriter),
+            Format::Html => Box::new(html::HtmlWriter),
         }
     }
 }

@@ -30,7 +30,8 @@ impl Status {
         match self {
             Status::Present => "○",
             Status::Weak => "△",
-            Status::Negated => "✕",
+            // Not ✕: beside × it would read as the same thing.
+            Status::Negated => "否",
             Status::Missing => "×",
             Status::Unknown => "？",
         }

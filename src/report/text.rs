@@ -3,20 +3,108 @@
 
 use super::model::{DocStatus, Report, Status};
 use super::Render;
-use crate::cjk::display_width;
+use crate::matching::parties::{PartyDef, Role};
 use crate::matching::Basis;
 use std::io::Write;
+use unicode_width::UnicodeWidthStr;
 
 pub struct TextWriter {
     pub color: bool,
+    /// Columns available for a quoted sentence.
+    pub columns: usize,
+    /// Count East Asian ambiguous characters (○ △ ×) as two columns, as
+    /// terminals set up for Japanese do.
+    pub ambiguous_wide: bool,
+    /// Print the suggested wording under each gap.
+    pub suggest: bool,
 }
 
-fn width(s: &str) -> usize {
-    s.chars().map(display_width).sum()
+impl Default for TextWriter {
+    fn default() -> Self {
+        TextWriter {
+            color: false,
+            columns: 100,
+            ambiguous_wide: false,
+            suggest: false,
+        }
+    }
 }
 
-fn pad(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+impl TextWriter {
+    fn width(&self, s: &str) -> usize {
+        if self.ambiguous_wide {
+            s.width_cjk()
+        } else {
+            s.width()
+        }
+    }
+
+    fn pad(&self, s: &str, w: usize) -> String {
+        format!("{s}{}", " ".repeat(w.saturating_sub(self.width(s))))
+    }
+
+    /// `s` cut to `w` columns, with … when cut.
+    fn cut(&self, s: &str, w: usize) -> String {
+        if self.width(s) <= w {
+            return s.to_string();
+        }
+        let mut out = String::new();
+        let mut used = 0;
+        for c in s.chars() {
+            let cw = self.width(c.encode_utf8(&mut [0; 4]));
+            if used + cw + 1 > w {
+                break;
+            }
+            used += cw;
+            out.push(c);
+        }
+        out.push('…');
+        out
+    }
+}
+
+/// 甲＝医療法人○○（委託者）、乙＝株式会社○○（受託者）: so a wrong mapping is visible.
+fn party_line(parties: &[&PartyDef]) -> String {
+    let mut seen: Vec<(&str, &str, Role)> = Vec::new();
+    for p in parties {
+        if !seen.iter().any(|(l, _, _)| *l == p.label) {
+            seen.push((&p.label, &p.name, p.role));
+        }
+    }
+    seen.iter()
+        .map(|(label, name, role)| {
+            let role = match role {
+                Role::Vendor => "受託者",
+                Role::Customer => "委託者",
+                Role::Both => "双方",
+                Role::Other => "第三者",
+            };
+            if name.is_empty() || *name == *label {
+                format!("{label}（{role}）")
+            } else {
+                format!("{label}＝{name}（{role}）")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The suggested wording speaks of 甲 (the hospital) and 乙 (the vendor);
+/// written with the contract's own labels when they differ.
+pub fn with_labels(suggestion: &str, parties: &[&PartyDef]) -> String {
+    let label = |role: Role| {
+        parties
+            .iter()
+            .find(|p| p.role == role)
+            .map(|p| p.label.as_str())
+    };
+    match (label(Role::Customer), label(Role::Vendor)) {
+        (Some(customer), Some(vendor)) if (customer, vendor) != ("甲", "乙") => suggestion
+            .replace('甲', "\u{0}")
+            .replace('乙', vendor)
+            .replace('\u{0}', customer),
+        _ => suggestion.to_string(),
+    }
 }
 
 impl TextWriter {
@@ -27,8 +115,9 @@ impl TextWriter {
         let code = match status {
             Status::Present => "32",
             Status::Weak => "33",
-            Status::Negated | Status::Missing => "31",
-            Status::Unknown => "35",
+            Status::Negated => "1;35",
+            Status::Missing => "31",
+            Status::Unknown => "36",
         };
         format!("\x1b[{code}m{s}\x1b[0m")
     }
@@ -76,26 +165,26 @@ impl TextWriter {
         let name_w = r
             .vendors
             .iter()
-            .map(|v| width(&v.name))
+            .map(|v| self.width(&v.name))
             .max()
             .unwrap_or(0)
             .max(4);
         let cols: Vec<usize> = first
             .provisions
             .iter()
-            .map(|p| width(&p.short).max(2))
+            .map(|p| self.width(&p.short).max(2))
             .collect();
         writeln!(out)?;
-        let mut head = format!("{}  ", pad("一覧", name_w));
+        let mut head = format!("{}  ", self.pad("一覧", name_w));
         for (p, w) in first.provisions.iter().zip(&cols) {
-            head.push_str(&pad(&p.short, *w));
+            head.push_str(&self.pad(&p.short, *w));
             head.push_str("  ");
         }
         writeln!(out, "{}", head.trim_end())?;
         for v in &r.vendors {
-            let mut line = format!("{}  ", pad(&v.name, name_w));
+            let mut line = format!("{}  ", self.pad(&v.name, name_w));
             for (p, w) in v.provisions.iter().zip(&cols) {
-                line.push_str(&self.paint(&pad(p.status.mark(), *w), p.status));
+                line.push_str(&self.paint(&self.pad(p.status.mark(), *w), p.status));
                 line.push_str("  ");
             }
             writeln!(out, "{}", line.trim_end())?;
@@ -114,7 +203,7 @@ impl Render for TextWriter {
         let title_w = r
             .vendors
             .iter()
-            .flat_map(|v| v.provisions.iter().map(|p| width(&p.title)))
+            .flat_map(|v| v.provisions.iter().map(|p| self.width(&p.title)))
             .max()
             .unwrap_or(0);
         for v in &r.vendors {
@@ -135,6 +224,10 @@ impl Render for TextWriter {
                 "■ {}{root}　（文書 {} 件、読取 {} 件）",
                 v.name, listed, readable
             )?;
+            let parties: Vec<&PartyDef> = v.documents.iter().flat_map(|d| &d.parties).collect();
+            if !parties.is_empty() {
+                writeln!(out, "  当事者: {}", party_line(&parties))?;
+            }
             for p in &v.provisions {
                 let mark = self.paint(p.status.mark(), p.status);
                 let where_ = p
@@ -163,10 +256,31 @@ impl Render for TextWriter {
                     out,
                     "  {} {}  {}  {}",
                     mark,
-                    pad(&p.title, title_w),
-                    pad(p.status.label_ja(), 4),
+                    self.pad(&p.title, title_w),
+                    self.pad(p.status.label_ja(), 4),
                     where_
                 )?;
+                // The sentence that decided it, so the reviewer need not open the file.
+                if let Some(e) = p.evidence.first() {
+                    let clause = e
+                        .clause
+                        .as_deref()
+                        .map(|c| format!("{c} "))
+                        .unwrap_or_default();
+                    let quote = format!("「{}」", e.text);
+                    let room = self.columns.saturating_sub(6 + self.width(&clause));
+                    writeln!(out, "      {clause}{}", self.cut(&quote, room.max(20)))?;
+                }
+                if self.suggest && p.status != Status::Present {
+                    let wording = r
+                        .provisions
+                        .iter()
+                        .find(|i| i.id == p.id)
+                        .and_then(|i| i.suggestion.as_deref());
+                    if let Some(w) = wording {
+                        writeln!(out, "      推奨条項例: {}", with_labels(w, &parties))?;
+                    }
+                }
             }
             for d in &v.documents {
                 if d.status != DocStatus::Ignored
@@ -235,10 +349,10 @@ impl Render for TextWriter {
         }
         let s = &r.summary;
         writeln!(out)?;
-        writeln!(out, "凡例: ○ あり  △ 弱い（努力義務・承諾のみ等）  ✕ 否定・免責  × なし  ？ 不明（読めない文書あり）")?;
+        writeln!(out, "凡例: ○ あり  △ 弱い（努力義務・承諾のみ等）  否 否定・免責（契約が明示的に否定）  × なし  ？ 不明（読めない文書あり）")?;
         writeln!(
             out,
-            "合計: {} 社、{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）  ○ {}  △ {}  ✕ {}  × {}  ？ {}",
+            "合計: {} 社、{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）  ○ {}  △ {}  否 {}  × {}  ？ {}",
             s.vendors,
             s.documents,
             s.unreadable_documents,

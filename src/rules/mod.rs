@@ -90,6 +90,14 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// A provision by its id, short name or title (what a report shows).
+    pub fn find_provision(&self, name: &str) -> Option<&Provision> {
+        let name = name.trim();
+        self.provisions
+            .iter()
+            .find(|p| p.id == name || p.short == name || p.title == name)
+    }
+
     /// The default set embedded in the binary.
     pub fn embedded() -> Result<RuleSet, Vec<RuleError>> {
         let files = embedded::FILES
