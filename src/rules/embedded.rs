@@ -49,6 +49,25 @@ pub const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Write the embedded rule set into `dir` (created; must be empty if it
+/// exists), so the rules of a run can be archived beside its report.
+pub fn export(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} is not empty", dir.display()),
+        ));
+    }
+    for (path, text) in FILES {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(target, text)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -73,21 +92,3 @@ mod tests {
     }
 }
 
-/// Write the embedded rule set into `dir` (created; must be empty if it
-/// exists), so the rules of a run can be archived beside its report.
-pub fn export(dir: &std::path::Path) -> std::io::Result<()> {
-    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            format!("{} is not empty", dir.display()),
-        ));
-    }
-    for (path, text) in FILES {
-        let target = dir.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(target, text)?;
-    }
-    Ok(())
-}
