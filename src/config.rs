@@ -65,7 +65,7 @@ impl FolderConfig {
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             format!(
-                "{}: not UTF-8 (invalid byte at offset {}); save it as UTF-8",
+                "{}: not UTF-8 (invalid byte at offset {}); save it as UTF-8 / UTF-8 で保存してください",
                 path.display(),
                 e.utf8_error().valid_up_to()
             )
@@ -157,7 +157,7 @@ pub fn unknown_vendor_warnings(
                 )
             };
             out.push(format!(
-                "{}: [vendors.\"{wanted}\"] names no scanned vendor, so its settings are not used{hint}",
+                "{}: [vendors.\"{wanted}\"] に当たる事業者がないため使われません / names no scanned vendor, so its settings are not used{hint}",
                 root.path.join("keiyaku.toml").display()
             ));
         }

@@ -35,7 +35,7 @@ pub enum ScanError {
     Discover(#[from] discover::DiscoverError),
     #[error("{0}")]
     Config(String),
-    #[error("no documents found in {0}")]
+    #[error("文書が見つかりません / no documents found in {0}")]
     NothingToScan(String),
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),

@@ -16,7 +16,7 @@ use std::path::PathBuf;
     name = "keiyaku",
     version,
     propagate_version = true,
-    after_help = "Examples:\n  keiyaku scan 契約書/\n  keiyaku scan 契約書/ --format json -o report.json --fail-on missing\n  keiyaku text --normalized 契約書/ベンダA/SLA.pdf\n  keiyaku rules explain incident-reporting"
+    after_help = "例 / Examples:\n  keiyaku scan 契約書/                          一覧を画面に表示\n  keiyaku scan 契約書/ -o 結果.json -o 結果.txt  報告を二つの形式で保存\n  keiyaku scan 契約書/ --fail-on missing        不足があれば終了コード 1\n  keiyaku text --normalized 契約書/ベンダA/SLA.pdf\n  keiyaku rules explain 事故報告"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -25,69 +25,68 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan contracts and report missing provisions per vendor.
+    /// 契約書を読み、事業者ごとに条項の有無を報告する / Scan contracts, report per vendor.
     ///
-    /// A folder: each first-level subfolder is one vendor and every supported file below it
-    /// is one of its documents; a file directly in the folder (or given as PATH) is its own
-    /// vendor, named after the counterparty in its preamble.
+    /// フォルダを指定すると、その直下のフォルダが一つの事業者、その中のファイルがその事業者の文書です。フォルダ直下のファイル（または PATH に指定したファイル）は、前文の相手方の名前で一つの事業者になります。
+    /// A folder: each first-level subfolder is one vendor and every file below it is one of its
+    /// documents; a file directly in the folder (or given as PATH) is a vendor of its own.
     ///
-    /// Every file found is listed with a status: ok, error, encrypted, no_text, unsupported
-    /// (a type keiyaku does not read yet), skipped (a symbolic link, FIFO or device: not opened)
-    /// or ignored (hidden files, Office lock files, Thumbs.db, keiyaku's own reports). Any status
-    /// but ok and ignored makes the vendor's not-found provisions unknown, never missing.
+    /// すべてのファイルが状態付きで一覧に載ります: ok（読取済）、error（破損・読めない）、encrypted（暗号化）、no_text（文字なし・スキャン）、unsupported（未対応の形式）、skipped（リンク・特殊ファイル：開いていない）、ignored（隠しファイル・ロックファイル・keiyaku の報告など、契約書でないもの）。ok と ignored 以外があると、その事業者で見つからなかった条項は「なし」ではなく「不明」になります。
+    /// Every file is listed with a status; any status but ok and ignored makes the vendor's
+    /// not-found provisions unknown, never missing.
     ///
-    /// Exit codes: 0 scan done; 1 with --fail-on when a vendor falls short; 2 usage or fatal
-    /// error (a PATH that does not exist, no documents found, a broken keiyaku.toml, a report
-    /// that cannot be written). An unreadable document never stops the scan.
+    /// 終了コード / exit codes: 0 完了 / done; 1 --fail-on の条件に当たる事業者あり / a vendor falls
+    /// short under --fail-on; 2 使い方の誤り・致命的な誤り / usage or fatal error (no such PATH, no
+    /// documents found, a broken keiyaku.toml, a report that cannot be written).
     Scan(ScanArgs),
-    /// Print the text keiyaku extracted from one file (pages separated by a form feed).
+    /// 一つのファイルから読み取った本文を表示する / Print the text keiyaku read from one file.
     Text(TextArgs),
-    /// Check, test or explain a rule set.
+    /// 規則セットの確認・一覧・説明・書き出し / Check, list, explain or export a rule set.
     #[command(subcommand)]
     Rules(RulesCommand),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
-    /// Folders or files to scan.
+    /// 読むフォルダまたはファイル / Folders or files to scan.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Rule set: a folder like clause_patterns/ or one TOML file [default: the embedded set]
+    /// 規則セット（clause_patterns/ のようなフォルダか TOML ファイル）/ Rule set [default: embedded]
     #[arg(long, value_name = "FILE|DIR")]
     pub rules: Option<PathBuf>,
-    /// Report format.
+    /// 報告の形式 / Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Write the report to FILE instead of standard output (`-` = standard output). May be
-    /// given several times; a file's extension (.json, .txt) chooses its format, else --format.
-    /// Each file is replaced whole: the previous report stays intact if writing fails.
+    /// 報告をファイルに保存（複数可、拡張子で形式が決まる；`-` は標準出力）/ Write the report to FILE
+    /// (repeatable; the extension chooses the format, else --format; `-` = standard output). Each
+    /// file is replaced whole: the previous report stays intact if writing fails.
     #[arg(short, long, value_name = "FILE")]
     pub output: Vec<PathBuf>,
-    /// Follow symbolic links whose targets lie inside a scanned folder (each file is read
-    /// once, for one vendor). Without it, links are listed as skipped. Links leading outside
-    /// the scanned folders are never followed.
+    /// 読むフォルダの中を指すシンボリックリンクをたどる / Follow symbolic links whose targets lie
+    /// inside a scanned folder (each file read once, for one vendor). Without it, links are
+    /// listed as skipped; links leading outside the scanned folders are never followed.
     #[arg(short = 'L', long)]
     pub follow: bool,
-    /// No progress bar and no closing summary line on standard error.
+    /// 進捗表示と最後の集計行を出さない / No progress bar and no summary line on stderr.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Documents read in parallel [default: all cores]
+    /// 同時に読む文書の数 / Documents read in parallel [default: all cores]
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Exit with 1 when a vendor falls short: `missing` = any provision missing, negated or
-    /// unknown; `weak` = any provision not present; `never` = always 0 after a scan.
+    /// 終了コード 1 にする条件 / Exit with 1 when a vendor falls short: `missing` = なし・否定・不明
+    /// がある / missing, negated or unknown; `weak` = あり以外がある / not present; `never` = 常に 0.
     #[arg(long, value_enum, default_value = "never")]
     pub fail_on: FailOn,
-    /// Colour in the text report and in keiyaku's messages: auto (a terminal; NO_COLOR,
+    /// 色付け / Colour in the text report and messages: auto (a terminal; NO_COLOR,
     /// CLICOLOR_FORCE and TERM=dumb honoured), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
-    /// Print the suggested wording under each gap in the text report, written with the
-    /// contract's own party labels.
+    /// 不足の下に推奨条項例を表示（契約書の甲乙で）/ Print suggested wording under each gap,
+    /// with the contract's own party labels.
     #[arg(long)]
     pub suggest: bool,
-    /// Width of ○ △ × in the terminal: narrow (most terminals) or wide (terminals set to
-    /// treat East Asian ambiguous characters as wide).
+    /// ○ △ × の表示幅 / Width of ○ △ × in the terminal: narrow (most terminals) or wide
+    /// (terminals that show East Asian ambiguous characters wide).
     #[arg(long, value_enum, default_value = "narrow")]
     pub ambiguous_width: AmbiguousWidth,
 }
@@ -114,22 +113,22 @@ pub enum ColorChoice {
 
 #[derive(Debug, clap::Args)]
 pub struct TextArgs {
-    /// A PDF, DOCX or TXT file.
+    /// PDF・DOCX・TXT ファイル / A PDF, DOCX or TXT file.
     pub file: PathBuf,
-    /// Show the sentences as matched: normalized (NFKC, spaces between Japanese
-    /// characters removed), each with its clause (第N条第M項) and kind.
+    /// 照合に使う文（正規化済み、第N条第M項付き）を表示 / Show the sentences as matched:
+    /// normalized (NFKC, spaces between Japanese characters removed), each with its clause.
     #[arg(long)]
     pub normalized: bool,
-    /// Also print running headers, footers and page numbers (never matched).
+    /// ヘッダー・フッター・ページ番号も表示（照合しない部分）/ Also print headers, footers, page numbers.
     #[arg(long)]
     pub furniture: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// Load a rule set and report every problem with file, line and column.
+    /// 規則セットを読み、すべての誤りを位置付きで報告 / Report every problem with file:line:column.
     Check(RulesArgs),
-    /// Run every provision's [[example]] and report the ones that fail.
+    /// 各条項の例文 [[example]] を試す / Run every provision's [[example]], report failures.
     Test(RulesArgs),
     /// 条項の一覧（id、名称、略称、出典） / List the provisions: id, title, short name, source.
     List(RulesArgs),
@@ -154,7 +153,7 @@ pub enum RulesCommand {
 
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
-    /// Rule set folder or file [default: the embedded set]
+    /// 規則セット / Rule set folder or file [default: the embedded set]
     #[arg(long, value_name = "FILE|DIR")]
     pub rules: Option<PathBuf>,
 }

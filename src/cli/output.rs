@@ -27,7 +27,7 @@ impl Output {
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("cannot write the report to {}: {reason}", .path.display())]
+    #[error("報告を書き込めません / cannot write the report to {}: {reason}", .path.display())]
     Unwritable { path: PathBuf, reason: String },
     /// The reader of standard output went away (`keiyaku scan … | head -1`).
     #[error("standard output closed")]

@@ -134,11 +134,11 @@ pub struct Options {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
-    #[error("no such file or folder: {}", .0.display())]
+    #[error("ファイルまたはフォルダがありません / no such file or folder: {}", .0.display())]
     NotFound(PathBuf),
-    #[error("{}: not a file or folder ({kind}); keiyaku reads regular files only", .path.display())]
+    #[error("{}: ファイルでもフォルダでもありません / not a file or folder ({kind}); keiyaku reads regular files only", .path.display())]
     NotRegular { path: PathBuf, kind: &'static str },
-    #[error("cannot open {}: {reason}", .path.display())]
+    #[error("開けません / cannot open {}: {reason}", .path.display())]
     Unreadable { path: PathBuf, reason: String },
 }
 
