@@ -35,6 +35,31 @@ pub fn decide(hits: &[(Strength, Evidence)], vendor_fully_read: bool) -> (Status
     (status, evidence)
 }
 
+/// Keep of one document's hits only what [`decide`] can use: per provision,
+/// the hits of the document's best strength, at most [`MAX_EVIDENCE`]
+/// distinct ones. Deciding over the reduced hits of every document gives the
+/// same status and evidence as over all hits, and a big archive does not hold
+/// every matched sentence until the end.
+pub fn reduce_document(hits: Vec<(usize, Strength, Evidence)>) -> Vec<(usize, Strength, Evidence)> {
+    let mut best: std::collections::BTreeMap<usize, Strength> = Default::default();
+    for (p, s, _) in &hits {
+        let b = best.entry(*p).or_insert(*s);
+        *b = (*b).max(*s);
+    }
+    let mut kept: Vec<(usize, Strength, Evidence)> = Vec::new();
+    for (p, s, e) in hits {
+        if best.get(&p) != Some(&s) {
+            continue;
+        }
+        let same = kept.iter().filter(|(kp, _, _)| *kp == p);
+        if same.clone().count() >= MAX_EVIDENCE || same.clone().any(|(_, _, ke)| *ke == e) {
+            continue;
+        }
+        kept.push((p, s, e));
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +95,34 @@ mod tests {
         assert_eq!(decide(&[], true).0, Status::Missing);
         let hits = vec![(Strength::Weak, ev("w", Status::Weak))];
         assert_eq!(decide(&hits, false).0, Status::Weak);
+    }
+
+    #[test]
+    fn a_reduced_document_decides_like_all_its_hits() {
+        let hits: Vec<(usize, Strength, Evidence)> = vec![
+            (0, Strength::Weak, ev("w1", Status::Weak)),
+            (0, Strength::Present, ev("p1", Status::Present)),
+            (0, Strength::Present, ev("p1", Status::Present)),
+            (0, Strength::Present, ev("p2", Status::Present)),
+            (0, Strength::Present, ev("p3", Status::Present)),
+            (0, Strength::Present, ev("p4", Status::Present)),
+            (1, Strength::Negated, ev("n", Status::Negated)),
+        ];
+        let reduced = reduce_document(hits.clone());
+        assert_eq!(reduced.len(), 4);
+        for p in [0, 1] {
+            let all: Vec<_> = hits
+                .iter()
+                .filter(|h| h.0 == p)
+                .map(|h| (h.1, h.2.clone()))
+                .collect();
+            let some: Vec<_> = reduced
+                .iter()
+                .filter(|h| h.0 == p)
+                .map(|h| (h.1, h.2.clone()))
+                .collect();
+            assert_eq!(decide(&all, true), decide(&some, true));
+        }
     }
 
     #[test]

@@ -279,7 +279,7 @@ fn find_with(w: &mut DocWork, matcher: impl FnOnce(&[Sentence], &Parties) -> Vec
             return;
         }
     };
-    let findings = hits
+    let findings: Vec<(usize, Strength, Evidence)> = hits
         .iter()
         .map(|h| {
             let s = &w.sentences[h.sentence];
@@ -298,7 +298,7 @@ fn find_with(w: &mut DocWork, matcher: impl FnOnce(&[Sentence], &Parties) -> Vec
             (h.provision, h.strength, evidence)
         })
         .collect();
-    w.findings = Some(findings);
+    w.findings = Some(crate::aggregate::reduce_document(findings));
     w.sentences = Vec::new();
     w.parties = std::mem::take(&mut w.parties).definitions_only();
 }
