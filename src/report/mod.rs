@@ -19,7 +19,7 @@ pub trait Render {
 pub enum Format {
     /// A table per vendor for people (○ △ 否 × ？)
     Text,
-    /// Machine-readable report, schema keiyaku.report/1
+    /// Machine-readable report, schema keiyaku.report/2
     Json,
     /// Workbook for Excel: 一覧 (coloured marks), 詳細, 文書, 実行情報
     Xlsx,
@@ -81,7 +81,10 @@ pub fn is_keiyaku_report(bytes: &[u8]) -> bool {
             .lines()
             .next()
             .is_some_and(|l| l.contains(" — 規則セット "));
-    json || text
+    // HTML: the generator meta in the head.
+    let html = head.to_ascii_lowercase().starts_with("<!doctype html")
+        && head.contains("<meta name=\"generator\" content=\"keiyaku\">");
+    json || text || html || xlsx::is_report(bytes) || csv::is_report(bytes)
 }
 
 #[cfg(test)]
@@ -95,6 +98,12 @@ mod tests {
         ));
         assert!(is_keiyaku_report(
             "keiyaku 0.1.0 — 規則セット mhlw-5.2 1\n\n■ A".as_bytes()
+        ));
+        assert!(is_keiyaku_report(
+            b"<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"generator\" content=\"keiyaku\">"
+        ));
+        assert!(!is_keiyaku_report(
+            b"<!DOCTYPE html>\n<html><head><title>x</title>"
         ));
         assert!(!is_keiyaku_report("業務委託契約書\n第1条".as_bytes()));
         assert!(!is_keiyaku_report(b"{\"name\": \"x\"}"));

@@ -1,0 +1,206 @@
+//! CSV writer: one row per vendor × provision, the columns of the XLSX 詳細
+//! sheet. UTF-8 with a byte order mark so that Excel in Japanese opens it
+//! without mojibake; RFC 4180 (CRLF, fields quoted when they need it).
+//!
+//! The row model ([`detail_rows`]) is shared with the XLSX and Markdown writers.
+
+use super::model::{DocStatus, ProvisionResult, Report, Status, VendorReport};
+use super::Render;
+use crate::matching::Basis;
+use std::io::Write;
+
+pub struct CsvWriter;
+
+/// Columns of a detail row, in order (CSV header and XLSX 詳細 sheet).
+pub const DETAIL_COLUMNS: [&str; 10] = [
+    "事業者",
+    "条項",
+    "判定",
+    "理由",
+    "文書",
+    "ページ",
+    "条項番号",
+    "見出し",
+    "引用",
+    "推奨条項例",
+];
+
+/// What a clause's strength rests on, as a reviewer would write it.
+pub fn basis_ja(b: Basis) -> &'static str {
+    match b {
+        Basis::Duty => "義務規定",
+        Basis::CustomerRight => "委託者の権利規定",
+        Basis::BestEffort => "努力義務",
+        Basis::Permission => "できる規定",
+        Basis::Qualified => "承諾のみ・限定",
+        Basis::Partial => "一部のみ",
+        Basis::Negation => "否定・免責",
+        Basis::None => "拘束力なし",
+    }
+}
+
+/// A document's status as a Japanese reader would say it.
+pub fn doc_status_ja(s: DocStatus) -> &'static str {
+    match s {
+        DocStatus::Ok => "読取済",
+        DocStatus::Error => "読取不可（破損）",
+        DocStatus::Encrypted => "読取不可（暗号化）",
+        DocStatus::NoText => "読取不可（文字なし）",
+        DocStatus::Unsupported => "未対応の形式",
+        DocStatus::Skipped => "開いていません",
+        DocStatus::Ignored => "契約書でないため無視",
+    }
+}
+
+/// The vendor as one cell: its name, and the scanned folder it lies in when
+/// several were scanned (two folders may hold vendors of the same name).
+pub fn vendor_label(v: &VendorReport) -> String {
+    match &v.root {
+        Some(root) => format!("{}（{}）", v.name, root),
+        None => v.name.clone(),
+    }
+}
+
+/// Why a provision got its status: the basis of the deciding clause, or why
+/// there is none.
+pub fn reason_ja(v: &VendorReport, p: &ProvisionResult) -> String {
+    if let Some(e) = p.evidence.first() {
+        return basis_ja(e.basis).to_string();
+    }
+    match p.status {
+        Status::Unknown => {
+            let listed = v.documents.iter().any(|d| d.status != DocStatus::Ignored);
+            if listed {
+                "読めない文書あり".into()
+            } else {
+                "文書なし".into()
+            }
+        }
+        _ => "該当条項なし".into(),
+    }
+}
+
+/// One vendor × provision: the verdict and the clause that decided it.
+pub struct DetailRow<'a> {
+    pub vendor: String,
+    pub title: &'a str,
+    pub status: Status,
+    pub reason: String,
+    pub path: &'a str,
+    pub page: Option<u32>,
+    pub clause: &'a str,
+    pub heading: &'a str,
+    pub quote: &'a str,
+    /// Suggested wording, for every status but present.
+    pub suggestion: &'a str,
+}
+
+impl DetailRow<'_> {
+    /// 判定: the mark and its label (`△ 弱い`).
+    pub fn verdict(&self) -> String {
+        format!("{} {}", self.status.mark(), self.status.label_ja())
+    }
+}
+
+/// Every vendor × provision, vendors and provisions in report order.
+pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
+    let mut rows = Vec::new();
+    for v in &r.vendors {
+        let vendor = vendor_label(v);
+        for p in &v.provisions {
+            let e = p.evidence.first();
+            let suggestion = if p.status == Status::Present {
+                ""
+            } else {
+                r.provisions
+                    .iter()
+                    .find(|i| i.id == p.id)
+                    .and_then(|i| i.suggestion.as_deref())
+                    .unwrap_or("")
+            };
+            rows.push(DetailRow {
+                vendor: vendor.clone(),
+                title: &p.title,
+                status: p.status,
+                reason: reason_ja(v, p),
+                path: e.map_or("", |e| e.path.as_str()),
+                page: e.and_then(|e| e.page),
+                clause: e.and_then(|e| e.clause.as_deref()).unwrap_or(""),
+                heading: e.and_then(|e| e.heading.as_deref()).unwrap_or(""),
+                quote: e.map_or("", |e| e.text.as_str()),
+                suggestion,
+            });
+        }
+    }
+    rows
+}
+
+/// A text field Excel would take for a formula (`=…`, `+…`, `-…`, `@…`) gets a
+/// leading apostrophe, so opening the CSV never evaluates a file or folder
+/// name or a contract's words.
+fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+impl Render for CsvWriter {
+    fn render(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        out.write_all(b"\xEF\xBB\xBF")?;
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(&mut *out);
+        w.write_record(DETAIL_COLUMNS)?;
+        for row in detail_rows(r) {
+            let page = row.page.map(|p| p.to_string()).unwrap_or_default();
+            let verdict = row.verdict();
+            let fields = [
+                inert(&row.vendor),
+                inert(row.title),
+                verdict.as_str().into(),
+                row.reason.as_str().into(),
+                inert(row.path),
+                page.as_str().into(),
+                inert(row.clause),
+                inert(row.heading),
+                inert(row.quote),
+                inert(row.suggestion),
+            ];
+            w.write_record(fields.iter().map(|f| f.as_bytes()))?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+/// Is this a CSV report keiyaku wrote? Its first line is the detail header.
+/// (For [`super::is_keiyaku_report`], so a CSV left in a scanned folder is
+/// ignored rather than listed as an unsupported document.)
+pub fn is_report(bytes: &[u8]) -> bool {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let header = DETAIL_COLUMNS.join(",");
+    body.starts_with(header.as_bytes())
+        && matches!(body.get(header.len()), Some(b'\r' | b'\n') | None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_report_is_recognised_by_its_header_line() {
+        let header = format!("\u{feff}{}\r\n", DETAIL_COLUMNS.join(","));
+        assert!(is_report(header.as_bytes()));
+        assert!(!is_report("事業者,条項\r\n".as_bytes()));
+        assert!(!is_report(b"name,price\n"));
+    }
+
+    #[test]
+    fn formula_like_fields_are_made_inert() {
+        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert("乙は、"), "乙は、");
+        assert_eq!(inert(""), "");
+    }
+}
