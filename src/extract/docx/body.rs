@@ -8,10 +8,11 @@
 
 use super::numbering::Numbering;
 use super::styles::Styles;
-use super::xml::{attr, entity, local};
+use super::xml::{attr, entity, in_part, local};
 use crate::document::{Block, BlockKind, Document};
 use crate::error::ExtractError;
 use quick_xml::events::{BytesStart, Event};
+use std::borrow::Cow;
 
 /// Elements whose whole subtree is not text a reader of the contract sees.
 const SKIPPED: &[&str] = &[
@@ -31,12 +32,13 @@ const SKIPPED: &[&str] = &[
 ];
 
 #[derive(Default)]
-struct Para {
+struct Para<'a> {
     /// Page where the paragraph starts, when Word recorded page breaks.
     page: Option<u32>,
     text: String,
-    style: Option<String>,
-    num_id: Option<String>,
+    /// Borrowed from document.xml.
+    style: Option<Cow<'a, str>>,
+    num_id: Option<Cow<'a, str>>,
     ilvl: Option<u32>,
     mark_deleted: bool,
 }
@@ -44,18 +46,40 @@ struct Para {
 /// Hostile files can nest elements without end; real ones stay far below this.
 const MAX_DEPTH: usize = 512;
 
-/// State of one pass over document.xml.
-struct Walker<'a> {
-    styles: &'a Styles,
+/// An open element, as far as the walker looks back at it: the few names it
+/// asks about, so keeping the stack allocates nothing per element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    R,
+    RPr,
+    PPr,
+    Other,
+}
+
+impl Open {
+    fn of(name: &str) -> Open {
+        match name {
+            "r" => Open::R,
+            "rPr" => Open::RPr,
+            "pPr" => Open::PPr,
+            _ => Open::Other,
+        }
+    }
+}
+
+/// State of one pass over document.xml (`'a`), with styles read from styles.xml (`'s`).
+struct Walker<'a, 's> {
+    xml: &'a str,
+    styles: &'s Styles<'s>,
     numbering: Numbering,
     doc: Document,
-    /// Open elements (local names), innermost last.
-    stack: Vec<String>,
+    /// Open elements, innermost last.
+    stack: Vec<Open>,
     /// Which open elements started a skipped subtree, and how many are open.
     skip_flags: Vec<bool>,
     skip: usize,
     /// Paragraphs being read; more than one inside text boxes.
-    paras: Vec<Para>,
+    paras: Vec<Para<'a>>,
     rows: Vec<Vec<String>>,
     cells: Vec<String>,
     in_t: usize,
@@ -68,6 +92,7 @@ struct Walker<'a> {
 
 pub fn walk(xml: &str, styles: &Styles, numbering: Numbering) -> Result<Document, ExtractError> {
     let mut w = Walker {
+        xml,
         styles,
         numbering,
         doc: Document::default(),
@@ -90,7 +115,7 @@ pub fn walk(xml: &str, styles: &Styles, numbering: Numbering) -> Result<Document
             Event::Eof => break,
             Event::Start(e) => w.start(&e)?,
             Event::Empty(e) => w.empty(&e),
-            Event::End(e) => w.end(e.local_name().as_ref()),
+            Event::End(e) => w.end(e.local_name().into_inner()),
             Event::Text(t) if w.reading_text() => w.push_text(&t.xml10_content()),
             Event::GeneralRef(r) if w.reading_text() => {
                 if let Some(c) = entity(&r) {
@@ -103,7 +128,7 @@ pub fn walk(xml: &str, styles: &Styles, numbering: Numbering) -> Result<Document
     Ok(w.doc)
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a, '_> {
     fn reading_text(&self) -> bool {
         self.skip == 0 && self.in_t > 0 && !self.hidden_run
     }
@@ -119,15 +144,15 @@ impl Walker<'_> {
         if name == "r" {
             self.hidden_run = false;
         }
-        let skipping = SKIPPED.contains(&name.as_str());
+        let skipping = SKIPPED.contains(&name);
         if skipping {
             self.skip += 1;
         }
         if self.skip == 0 {
-            self.open(&name, e);
+            self.open(name, e);
         }
         self.skip_flags.push(skipping);
-        self.stack.push(name);
+        self.stack.push(Open::of(name));
         if self.stack.len() > MAX_DEPTH {
             return Err(ExtractError::corrupt(
                 "DOCX",
@@ -142,19 +167,15 @@ impl Walker<'_> {
             return;
         }
         let name = local(e);
-        let parent = self.stack.last().map(String::as_str);
-        let grandparent = self
-            .stack
-            .len()
-            .checked_sub(2)
-            .map(|i| self.stack[i].as_str());
-        match (name.as_str(), parent) {
-            ("vanish", Some("rPr")) if grandparent == Some("r") => {
+        let parent = self.stack.last().copied();
+        let grandparent = self.stack.len().checked_sub(2).map(|i| self.stack[i]);
+        match (name, parent) {
+            ("vanish", Some(Open::RPr)) if grandparent == Some(Open::R) => {
                 self.hidden_run = !matches!(attr(e, "val").as_deref(), Some("0" | "false" | "off"));
             }
-            ("tab", Some("r")) => self.push_text("\t"),
-            ("br" | "cr", Some("r")) => self.push_text("\n"),
-            ("noBreakHyphen", Some("r")) => self.push_text("-"),
+            ("tab", Some(Open::R)) => self.push_text("\t"),
+            ("br" | "cr", Some(Open::R)) => self.push_text("\n"),
+            ("noBreakHyphen", Some(Open::R)) => self.push_text("-"),
             ("lastRenderedPageBreak", _) => {
                 self.page = self.page.map(|p| p + 1);
                 // A paragraph that has not started yet begins on the new page.
@@ -163,10 +184,10 @@ impl Walker<'_> {
                 }
             }
             _ => {
-                self.open(&name, e);
+                self.open(name, e);
                 // An empty <w:p/> or <w:tc/> opens and closes at once.
-                if matches!(name.as_str(), "p" | "tc" | "tr" | "t") {
-                    self.close(&name);
+                if matches!(name, "p" | "tc" | "tr" | "t") {
+                    self.close(name);
                 }
             }
         }
@@ -183,8 +204,8 @@ impl Walker<'_> {
     }
 
     fn open(&mut self, name: &str, e: &BytesStart) {
-        let parent = self.stack.last().map(String::as_str);
-        let in_ppr = self.stack.iter().rev().take(3).any(|s| s == "pPr");
+        let parent = self.stack.last().copied();
+        let in_ppr = self.stack.iter().rev().take(3).any(|&s| s == Open::PPr);
         match name {
             "p" => self.paras.push(Para {
                 page: self.page,
@@ -195,12 +216,12 @@ impl Walker<'_> {
             "tc" => self.cells.push(String::new()),
             "pStyle" if in_ppr => {
                 if let Some(p) = self.paras.last_mut() {
-                    p.style = attr(e, "val");
+                    p.style = attr(e, "val").map(|v| in_part(self.xml, v));
                 }
             }
             "numId" if in_ppr => {
                 if let Some(p) = self.paras.last_mut() {
-                    p.num_id = attr(e, "val");
+                    p.num_id = attr(e, "val").map(|v| in_part(self.xml, v));
                 }
             }
             "ilvl" if in_ppr => {
@@ -209,7 +230,7 @@ impl Walker<'_> {
                 }
             }
             // <w:pPr><w:rPr><w:del/></w:rPr></w:pPr>: the paragraph mark itself is deleted.
-            "del" if parent == Some("rPr") && in_ppr => {
+            "del" if parent == Some(Open::RPr) && in_ppr => {
                 if let Some(p) = self.paras.last_mut() {
                     p.mark_deleted = true;
                 }
@@ -235,15 +256,18 @@ impl Walker<'_> {
 
     fn close_paragraph(&mut self) {
         let Some(p) = self.paras.pop() else { return };
+        let styles = self.styles;
         let num = match (&p.num_id, p.ilvl) {
-            (Some(id), lvl) => Some((id.clone(), lvl.unwrap_or(0))),
-            (None, _) => p.style.as_deref().and_then(|s| self.styles.numbering(s)),
+            (Some(id), lvl) => Some((id.as_ref(), lvl.unwrap_or(0))),
+            (None, _) => p.style.as_deref().and_then(|s| styles.numbering(s)),
         };
         let label = match num {
-            Some((id, lvl)) if id != "0" && !p.mark_deleted => self.numbering.next_label(&id, lvl),
+            Some((id, lvl)) if id != "0" && !p.mark_deleted => self.numbering.next_label(id, lvl),
             _ => None,
         };
-        let text = p.text.trim_end().to_string();
+        // Trimmed in place: the paragraph's buffer becomes the block's text.
+        let mut text = p.text;
+        text.truncate(text.trim_end().len());
         if text.trim().is_empty() && label.is_none() {
             return;
         }

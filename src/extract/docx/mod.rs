@@ -59,13 +59,22 @@ pub fn extract_with_limits(bytes: &[u8], limits: &Limits) -> Result<Document, Ex
     let main = main_part_name(&mut zip, limits)?;
     let document_xml = read_member(&mut zip, &main, limits)?
         .ok_or_else(|| ExtractError::corrupt("DOCX", format!("{main} is missing")))?;
-    let styles = match optional_member(&mut zip, "word/styles.xml", limits)? {
-        Some(x) => styles::Styles::parse(&x),
-        None => styles::Styles::default(),
-    };
+    // Both parts are read (so a damaged or over-cap part is found as before)
+    // before deciding whether styles.xml needs parsing at all.
+    let styles_xml = optional_member(&mut zip, "word/styles.xml", limits)?;
     let numbering = match optional_member(&mut zip, "word/numbering.xml", limits)? {
         Some(x) => numbering::Numbering::parse(&x),
         None => numbering::Numbering::default(),
+    };
+    // Styles matter only for the numbering a paragraph style carries: with no
+    // `w:pStyle` in the document (an element name is never escaped, so the
+    // text test is exact) or no list instance to number with, no style can
+    // change a label, and the large styles.xml is not parsed.
+    let styles = match styles_xml.as_deref() {
+        Some(x) if !numbering.is_empty() && document_xml.contains("pStyle") => {
+            styles::Styles::parse(x)
+        }
+        _ => styles::Styles::default(),
     };
     body::walk(&document_xml, &styles, numbering)
 }
@@ -143,7 +152,8 @@ fn member(
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(damaged(&e)),
     };
-    let mut buf = Vec::new();
+    // Sized from the declared length, bounded: the declaration is not trusted.
+    let mut buf = Vec::with_capacity(file.size().min(cap).min(1 << 22) as usize);
     file.take(cap.saturating_add(1))
         .read_to_end(&mut buf)
         .map_err(|e| damaged(&e))?;
@@ -153,5 +163,8 @@ fn member(
             format!("{name} inflates beyond the member cap ({cap} bytes)"),
         )));
     }
-    Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
+    // Valid UTF-8 (the usual case) becomes the String without a copy.
+    Ok(Some(String::from_utf8(buf).unwrap_or_else(|e| {
+        String::from_utf8_lossy(e.as_bytes()).into_owned()
+    })))
 }

@@ -6,6 +6,7 @@
 
 use super::xml::{attr, local};
 use quick_xml::events::Event;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -27,9 +28,10 @@ struct Num {
 pub struct Numbering {
     abstracts: HashMap<String, HashMap<u32, Level>>,
     nums: HashMap<String, Num>,
-    /// Counters per list instance; key = abstract id, or num id when the
+    /// Counters per list instance: by abstract id, or by num id when the
     /// instance restarts its numbering with `startOverride`.
-    counters: HashMap<String, [Option<u32>; 9]>,
+    abstract_counters: HashMap<String, [Option<u32>; 9]>,
+    num_counters: HashMap<String, [Option<u32>; 9]>,
 }
 
 impl Numbering {
@@ -48,8 +50,10 @@ impl Numbering {
             match ev {
                 Event::Start(e) | Event::Empty(e) => {
                     let val = || attr(&e, "val");
-                    match local(&e).as_str() {
-                        "abstractNum" => cur_abstract = attr(&e, "abstractNumId"),
+                    match local(&e) {
+                        "abstractNum" => {
+                            cur_abstract = attr(&e, "abstractNumId").map(Cow::into_owned)
+                        }
                         "lvl" if cur_num.is_none() => {
                             let ilvl = attr(&e, "ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
                             cur_level = Some((
@@ -68,12 +72,12 @@ impl Numbering {
                         }
                         "numFmt" => {
                             if let Some((_, l)) = cur_level.as_mut() {
-                                l.format = val().unwrap_or_default();
+                                l.format = val().map(Cow::into_owned).unwrap_or_default();
                             }
                         }
                         "lvlText" => {
                             if let Some((_, l)) = cur_level.as_mut() {
-                                l.text = val().unwrap_or_default();
+                                l.text = val().map(Cow::into_owned).unwrap_or_default();
                             }
                         }
                         "lvlRestart" => {
@@ -83,12 +87,12 @@ impl Numbering {
                         }
                         "num" => {
                             if let Some(id) = attr(&e, "numId") {
-                                cur_num = Some((id, Num::default()));
+                                cur_num = Some((id.into_owned(), Num::default()));
                             }
                         }
                         "abstractNumId" => {
                             if let Some((_, num)) = cur_num.as_mut() {
-                                num.abstract_id = val().unwrap_or_default();
+                                num.abstract_id = val().map(Cow::into_owned).unwrap_or_default();
                             }
                         }
                         "lvlOverride" => {
@@ -104,7 +108,7 @@ impl Numbering {
                         _ => {}
                     }
                 }
-                Event::End(e) => match e.local_name().as_ref() {
+                Event::End(e) => match e.local_name().into_inner() {
                     "lvl" => {
                         if let (Some(a), Some((ilvl, l))) = (&cur_abstract, cur_level.take()) {
                             n.abstracts.entry(a.clone()).or_default().insert(ilvl, l);
@@ -125,16 +129,17 @@ impl Numbering {
         n
     }
 
+    /// True when the part defines no list instance (`w:num`): then no
+    /// paragraph, directly or through its style, can carry a label.
+    pub fn is_empty(&self) -> bool {
+        self.nums.is_empty()
+    }
+
     /// Advance the counter of (num, level) and render the label a reader sees.
     pub fn next_label(&mut self, num_id: &str, ilvl: u32) -> Option<String> {
         let num = self.nums.get(num_id)?;
         let levels = self.abstracts.get(&num.abstract_id)?;
         let ilvl = ilvl.min(8);
-        let key = if num.start_overrides.is_empty() {
-            format!("a:{}", num.abstract_id)
-        } else {
-            format!("n:{num_id}")
-        };
         let start_of = |l: u32| -> u32 {
             num.start_overrides
                 .get(&l)
@@ -142,7 +147,16 @@ impl Numbering {
                 .or_else(|| levels.get(&l).map(|x| x.start))
                 .unwrap_or(1)
         };
-        let counters = self.counters.entry(key).or_insert([None; 9]);
+        let (by, key) = if num.start_overrides.is_empty() {
+            (&mut self.abstract_counters, num.abstract_id.as_str())
+        } else {
+            (&mut self.num_counters, num_id)
+        };
+        // Looked up before inserting: no key is allocated once the list has started.
+        if !by.contains_key(key) {
+            by.insert(key.to_string(), [None; 9]);
+        }
+        let counters = by.get_mut(key)?;
         let i = ilvl as usize;
         counters[i] = Some(match counters[i] {
             Some(c) => c + 1,
