@@ -51,12 +51,30 @@ struct PageText {
     cut: bool,
 }
 
+/// Glyphs read from one document, all its pages together: 5,000 pages of a
+/// dense contract hold about a tenth of it, a file that draws one huge
+/// content stream on every page reaches it in a few pages. Once it is
+/// reached the remaining pages are not read and are listed as `GlyphCap`
+/// (the page that crosses it stops there, as at the per-page cap). It counts
+/// work, not time, so a file gives the same result on any machine.
+pub const GLYPHS_PER_DOCUMENT: usize = 5_000_000;
+
 pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     extract_with_limits(bytes, &Limits::default())
 }
 
 /// [`extract`] with caps other than the defaults (tests use small ones).
 pub fn extract_with_limits(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractError> {
+    extract_with_budget(bytes, limits, GLYPHS_PER_DOCUMENT)
+}
+
+/// [`extract_with_limits`] with a document glyph budget other than
+/// [`GLYPHS_PER_DOCUMENT`].
+pub fn extract_with_budget(
+    bytes: &[u8],
+    limits: &Limits,
+    glyphs_per_document: usize,
+) -> Result<Document, ExtractError> {
     let mut doc = lopdf::Document::load_mem(bytes).map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => {
             ExtractError::Encrypted("a password is needed to open it".into())
@@ -78,7 +96,16 @@ pub fn extract_with_limits(bytes: &[u8], limits: &Limits) -> Result<Document, Ex
     let mut unread_pages = Vec::new();
     let mut unmapped_glyphs = 0usize;
     let mut total_glyphs = 0usize;
+    let last_read = pages.keys().take(limits.pages).next_back().copied();
     for (&number, &page_id) in pages.iter().take(limits.pages) {
+        // The document's glyph budget is spent: this page and the rest are
+        // not read.
+        if total_glyphs >= glyphs_per_document {
+            if let Some(last) = last_read {
+                mark_unread(&mut unread_pages, number, last, UnreadReason::GlyphCap);
+            }
+            break;
+        }
         let Ok(page) = doc.get_dictionary(page_id) else {
             mark_unread(&mut unread_pages, number, number, UnreadReason::Broken);
             continue;
@@ -90,7 +117,14 @@ pub fn extract_with_limits(bytes: &[u8], limits: &Limits) -> Result<Document, Ex
         let mut res: Vec<&Dictionary> = Vec::new();
         res.extend(direct);
         res.extend(ids.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
-        let mut interp = content::Interpreter::new(&doc, &mut fonts, limits);
+        // A page may read no more glyphs than the document has left.
+        let page_limits = Limits {
+            glyphs_per_page: limits
+                .glyphs_per_page
+                .min(glyphs_per_document - total_glyphs),
+            ..*limits
+        };
+        let mut interp = content::Interpreter::new(&doc, &mut fonts, &page_limits);
         interp.run(&content, &res);
         let out = interp.out;
         if out.undecodable > 0 && out.undecodable * 10 > out.glyphs.len() {
@@ -117,7 +151,8 @@ pub fn extract_with_limits(bytes: &[u8], limits: &Limits) -> Result<Document, Ex
     }
     if total_glyphs == 0 {
         let images: usize = texts.iter().map(|t| t.images).sum();
-        return Err(match cut_short(&unread_pages, limits) {
+        let cut = cut_short(&unread_pages, limits, glyphs_per_document);
+        return Err(match cut {
             // Not "no text": the text may be in what the caps or the damage
             // kept from being read.
             Some(cut) => {
@@ -198,7 +233,7 @@ pub fn extract_with_limits(bytes: &[u8], limits: &Limits) -> Result<Document, Ex
         }
     }
     if document.is_empty() {
-        if let Some(cut) = cut_short(&document.unread_pages, limits) {
+        if let Some(cut) = cut_short(&document.unread_pages, limits, glyphs_per_document) {
             return Err(ExtractError::corrupt(
                 "PDF",
                 format!("no text was read: {cut}; what was read is page furniture only"),
@@ -260,7 +295,11 @@ fn page_content(
 
 /// The unread runs a cap or damage caused, in words, for an error that has
 /// no page list to carry them; None when there are none.
-fn cut_short(unread: &[UnreadPages], limits: &Limits) -> Option<String> {
+fn cut_short(
+    unread: &[UnreadPages],
+    limits: &Limits,
+    glyphs_per_document: usize,
+) -> Option<String> {
     let parts: Vec<String> = unread
         .iter()
         .filter_map(|u| {
@@ -275,8 +314,8 @@ fn cut_short(unread: &[UnreadPages], limits: &Limits) -> Option<String> {
                     limits.operators_per_page
                 ),
                 UnreadReason::GlyphCap => format!(
-                    "stopped at the glyph cap ({} glyphs per page)",
-                    limits.glyphs_per_page
+                    "stopped at the glyph cap ({} glyphs per page, {} per document)",
+                    limits.glyphs_per_page, glyphs_per_document
                 ),
                 UnreadReason::Broken => {
                     "broken (a page object or content stream that cannot be decoded)".into()
@@ -309,18 +348,50 @@ fn continues_across_page(prev: &Block, next: &str) -> bool {
 }
 
 /// Text drawn twice at the same place (fill then stroke, fake bold, chart
-/// labels with a halo) is read once, as a reader sees it once.
+/// labels with a halo) is read once, as a reader sees it once: the first
+/// drawing is kept. Glyphs are sorted by position (text only breaks ties), so
+/// no glyph's text is copied or hashed.
 fn without_overprint(glyphs: Vec<content::Placed>) -> Vec<content::Placed> {
-    let mut seen = std::collections::HashSet::new();
+    let key = |g: &content::Placed| ((g.x * 2.0).round() as i64, (g.y * 2.0).round() as i64);
+    // Text drawn in reading order (lines top down, each left to right) has
+    // its positions in increasing order already, so none repeats: no sort.
+    let reading = |g: &content::Placed| {
+        let (x, y) = key(g);
+        (std::cmp::Reverse(y), x)
+    };
+    if glyphs.windows(2).all(|w| reading(&w[0]) < reading(&w[1])) {
+        return glyphs;
+    }
+    let mut order: Vec<(i64, i64, usize)> = glyphs
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let (x, y) = key(g);
+            (x, y, i)
+        })
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| glyphs[a.2].text.cmp(&glyphs[b.2].text))
+            .then(a.2.cmp(&b.2))
+    });
+    let mut keep = vec![true; glyphs.len()];
+    let mut dropped = false;
+    for w in order.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        if (a.0, a.1) == (b.0, b.1) && glyphs[a.2].text == glyphs[b.2].text {
+            keep[b.2] = false;
+            dropped = true;
+        }
+    }
+    if !dropped {
+        return glyphs;
+    }
     glyphs
         .into_iter()
-        .filter(|g| {
-            seen.insert((
-                g.text.clone(),
-                (g.x * 2.0).round() as i64,
-                (g.y * 2.0).round() as i64,
-            ))
-        })
+        .zip(keep)
+        .filter_map(|(g, k)| k.then_some(g))
         .collect()
 }
 
@@ -372,22 +443,25 @@ fn furniture_lines(pages: &[PageText]) -> std::collections::HashSet<(u32, String
             })
             .collect()
     };
-    let mut seen: HashMap<String, Vec<u32>> = HashMap::new();
+    // Each masked text: the last page it was seen on and on how many pages
+    // (pages come in order, so a page is counted once without a list).
+    let mut seen: HashMap<String, (u32, usize)> = HashMap::new();
+    let mut banded: Vec<(u32, &str, String)> = Vec::new();
     for t in pages {
         for l in t.lines.iter().filter(|l| in_band(t, l)) {
-            let pages = seen.entry(mask(&l.text)).or_default();
-            if !pages.contains(&t.number) {
-                pages.push(t.number);
+            let masked = mask(&l.text);
+            let entry = seen.entry(masked.clone()).or_insert((t.number, 0));
+            if entry.1 == 0 || entry.0 != t.number {
+                *entry = (t.number, entry.1 + 1);
             }
+            banded.push((t.number, &l.text, masked));
         }
     }
     let mut out = std::collections::HashSet::new();
-    for t in pages {
-        for l in t.lines.iter().filter(|l| in_band(t, l)) {
-            let repeated = pages.len() > 1 && seen.get(&mask(&l.text)).is_some_and(|p| p.len() > 1);
-            if repeated || is_page_number(&l.text) {
-                out.insert((t.number, l.text.clone()));
-            }
+    for (number, text, masked) in banded {
+        let repeated = pages.len() > 1 && seen.get(&masked).is_some_and(|p| p.1 > 1);
+        if repeated || is_page_number(text) {
+            out.insert((number, text.to_string()));
         }
     }
     out

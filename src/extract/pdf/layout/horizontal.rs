@@ -1,8 +1,8 @@
 //! Upright text: content-order runs → lines on one baseline (table cells
 //! come back together), and two-column pages read column by column.
 
-use super::{separator, Line};
-use crate::extract::pdf::content::{Placed, Rules};
+use super::{separator, Line, RuleIndex};
+use crate::extract::pdf::content::Placed;
 
 struct Run<'a> {
     glyphs: Vec<&'a Placed>,
@@ -12,7 +12,7 @@ struct Run<'a> {
     size: f64,
 }
 
-pub(super) fn horizontal_lines(glyphs: &[&Placed], rules: &Rules) -> Vec<Line> {
+pub(super) fn horizontal_lines(glyphs: &[&Placed], rules: &RuleIndex) -> Vec<Line> {
     // Runs in content order: a run breaks where the baseline moves or the
     //    pen jumps backwards or far ahead.
     let mut runs: Vec<Run> = Vec::new();
@@ -43,7 +43,7 @@ pub(super) fn horizontal_lines(glyphs: &[&Placed], rules: &Rules) -> Vec<Line> {
 }
 
 /// Runs grouped by baseline into lines, top to bottom.
-fn lines_from_runs(mut runs: Vec<Run>, rules: &Rules) -> Vec<Line> {
+fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
     // Runs on one baseline form one visual line (table cells written one after
     // another by the producer come together again).
     runs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
@@ -161,7 +161,7 @@ fn split_columns(runs: &[Run]) -> Option<f64> {
 
 /// Lay out a two-column page: between full-width lines (a title, a table
 /// across the page), the left column is read before the right one.
-fn two_columns(runs: Vec<Run>, gutter: f64, rules: &Rules) -> Vec<Line> {
+fn two_columns(runs: Vec<Run>, gutter: f64, rules: &RuleIndex) -> Vec<Line> {
     let mut spanning: Vec<Run> = Vec::new();
     let mut sides: Vec<Run> = Vec::new();
     for r in runs {

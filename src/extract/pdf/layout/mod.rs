@@ -36,6 +36,192 @@ pub struct Line {
     pub column: u8,
 }
 
+/// Points bucketed in square cells, sorted by cell, for "is there a glyph
+/// near here" questions that cost the glyphs nearby, not the page's glyphs.
+pub(super) struct Grid {
+    cell: f64,
+    /// (cell column, cell row, point id), sorted.
+    keys: Vec<(i64, i64, usize)>,
+}
+
+impl Grid {
+    /// A grid of `cell`-sized squares over the points (id, x, y).
+    pub(super) fn new(cell: f64, points: impl Iterator<Item = (usize, f64, f64)>) -> Grid {
+        let mut keys: Vec<(i64, i64, usize)> = points
+            .map(|(id, x, y)| ((x / cell).floor() as i64, (y / cell).floor() as i64, id))
+            .collect();
+        keys.sort_unstable();
+        Grid { cell, keys }
+    }
+
+    /// Whether `hit` holds for some point: every point inside the box
+    /// `[x0, x1] × [y0, y1]` is offered (some outside it may be too), so
+    /// `hit` must test the exact condition.
+    pub(super) fn any(
+        &self,
+        (x0, x1): (f64, f64),
+        (y0, y1): (f64, f64),
+        mut hit: impl FnMut(usize) -> bool,
+    ) -> bool {
+        let c = |v: f64| (v / self.cell).floor() as i64;
+        let (cx0, cx1, cy0, cy1) = (c(x0), c(x1), c(y0), c(y1));
+        // A box far larger than the cells (a huge glyph among small ones):
+        // offer every point rather than walk empty cells.
+        if cx1.saturating_sub(cx0) > 64 || cy1.saturating_sub(cy0) > 64 {
+            return self.keys.iter().any(|k| hit(k.2));
+        }
+        for cx in cx0..=cx1 {
+            let start = self.keys.partition_point(|k| (k.0, k.1) < (cx, cy0));
+            for k in &self.keys[start..] {
+                if k.0 != cx || k.1 > cy1 {
+                    break;
+                }
+                if hit(k.2) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+/// The size class of a glyph size: sizes within a factor of two share one,
+/// and a grid of cells `class_cell(class)` wide (at least the size) answers
+/// their questions in a few cells.
+pub(super) fn size_class(size: f64) -> i32 {
+    (size.log2().floor() as i32).clamp(-8, 24)
+}
+
+pub(super) fn class_cell(class: i32) -> f64 {
+    2f64.powi(class + 1)
+}
+
+/// Segments keyed by one coordinate, each spanning an interval of the other:
+/// "is there one with its key strictly between two values whose interval
+/// reaches a given span" in log² time (a merge-sort tree), where scanning
+/// every rule for every glyph gap was glyphs × rules.
+pub(super) struct SegmentIndex {
+    /// Keys, sorted.
+    keys: Vec<f64>,
+    /// Per tree level, runs of `1 << level` keys' intervals: (low, high)
+    /// sorted by low, and the running maximum of high within each run.
+    levels: Vec<Level>,
+}
+
+/// One level of a [`SegmentIndex`]: intervals and running maxima.
+type Level = (Vec<(f64, f64)>, Vec<f64>);
+
+impl SegmentIndex {
+    fn new(mut segs: Vec<(f64, f64, f64)>) -> SegmentIndex {
+        // A NaN anywhere makes the rule match nothing (every comparison with
+        // it is false), so it can be dropped.
+        segs.retain(|s| !s.0.is_nan() && !s.1.is_nan() && !s.2.is_nan());
+        segs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let keys: Vec<f64> = segs.iter().map(|s| s.0).collect();
+        let mut levels = Vec::new();
+        let mut run = 1usize;
+        let mut cur: Vec<(f64, f64)> = segs.iter().map(|s| (s.1, s.2)).collect();
+        loop {
+            let mut maxes = Vec::with_capacity(cur.len());
+            for chunk in cur.chunks(run) {
+                let mut m = f64::NEG_INFINITY;
+                for iv in chunk {
+                    m = m.max(iv.1);
+                    maxes.push(m);
+                }
+            }
+            levels.push((cur.clone(), maxes));
+            if run >= cur.len() {
+                break;
+            }
+            run *= 2;
+            let mut next = Vec::with_capacity(cur.len());
+            for chunk in cur.chunks(run) {
+                let mut c = chunk.to_vec();
+                c.sort_by(|a, b| a.0.total_cmp(&b.0));
+                next.extend(c);
+            }
+            cur = next;
+        }
+        SegmentIndex { keys, levels }
+    }
+
+    /// A segment with `k0 < key < k1` and an interval (low, high) for which
+    /// `low_ok(low)` and `high >= q` (`high > q` when `strict`), where
+    /// `low_ok` holds for a prefix of lows in ascending order.
+    fn any(&self, k0: f64, k1: f64, low_ok: impl Fn(f64) -> bool, q: f64, strict: bool) -> bool {
+        let mut lo = self.keys.partition_point(|&k| k <= k0);
+        let hi = self.keys.partition_point(|&k| k < k1);
+        let reaches = |m: f64| if strict { m > q } else { m >= q };
+        // Cover [lo, hi) with aligned runs, largest first.
+        while lo < hi {
+            let mut level = 0;
+            while level + 1 < self.levels.len()
+                && lo % (1 << (level + 1)) == 0
+                && lo + (1 << (level + 1)) <= hi
+            {
+                level += 1;
+            }
+            let run = 1usize << level;
+            let (ivs, maxes) = &self.levels[level];
+            let end = (lo + run).min(ivs.len());
+            let n = ivs[lo..end].partition_point(|iv| low_ok(iv.0));
+            if n > 0 && reaches(maxes[lo + n - 1]) {
+                return true;
+            }
+            lo += run;
+        }
+        false
+    }
+}
+
+/// [`Rules`] indexed for the layout's questions, with the answers of
+/// `Rules::vertical_between` and `Rules::horizontal_between`. A page with
+/// few rules is asked directly; one with many, through an index.
+pub(super) enum RuleIndex<'a> {
+    Few(&'a Rules),
+    Many {
+        vertical: SegmentIndex,
+        horizontal: SegmentIndex,
+    },
+}
+
+impl<'a> RuleIndex<'a> {
+    pub(super) fn new(rules: &'a Rules) -> RuleIndex<'a> {
+        if rules.vertical.len() + rules.horizontal.len() <= 32 {
+            return RuleIndex::Few(rules);
+        }
+        RuleIndex::Many {
+            vertical: SegmentIndex::new(
+                rules
+                    .vertical
+                    .iter()
+                    .map(|&(x, a, b)| (x, a - 1.0, b + 1.0))
+                    .collect(),
+            ),
+            horizontal: SegmentIndex::new(rules.horizontal.clone()),
+        }
+    }
+
+    /// A vertical rule between x0 and x1 that crosses height y.
+    pub(super) fn vertical_between(&self, x0: f64, x1: f64, y: f64) -> bool {
+        match self {
+            RuleIndex::Few(rules) => rules.vertical_between(x0, x1, y),
+            RuleIndex::Many { vertical, .. } => vertical.any(x0, x1, |low| low <= y, y, false),
+        }
+    }
+
+    /// A horizontal rule between heights y_low and y_high under [x0, x1].
+    pub(super) fn horizontal_between(&self, y_low: f64, y_high: f64, x0: f64, x1: f64) -> bool {
+        match self {
+            RuleIndex::Few(rules) => rules.horizontal_between(y_low, y_high, x0, x1),
+            RuleIndex::Many { horizontal, .. } => {
+                horizontal.any(y_low, y_high, |low| low < x1, x0, true)
+            }
+        }
+    }
+}
+
 pub(super) fn ends_cjk(s: &str) -> bool {
     s.chars().last().is_some_and(is_cjk)
 }
@@ -69,10 +255,34 @@ pub fn lines(glyphs: &[Placed], rules: &Rules) -> Vec<Line> {
     // 縦中横: a few upright digits set inside a vertical column (第1章 on a
     // chapter tab) belong to that column, not to a horizontal line.
     if !vert.is_empty() {
+        // The vertical glyphs in grids, one per size class (the question
+        // is asked in each glyph's own size).
+        let mut classes: Vec<(i32, usize)> = vert
+            .iter()
+            .enumerate()
+            .map(|(k, v)| (size_class(v.size), k))
+            .collect();
+        classes.sort_unstable();
+        let grids: Vec<(f64, Grid)> = classes
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| {
+                let size = run.iter().map(|&(_, k)| vert[k].size).fold(0.0, f64::max);
+                let points = run.iter().map(|&(_, k)| (k, vert[k].x, vert[k].y));
+                (size, Grid::new(class_cell(run[0].0), points))
+            })
+            .collect();
         let inside = |g: &Placed| {
-            vert.iter().any(|v| {
-                (g.x + g.advance / 2.0 - v.x).abs() < 0.6 * v.size
-                    && (g.y - v.y).abs() < 1.5 * v.size
+            let cx = g.x + g.advance / 2.0;
+            grids.iter().any(|(size, grid)| {
+                grid.any(
+                    (cx - 0.7 * size, cx + 0.7 * size),
+                    (g.y - 1.6 * size, g.y + 1.6 * size),
+                    |k| {
+                        let v = vert[k];
+                        (g.x + g.advance / 2.0 - v.x).abs() < 0.6 * v.size
+                            && (g.y - v.y).abs() < 1.5 * v.size
+                    },
+                )
             })
         };
         let (moved, kept): (Vec<&Placed>, Vec<&Placed>) =
@@ -99,7 +309,9 @@ pub fn lines(glyphs: &[Placed], rules: &Rules) -> Vec<Line> {
         horiz = kept;
     }
     let upright: Vec<&Placed> = horiz.iter().copied().filter(|g| g.dir == 0).collect();
-    let mut out = horizontal_lines(&upright, rules);
+    let mut out = horizontal_lines(&upright, &RuleIndex::new(rules));
+    let none = Rules::default();
+    let no_rules = RuleIndex::new(&none);
     for dir in 1..4u8 {
         let turned: Vec<Placed> = horiz
             .iter()
@@ -119,14 +331,10 @@ pub fn lines(glyphs: &[Placed], rules: &Rules) -> Vec<Line> {
             })
             .collect();
         let refs: Vec<&Placed> = turned.iter().collect();
-        out.extend(
-            horizontal_lines(&refs, &Rules::default())
-                .into_iter()
-                .map(|mut l| {
-                    l.rotated = true;
-                    l
-                }),
-        );
+        out.extend(horizontal_lines(&refs, &no_rules).into_iter().map(|mut l| {
+            l.rotated = true;
+            l
+        }));
     }
     out.extend(vertical_lines(&vert));
     out
@@ -145,6 +353,79 @@ mod tests {
             size: 10.0,
             vertical: false,
             dir: 0,
+        }
+    }
+
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
+    #[test]
+    fn indexed_rules_answer_as_the_rules_do() {
+        for seed in 1..200u64 {
+            let mut next = xorshift(seed * 104_729);
+            // A coarse lattice, so that equal coordinates and exact boundaries occur.
+            let mut v = move || (next() % 30) as f64 * 4.0;
+            let n = 33 + (seed as usize * 7) % 150;
+            let rules = Rules {
+                vertical: (0..n).map(|_| (v(), v(), v())).collect(),
+                horizontal: (0..n).map(|_| (v(), v(), v())).collect(),
+            };
+            let ix = RuleIndex::new(&rules);
+            assert!(matches!(ix, RuleIndex::Many { .. }));
+            for _ in 0..300 {
+                let (a, b, c, d) = (v() - 2.0, v() + 1.0, v(), v() - 1.0);
+                assert_eq!(
+                    ix.vertical_between(a, b, c),
+                    rules.vertical_between(a, b, c),
+                    "seed {seed}"
+                );
+                assert_eq!(
+                    ix.horizontal_between(a, b, c, d),
+                    rules.horizontal_between(a, b, c, d),
+                    "seed {seed}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_grid_offers_every_point_in_the_box() {
+        let mut next = xorshift(77);
+        let points: Vec<(f64, f64)> = (0..500)
+            .map(|_| {
+                (
+                    (next() % 200) as f64 * 0.7 - 50.0,
+                    (next() % 200) as f64 * 0.7,
+                )
+            })
+            .collect();
+        for cell in [0.5, 2.0, 16.0] {
+            let grid = Grid::new(cell, points.iter().enumerate().map(|(i, p)| (i, p.0, p.1)));
+            for _ in 0..200 {
+                let (x, y) = (
+                    (next() % 200) as f64 * 0.7 - 50.0,
+                    (next() % 200) as f64 * 0.7,
+                );
+                let w = (next() % 40) as f64 * 0.35;
+                let inside = |i: usize| {
+                    let p = points[i];
+                    p.0 >= x - w && p.0 <= x + w && p.1 >= y - w / 2.0 && p.1 <= y + w / 2.0
+                };
+                let mut offered = vec![false; points.len()];
+                grid.any((x - w, x + w), (y - w / 2.0, y + w / 2.0), |i| {
+                    offered[i] = true;
+                    false
+                });
+                for (i, &o) in offered.iter().enumerate() {
+                    assert!(!inside(i) || o);
+                }
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! Lines → paragraphs: wrapped lines join, clauses start anew, wrapped table
 //! cells continue their row, vertical columns continue to the left.
 
-use super::{ends_cjk, starts_cjk, Line};
+use super::{ends_cjk, starts_cjk, Line, RuleIndex};
 use crate::extract::pdf::content::Rules;
 
 /// A line that opens a new clause, item or paragraph in Japanese contracts.
@@ -68,21 +68,27 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
     let mut prev: Option<&Line> = None;
     // Pitch of lines wrapped inside a cell of the current table (font sizes).
     let mut cell_pitch: Option<f64> = None;
+    let rules = RuleIndex::new(rules);
     // Each column of a two-column page has its own right margin.
+    let mut column_margins = [0.0f64; 256];
+    for m in lines.iter().filter(|m| !m.has_cells) {
+        let c = &mut column_margins[usize::from(m.column)];
+        *c = c.max(m.x1);
+    }
     let margin_of = |l: &Line| match l.column {
         0 => right_margin,
-        c => lines
-            .iter()
-            .filter(|m| m.column == c && !m.has_cells)
-            .map(|m| m.x1)
-            .fold(0.0, f64::max),
+        c => column_margins[usize::from(c)],
     };
+    // The cell starts of the table row being built, indexed (built for the
+    // paragraph count at the time, so a new row gets its own).
+    let mut row_ix: Option<(usize, RowCells)> = None;
     let bottom_margin = lines
         .iter()
         .filter(|l| l.vertical)
         .map(|l| l.y_end)
         .fold(f64::MAX, f64::min);
     for l in lines {
+        let out_len = out.len();
         // A vertical column that ran to the bottom margin continues in the
         // next column to its left.
         let column_goes_on = prev.is_some_and(|p| {
@@ -103,6 +109,12 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
         }
         let gap_ok = |p: &Line| (p.y - l.y) > 0.0 && (p.y - l.y) <= 2.2 * p.size.max(l.size);
         if let (Some(p), Some((cells, true))) = (prev, out.last_mut()) {
+            if row_ix.as_ref().is_none_or(|r| r.0 != out_len) {
+                row_ix = Some((out_len, RowCells::new(cells)));
+            }
+            let Some((_, ix)) = &row_ix else {
+                unreachable!()
+            };
             let gap = (p.y - l.y) / p.size.max(l.size).max(0.1);
             // In a ruled table the borders say it: no rule between the two
             // lines means the same row, whatever column the text is in.
@@ -113,11 +125,9 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
             let same_row = if ruled_table {
                 !rules.horizontal_between(l.y, p.y, x0, x1)
                     && !starts_structure(&l.text)
-                    && l.cells
-                        .iter()
-                        .all(|(x, _, _)| cells.iter().any(|c| (c.0 - x).abs() <= 1.0 * l.size))
+                    && l.cells.iter().all(|(x, _, _)| ix.near(*x, l.size))
             } else {
-                continues_row(cells, l, gap, cell_pitch)
+                continues_row(cells, ix, l, gap, cell_pitch)
             };
             if gap_ok(p) && !l.vertical && p.rotated == l.rotated && same_row {
                 let first = cells.first().map(|c| c.0).unwrap_or(0.0);
@@ -125,7 +135,7 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
                     cell_pitch = Some(cell_pitch.map_or(gap, |c: f64| c.min(gap)));
                 }
                 for (x0, _, t) in &l.cells {
-                    if let Some(c) = cells.iter_mut().rev().find(|c| c.0 <= x0 + l.size) {
+                    if let Some(c) = ix.last_at_or_before(x0 + l.size).map(|i| &mut cells[i]) {
                         let sep = if ends_cjk(&c.1) || starts_cjk(t) {
                             ""
                         } else {
@@ -192,13 +202,86 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
 /// usually starts a new row; it continues this one only when the line follows
 /// at the pitch of lines wrapped inside a cell of this table (`cell_pitch`,
 /// seen earlier), closer than cell padding lets two rows stand.
-fn continues_row(cells: &[(f64, String)], l: &Line, gap: f64, cell_pitch: Option<f64>) -> bool {
+fn continues_row(
+    cells: &[(f64, String)],
+    ix: &RowCells,
+    l: &Line,
+    gap: f64,
+    cell_pitch: Option<f64>,
+) -> bool {
     let first = cells.first().map(|c| c.0).unwrap_or(0.0);
     let tight = cell_pitch.is_some_and(|c| gap <= c * 1.03);
     cells.len() > 1
         && !starts_structure(&l.text)
-        && l.cells.iter().all(|(x0, _, _)| {
-            (tight || *x0 > first + 1.0 * l.size)
-                && cells.iter().any(|c| (c.0 - x0).abs() <= 1.0 * l.size)
-        })
+        && l.cells
+            .iter()
+            .all(|(x0, _, _)| (tight || *x0 > first + 1.0 * l.size) && ix.near(*x0, l.size))
+}
+
+/// Where a table row's cells start, for the two questions asked of every
+/// line under it in time that does not grow with the row's cell count.
+struct RowCells {
+    /// Cell starts, sorted.
+    sorted: Vec<f64>,
+    /// In cell order: the least start from each cell on (never decreasing).
+    suffix_min: Vec<f64>,
+}
+
+impl RowCells {
+    fn new(cells: &[(f64, String)]) -> RowCells {
+        let mut sorted: Vec<f64> = cells.iter().map(|c| c.0).collect();
+        sorted.sort_by(f64::total_cmp);
+        let mut suffix_min = vec![0.0; cells.len()];
+        let mut m = f64::INFINITY;
+        for (i, c) in cells.iter().enumerate().rev() {
+            m = m.min(c.0);
+            suffix_min[i] = m;
+        }
+        RowCells { sorted, suffix_min }
+    }
+
+    /// A cell starts within `size` of x.
+    fn near(&self, x: f64, size: f64) -> bool {
+        let lo = self.sorted.partition_point(|&c| c < x - 1.5 * size);
+        self.sorted[lo..]
+            .iter()
+            .take_while(|&&c| c <= x + 1.5 * size)
+            .any(|&c| (c - x).abs() <= 1.0 * size)
+    }
+
+    /// The last cell, in cell order, that starts at or left of `t`.
+    fn last_at_or_before(&self, t: f64) -> Option<usize> {
+        self.suffix_min.partition_point(|&m| m <= t).checked_sub(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_cells_answer_as_a_scan_of_the_cells_does() {
+        let mut state = 12_345u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..200 {
+            let n = 1 + (next() % 40) as usize;
+            let cells: Vec<(f64, String)> = (0..n)
+                .map(|_| ((next() % 60) as f64 * 2.5, String::new()))
+                .collect();
+            let ix = RowCells::new(&cells);
+            for _ in 0..50 {
+                let x = (next() % 70) as f64 * 2.5 - 5.0;
+                let size = [0.0, 2.5, 5.0, 10.0][(next() % 4) as usize];
+                let near = cells.iter().any(|c| (c.0 - x).abs() <= 1.0 * size);
+                assert_eq!(ix.near(x, size), near);
+                let last = cells.iter().rposition(|c| c.0 <= x + size);
+                assert_eq!(ix.last_at_or_before(x + size), last);
+            }
+        }
+    }
 }
