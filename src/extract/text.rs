@@ -3,9 +3,10 @@
 
 use crate::document::{Block, Document};
 use crate::error::ExtractError;
+use std::borrow::Cow;
 
 pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
-    let text = decode(bytes);
+    let text = decode_cow(bytes);
     let mut doc = Document::default();
     let mut in_front_matter = false;
     for (i, line) in text.lines().enumerate() {
@@ -23,6 +24,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
             doc.blocks.push(Block::paragraph(None, line));
         }
     }
+    doc.blocks.shrink_to_fit();
     Ok(doc)
 }
 
@@ -33,20 +35,25 @@ fn plain(line: &str) -> String {
         rest if rest.len() < t.len() && rest.starts_with(' ') => rest.trim_start(),
         _ => line,
     };
+    if !t.contains("**") && !t.contains("__") {
+        return t.to_string();
+    }
     t.replace("**", "").replace("__", "")
 }
 
 /// UTF-8 (with or without BOM), UTF-16 with BOM, else Shift_JIS (CP932).
 pub fn decode(bytes: &[u8]) -> String {
+    decode_cow(bytes).into_owned()
+}
+
+/// [`decode`] without copying text that is already UTF-8.
+fn decode_cow(bytes: &[u8]) -> Cow<'_, str> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc
-            .decode_without_bom_handling(&bytes[bom..])
-            .0
-            .into_owned();
+        return enc.decode_without_bom_handling(&bytes[bom..]).0;
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => encoding_rs::SHIFT_JIS.decode(bytes).0.into_owned(),
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => encoding_rs::SHIFT_JIS.decode(bytes).0,
     }
 }
 

@@ -8,11 +8,13 @@ pub mod obligation;
 pub mod parties;
 
 use crate::rules::{Binds, Pattern, PermissionIs, Provision, RuleSet};
+pub use crate::segment::{Budget, BudgetExceeded, BudgetKind};
 use crate::segment::{Sentence, SentenceKind};
 use obligation::Modality;
 use parties::{Parties, Role};
 use regex::Regex;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// How well one clause satisfies a provision. Order: None < Negated < Weak < Present.
@@ -76,18 +78,30 @@ impl Basis {
 
 /// Cross-references to another article's heading (「第15条（運用状況の定期報告）を削除」,
 /// tables of contents) carry that heading's words but impose nothing.
-fn mask_cross_references(text: &str) -> String {
+fn mask_cross_references(text: &str) -> Cow<'_, str> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(r"第[0-9一二三四五六七八九十百]+条(の[0-9]+)?\([^)]{0,40}\)")
             .expect("static regex")
     });
-    let mut out = text.to_string();
+    // Most sentences cite nothing: no copy. Otherwise one pass, not one
+    // rewrite of the whole sentence per reference.
+    let mut last = 0;
+    let mut out: Option<String> = None;
     for m in re.find_iter(text) {
+        let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        o.push_str(&text[last..m.start()]);
         // Same byte length, so offsets stay valid.
-        out.replace_range(m.range(), &"_".repeat(m.len()));
+        o.extend(std::iter::repeat_n('_', m.len()));
+        last = m.end();
     }
-    out
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[last..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// Decide the strength of one clause for one provision.
@@ -134,32 +148,83 @@ struct Reading {
 
 /// Every hit of every provision in a document's sentences.
 pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Parties) -> Vec<Hit> {
+    match match_within(rules, sentences, parties, &mut Budget::unlimited()) {
+        Ok(h) => h,
+        Err(_) => unreachable!("an unlimited budget is never exceeded"),
+    }
+}
+
+/// [`match_sentences`] charging `budget` for every pass over a sentence's
+/// text; an error naming the budget once the document exceeds it, or when
+/// its parties were over the party-label budget ([`Parties::exceeded`]).
+pub fn try_match_sentences(
+    rules: &RuleSet,
+    sentences: &[Sentence],
+    parties: &Parties,
+    budget: &mut Budget,
+) -> Result<Vec<Hit>, BudgetExceeded> {
+    if let Some(e) = parties.exceeded() {
+        return Err(e);
+    }
+    match_within(rules, sentences, parties, budget)
+}
+
+fn match_within(
+    rules: &RuleSet,
+    sentences: &[Sentence],
+    parties: &Parties,
+    budget: &mut Budget,
+) -> Result<Vec<Hit>, BudgetExceeded> {
+    const STAGE: &str = "matching";
     let mut hits = Vec::new();
-    let readings: Vec<Reading> = sentences
-        .iter()
-        .map(|s| Reading {
+    let mut readings: Vec<Reading> = Vec::with_capacity(sentences.len());
+    for s in sentences {
+        // The label automaton and the modality automaton.
+        budget.charge(STAGE, s.norm.text.len().saturating_mul(2))?;
+        readings.push(Reading {
             subject: parties.subject(&s.norm.text, s.norm.text.len()),
             modality: obligation::modality(&rules.lexicon, &s.norm.text, 0),
-        })
-        .collect();
+        });
+    }
+    // Consecutive sentences share their article's heading: normalize it and
+    // find its keywords once per heading, not once per sentence.
+    let mut heading_of: Option<(&str, String, Vec<bool>)> = None;
     for (si, s) in sentences.iter().enumerate() {
         if matches!(s.kind, SentenceKind::Heading | SentenceKind::Toc) || s.in_definitions {
             continue;
         }
-        let heading = s
-            .heading
-            .as_deref()
-            .map(crate::normalize::normalize_phrase)
-            .unwrap_or_default();
+        let raw = s.heading.as_deref().unwrap_or("");
+        if heading_of.as_ref().is_none_or(|h| h.0 != raw) {
+            budget.charge(STAGE, raw.len().saturating_mul(2))?;
+            let norm = s
+                .heading
+                .as_deref()
+                .map(crate::normalize::normalize_phrase)
+                .unwrap_or_default();
+            let cands = if norm.is_empty() {
+                Vec::new()
+            } else {
+                rules.candidates(&norm)
+            };
+            heading_of = Some((raw, norm, cands));
+        }
+        let Some((_, heading, heading_candidates)) = heading_of.as_ref() else {
+            continue;
+        };
+        let heading = heading.as_str();
+        budget.charge(STAGE, s.norm.text.len().saturating_mul(2))?;
         let text = mask_cross_references(&s.norm.text);
-        let mut candidates = rules.candidates(&text);
-        if !heading.is_empty() {
-            for (i, c) in rules.candidates(&heading).into_iter().enumerate() {
-                candidates[i] |= c;
-            }
+        let text = text.as_ref();
+        let mut candidates = rules.candidates(text);
+        for (i, c) in heading_candidates.iter().enumerate() {
+            candidates[i] |= *c;
         }
         for (pi, p) in rules.provisions.iter().enumerate() {
-            if !candidates[pi] || p.exclude.iter().any(|x| x.is_match(&text)) {
+            if !candidates[pi] {
+                continue;
+            }
+            budget.charge(STAGE, text.len().saturating_mul(p.exclude.len()))?;
+            if p.exclude.iter().any(|x| x.is_match(text)) {
                 continue;
             }
             let mut best: Option<Hit> = None;
@@ -168,23 +233,26 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
                     continue;
                 }
                 if let Some(h) = &pat.heading {
-                    if !h.is_match(&heading) {
+                    if !h.is_match(heading) {
                         continue;
                     }
                 }
-                let Some(m) = pat.re.find(&text) else {
+                budget.charge(STAGE, text.len())?;
+                let Some(m) = pat.re.find(text) else {
                     continue;
                 };
+                // The modality read after the match, the weak_if and keep_if scope.
+                budget.charge(STAGE, text.len().saturating_mul(3))?;
                 let (strength, modality, subject) =
-                    strength_of(rules, p, pat, sentences, &readings, si, &text, m.start());
+                    strength_of(rules, p, pat, sentences, &readings, si, text, m.start());
                 let mut basis = Basis::of(strength, modality, subject);
                 let strength = match &pat.weak_if {
                     Some(w) if strength == Strength::Present || basis == Basis::Permission => {
                         // The proviso right after the clause qualifies it too
                         // (「…してはならない。ただし、承諾を得た場合はこの限りでない。」).
-                        let scope = match proviso_after(sentences, si) {
-                            Some(pv) => format!("{text}{pv}"),
-                            None => text.clone(),
+                        let scope: Cow<str> = match proviso_after(sentences, si) {
+                            Some(pv) => Cow::Owned(format!("{text}{pv}")),
+                            None => Cow::Borrowed(text),
                         };
                         let kept = pat.keep_if.as_ref().is_some_and(|k| k.is_match(&scope));
                         if w.is_match(&scope) && !kept {
@@ -211,7 +279,7 @@ pub fn match_sentences(rules: &RuleSet, sentences: &[Sentence], parties: &Partie
             }
         }
     }
-    hits
+    Ok(hits)
 }
 
 /// The proviso (ただし…この限りでない) that follows sentence `si` in the same
@@ -323,6 +391,21 @@ mod tests {
             hits.contains(&("subcontractor-responsibility".to_string(), Strength::Weak)),
             "{hits:?}"
         );
+    }
+
+    #[test]
+    fn masking_many_references_in_one_pass_masks_what_rewriting_each_did() {
+        let t = "第1条(目的)及び第2条の3(定義)、第十二条(報告)。".repeat(500);
+        let re = Regex::new(r"第[0-9一二三四五六七八九十百]+条(の[0-9]+)?\([^)]{0,40}\)").unwrap();
+        let mut old = t.clone();
+        for m in re.find_iter(&t) {
+            old.replace_range(m.range(), &"_".repeat(m.len()));
+        }
+        assert_eq!(mask_cross_references(&t), old);
+        assert!(matches!(
+            mask_cross_references("乙は、報告する。"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

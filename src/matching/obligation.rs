@@ -82,9 +82,12 @@ pub fn modality(lex: &Lexicon, text: &str, from: usize) -> Modality {
     }
     // An earlier duty counts only as its own clause (「責任を負い、…負いません」),
     // not as the object of the denial (「応じる義務を負いません」).
+    // (A 、 between an earlier duty's end and this phrase: the last 、 before
+    // the phrase, found once, not a search per earlier phrase.)
+    let last_comma = tail[..found[i].0].rfind('、');
     let earlier_duty = found[..i]
         .iter()
-        .any(|f| f.2 == Marker::Duty && tail[f.1..found[i].0].contains('、'));
+        .any(|f| f.2 == Marker::Duty && last_comma.is_some_and(|c| c >= f.1));
     match found[i].2 {
         Marker::Negation if earlier_duty => Modality::Allocation,
         Marker::Negation => Modality::Negation,

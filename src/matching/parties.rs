@@ -6,10 +6,15 @@
 //! contracts. Labels the contract does not define fall back to the lexicon.
 
 use crate::rules::schema::PartiesLexicon;
-use crate::segment::{Sentence, SentenceKind};
+use crate::segment::{Budget, BudgetExceeded, Sentence, SentenceKind};
+use aho_corasick::AhoCorasick;
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, PartialOrd, Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Vendor,
@@ -29,11 +34,53 @@ pub struct PartyDef {
 
 #[derive(Debug, Clone, Default)]
 pub struct Parties {
-    /// (normalized label, role), longest first.
-    labels: Vec<(String, Role)>,
-    /// One automaton over all labels (pattern i is `labels[i]`).
-    finder: Option<aho_corasick::AhoCorasick>,
+    /// The label automaton and roles, shared by every document with the
+    /// same label set (see [`shared_matcher`]).
+    matcher: Option<Arc<Matcher>>,
     pub defined: Vec<PartyDef>,
+    /// The definitions composed more labels than the budget allows: the
+    /// pairs were not built and matching must report the document.
+    exceeded: Option<BudgetExceeded>,
+}
+
+/// One label set: (normalized label, role), longest first, and one automaton
+/// over all labels (pattern i is `labels[i]`).
+#[derive(Debug)]
+struct Matcher {
+    labels: Vec<(String, Role)>,
+    finder: Option<AhoCorasick>,
+}
+
+/// Label sets kept in the cache at most (a new set beyond it empties it).
+const CACHE_SETS: usize = 256;
+/// Larger label sets (hostile definitions) are built per document, never cached.
+const CACHE_MAX_LABELS: usize = 4096;
+
+type MatcherCache = HashMap<Vec<(String, Role)>, Arc<Matcher>>;
+
+/// The matcher of a label set, built once per distinct set and shared: an
+/// archive of contracts defining 甲 and 乙 the same way builds one automaton.
+fn shared_matcher(labels: Vec<(String, Role)>) -> Arc<Matcher> {
+    static CACHE: OnceLock<Mutex<MatcherCache>> = OnceLock::new();
+    let build = |labels: Vec<(String, Role)>| {
+        let finder = AhoCorasick::new(labels.iter().map(|(l, _)| l.as_str())).ok();
+        Arc::new(Matcher { labels, finder })
+    };
+    if labels.len() > CACHE_MAX_LABELS {
+        return build(labels);
+    }
+    let cache = CACHE.get_or_init(Default::default);
+    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = lock().get(&labels) {
+        return Arc::clone(m);
+    }
+    // Built outside the lock; two threads racing on a new set keep the first.
+    let m = build(labels.clone());
+    let mut c = lock();
+    if c.len() >= CACHE_SETS && !c.contains_key(&labels) {
+        c.clear();
+    }
+    Arc::clone(c.entry(labels).or_insert(m))
 }
 
 fn strip_company_words(s: &str) -> String {
@@ -46,11 +93,19 @@ fn strip_company_words(s: &str) -> String {
 
 /// Role of a party from the name the preamble gives it.
 pub fn classify_name(name: &str, lex: &PartiesLexicon, vendor_hint: Option<&str>) -> Option<Role> {
-    if let Some(h) = vendor_hint {
-        let core = strip_company_words(&crate::normalize::normalize_phrase(h));
-        if core.chars().count() >= 2 && name.contains(&core) {
-            return Some(Role::Vendor);
-        }
+    classify(name, lex, hint_core(vendor_hint).as_deref())
+}
+
+/// The vendor's name as a folder gives it, normalized, company words dropped;
+/// None when too short to identify anyone.
+fn hint_core(vendor_hint: Option<&str>) -> Option<String> {
+    let core = strip_company_words(&crate::normalize::normalize_phrase(vendor_hint?));
+    (core.chars().count() >= 2).then_some(core)
+}
+
+fn classify(name: &str, lex: &PartiesLexicon, hint_core: Option<&str>) -> Option<Role> {
+    if hint_core.is_some_and(|core| name.contains(core)) {
+        return Some(Role::Vendor);
     }
     const MEDICAL: [&str; 6] = [
         "病院",
@@ -89,8 +144,15 @@ pub fn classify_name(name: &str, lex: &PartiesLexicon, vendor_hint: Option<&str>
 
 /// Party definitions 「名称（以下「乙」という。）」 in normalized text.
 fn definitions(text: &str) -> Vec<(String, String)> {
+    /// Where a name runs back to: 、 。 ) 」
+    fn is_boundary(c: char) -> bool {
+        matches!(c, '、' | '。' | ')' | '」')
+    }
     let mut out = Vec::new();
     let mut search = 0;
+    // End of the last name boundary before `scanned` (one forward pass over
+    // the text, not a backward search per 以下).
+    let (mut scanned, mut boundary_end) = (0, 0);
     while let Some(p) = text[search..].find("以下") {
         let at = search + p;
         search = at + "以下".len();
@@ -100,7 +162,9 @@ fn definitions(text: &str) -> Vec<(String, String)> {
         let Some(open) = after.strip_prefix(['「', '『']) else {
             continue;
         };
-        let Some(close) = open.find(['」', '』']) else {
+        // A label is at most 12 characters: look for its end no further.
+        let window = open.char_indices().nth(13).map_or(open.len(), |(i, _)| i);
+        let Some(close) = open[..window].find(['」', '』']) else {
             continue;
         };
         let label = &open[..close];
@@ -123,11 +187,14 @@ fn definitions(text: &str) -> Vec<(String, String)> {
             continue;
         }
         // The name runs back from the "(" before 以下 to the previous boundary.
+        for (i, c) in text[scanned..at].char_indices() {
+            if is_boundary(c) {
+                boundary_end = scanned + i + c.len_utf8();
+            }
+        }
+        scanned = at;
         let before = text[..at].trim_end_matches(['(', ' ']);
-        let start = before
-            .rfind(['、', '。', ')', '」'])
-            .map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8))
-            .unwrap_or(0);
+        let start = boundary_end.min(before.len());
         let mut name = &before[start..];
         for lead in ["と", "及び", "並びに", "は", "本契約は"] {
             name = name.strip_prefix(lead).unwrap_or(name);
@@ -177,7 +244,41 @@ impl Parties {
         vendor_hint: Option<&str>,
         overrides: &[(String, Role)],
     ) -> Parties {
+        Self::resolve_within(
+            sentences,
+            lex,
+            vendor_hint,
+            overrides,
+            &mut Budget::default(),
+        )
+    }
+
+    /// [`Parties::resolve`] charging `budget`: an error when the preamble's
+    /// text or the labels its definitions compose exceed it.
+    pub fn try_resolve(
+        sentences: &[Sentence],
+        lex: &PartiesLexicon,
+        vendor_hint: Option<&str>,
+        overrides: &[(String, Role)],
+        budget: &mut Budget,
+    ) -> Result<Parties, BudgetExceeded> {
+        let p = Self::resolve_within(sentences, lex, vendor_hint, overrides, budget);
+        match p.exceeded {
+            Some(e) => Err(e),
+            None => Ok(p),
+        }
+    }
+
+    fn resolve_within(
+        sentences: &[Sentence],
+        lex: &PartiesLexicon,
+        vendor_hint: Option<&str>,
+        overrides: &[(String, Role)],
+        budget: &mut Budget,
+    ) -> Parties {
+        let core = hint_core(vendor_hint);
         let mut defined: Vec<PartyDef> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         // Definitions live in the preamble and the first articles (定義).
         for s in sentences.iter().take(60) {
             if !matches!(
@@ -186,13 +287,21 @@ impl Parties {
             ) {
                 continue;
             }
+            if let Err(e) = budget.charge("parties", s.norm.text.len()) {
+                return Parties {
+                    defined,
+                    exceeded: Some(e),
+                    ..Parties::default()
+                };
+            }
             for (label, name) in definitions(&s.norm.text) {
-                if defined.iter().any(|d| d.label == label) {
+                if seen.contains(&label) {
                     continue;
                 }
-                let role = classify_name(&name, lex, vendor_hint)
+                let role = classify(&name, lex, core.as_deref())
                     .or_else(|| Self::lexicon_role(lex, &label));
                 if let Some(role) = role {
+                    seen.insert(label.clone());
                     defined.push(PartyDef { label, name, role });
                 }
             }
@@ -201,7 +310,7 @@ impl Parties {
             defined,
             ..Parties::default()
         };
-        p.rebuild(lex, overrides);
+        p.rebuild(lex, overrides, budget);
         p
     }
 
@@ -216,8 +325,28 @@ impl Parties {
             defined: defs.to_vec(),
             ..Parties::default()
         };
-        p.rebuild(lex, overrides);
+        p.rebuild(lex, overrides, &Budget::default());
         p
+    }
+
+    /// Over the party-label budget: the labels the definitions would compose
+    /// exceed it. [`crate::matching::try_match_sentences`] reports it too.
+    pub fn exceeded(&self) -> Option<BudgetExceeded> {
+        self.exceeded
+    }
+
+    /// Whether this document holds a label automaton (it does not once
+    /// [`Parties::definitions_only`] has dropped it).
+    pub fn has_matcher(&self) -> bool {
+        self.matcher.is_some()
+    }
+
+    /// Whether both use the one shared automaton of their label set.
+    pub fn shares_matcher_with(&self, other: &Parties) -> bool {
+        match (&self.matcher, &other.matcher) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
     }
 
     fn lexicon_role(lex: &PartiesLexicon, label: &str) -> Option<Role> {
@@ -232,12 +361,13 @@ impl Parties {
         }
     }
 
-    fn rebuild(&mut self, lex: &PartiesLexicon, overrides: &[(String, Role)]) {
+    fn rebuild(&mut self, lex: &PartiesLexicon, overrides: &[(String, Role)], budget: &Budget) {
         let mut labels: Vec<(String, Role)> = Vec::new();
-        let add = |l: &str, r: Role, labels: &mut Vec<(String, Role)>| {
-            if let Some(e) = labels.iter_mut().find(|(x, _)| x == l) {
-                e.1 = r;
-            } else {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut add = |l: &str, r: Role, labels: &mut Vec<(String, Role)>| match index.get(l) {
+            Some(&i) => labels[i].1 = r,
+            None => {
+                index.insert(l.to_string(), labels.len());
                 labels.push((l.to_string(), r));
             }
         };
@@ -258,35 +388,55 @@ impl Parties {
         }
         // 甲及び乙 means both whoever is the vendor: compose pairs of the labels
         // this contract defines (the lexicon lists the usual pairs itself).
+        let defined: HashSet<&str> = self.defined.iter().map(|d| d.label.as_str()).collect();
         let singles: Vec<String> = labels
             .iter()
             .filter(|(l, r)| {
                 matches!(r, Role::Vendor | Role::Customer)
-                    && (self.defined.iter().any(|d| &d.label == l) || l.chars().count() == 1)
+                    && (defined.contains(l.as_str()) || l.chars().count() == 1)
             })
             .map(|(l, _)| l.clone())
             .collect();
-        for a in &singles {
-            for b in &singles {
-                if a != b {
-                    for j in ["及び", "又は", "と", "並びに", ""] {
-                        let l = format!("{a}{j}{b}");
-                        if l.chars().count() <= 16 && !labels.iter().any(|(x, _)| *x == l) {
-                            labels.push((l, Role::Both));
+        const JOINERS: [&str; 5] = ["及び", "又は", "と", "並びに", ""];
+        let pairs = singles
+            .len()
+            .saturating_mul(singles.len().saturating_sub(1))
+            .saturating_mul(JOINERS.len());
+        match budget.party_labels("parties", pairs) {
+            Err(e) => self.exceeded = Some(e),
+            Ok(()) => {
+                let mut l = String::new();
+                for a in &singles {
+                    for b in &singles {
+                        if a != b {
+                            for j in JOINERS {
+                                l.clear();
+                                l.push_str(a);
+                                l.push_str(j);
+                                l.push_str(b);
+                                if l.chars().count() <= 16 && !index.contains_key(l.as_str()) {
+                                    index.insert(l.clone(), labels.len());
+                                    labels.push((l.clone(), Role::Both));
+                                }
+                            }
                         }
                     }
                 }
             }
         }
+        drop(index);
         labels.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-        self.finder = aho_corasick::AhoCorasick::new(labels.iter().map(|(l, _)| l.as_str())).ok();
-        self.labels = labels;
+        self.matcher = Some(shared_matcher(labels));
     }
 
     /// The role of the sentence's subject: the first topic (Xは, Xも,
     /// Xにおいて), else the last Xが before `before`.
     pub fn subject(&self, text: &str, before: usize) -> Option<Role> {
-        let Some(finder) = &self.finder else {
+        let Some(Matcher {
+            labels,
+            finder: Some(finder),
+        }) = self.matcher.as_deref()
+        else {
             return None;
         };
         // Every label occurrence, leftmost first and longest first; an
@@ -301,7 +451,7 @@ impl Parties {
             if start < pos {
                 continue;
             }
-            let (label, role) = &self.labels[k];
+            let (label, role) = &labels[k];
             let prev = text[..start].chars().last();
             let single = label.chars().count() == 1;
             if prev == Some('再') || (single && prev.is_some_and(is_kanji)) {
@@ -357,6 +507,34 @@ mod tests {
         };
         let s = crate::segment::segment(&doc);
         Parties::resolve(&s, &rs.lexicon.parties, hint, &[])
+    }
+
+    #[test]
+    fn the_shared_automaton_reads_like_one_built_for_the_document() {
+        let p = parties("医療法人社団翠明会（以下「甲」という。）と株式会社北辰（以下「乙」という。）は、次のとおり契約する。", None);
+        let q = parties("医療法人社団白樺会（以下「甲」という。）と株式会社南天（以下「乙」という。）は、次のとおり契約する。", None);
+        assert!(p.shares_matcher_with(&q));
+        let shared = p.matcher.as_ref().unwrap();
+        let own = Parties {
+            matcher: Some(Arc::new(Matcher {
+                labels: shared.labels.clone(),
+                finder: AhoCorasick::new(shared.labels.iter().map(|(l, _)| l.as_str())).ok(),
+            })),
+            ..Parties::default()
+        };
+        assert!(!own.shares_matcher_with(&p));
+        for t in [
+            "乙は、報告する。",
+            "甲は、監査できる。",
+            "甲及び乙は、協議する。",
+            "乙と甲は、協議する。",
+            "障害の一次切り分けは、乙が行う。",
+            "再委託先は、報告する。",
+            "甲が行う監査を受け入れること。",
+        ] {
+            assert_eq!(p.subject(t, 100), own.subject(t, 100), "{t}");
+            assert_eq!(q.subject(t, 100), own.subject(t, 100), "{t}");
+        }
     }
 
     #[test]

@@ -15,8 +15,12 @@ use unicode_normalization::UnicodeNormalization;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Normalized {
     pub text: String,
-    /// For each normalized char: (byte offset in `text`, byte offset in the original).
-    map: Vec<(usize, usize)>,
+    /// Runs of the offset map, by normalized byte offset: `(n, o)` says that
+    /// the character starting at normalized byte `n` came from original byte
+    /// `o`, and so does every later character of the run at the same
+    /// distance (`o + (n' - n)`), up to the next run. Text that normalization
+    /// leaves alone is one run, not one entry per character.
+    runs: Vec<(usize, usize)>,
     original_len: usize,
 }
 
@@ -30,10 +34,53 @@ fn is_combining(c: char) -> bool {
         || canonical_combining_class(c) != 0
 }
 
+/// Builds the normalized text and its run map one character at a time.
+struct Builder {
+    text: String,
+    runs: Vec<(usize, usize)>,
+    /// Original offset of the first white space of a pending run of spaces.
+    space: Option<usize>,
+}
+
+impl Builder {
+    fn push_mapped(&mut self, c: char, orig: usize) {
+        let n = self.text.len();
+        let continues = self
+            .runs
+            .last()
+            .is_some_and(|&(rn, ro)| ro.checked_add(n - rn) == Some(orig));
+        if !continues {
+            self.runs.push((n, orig));
+        }
+        self.text.push(c);
+    }
+
+    /// One folded character. White space is kept (as one space) only between
+    /// two characters that are not Japanese; runs of spaces fold to one.
+    fn push(&mut self, c: char, orig: usize) {
+        if c == ' ' {
+            self.space.get_or_insert(orig);
+            return;
+        }
+        if let Some(o) = self.space.take() {
+            let prev = self.text.chars().next_back();
+            if prev.is_some_and(|p| !is_japanese(p)) && !is_japanese(c) {
+                self.push_mapped(' ', o);
+            }
+        }
+        self.push_mapped(c, orig);
+    }
+}
+
 impl Normalized {
     pub fn new(original: &str) -> Normalized {
-        // 1. NFKC cluster by cluster (a base character with its combining marks).
-        let mut folded: Vec<(char, usize)> = Vec::with_capacity(original.len() / 2);
+        let mut b = Builder {
+            text: String::with_capacity(original.len()),
+            runs: Vec::new(),
+            space: None,
+        };
+        // NFKC cluster by cluster (a base character with its combining marks);
+        // white space next to a Japanese character is dropped, runs of spaces fold.
         let mut iter = original.char_indices().peekable();
         let mut cluster = String::new();
         while let Some((start, c)) = iter.next() {
@@ -54,42 +101,36 @@ impl Normalized {
                 } else {
                     n
                 };
-                folded.push((n, start));
+                b.push(n, start);
             }
         }
-        // 2. Drop white space that touches a Japanese character; fold runs of spaces.
-        let mut text = String::with_capacity(original.len());
-        let mut map = Vec::with_capacity(folded.len());
-        for i in 0..folded.len() {
-            let (c, orig) = folded[i];
-            if c == ' ' {
-                let prev = text.chars().last();
-                let next = folded[i + 1..].iter().map(|x| x.0).find(|c| *c != ' ');
-                let drop = prev.is_none()
-                    || prev == Some(' ')
-                    || next.is_none()
-                    || prev.is_some_and(is_japanese)
-                    || next.is_some_and(is_japanese);
-                if drop {
-                    continue;
-                }
-            }
-            map.push((text.len(), orig));
-            text.push(c);
+        let mut text = b.text;
+        let mut runs = b.runs;
+        if text.capacity() > text.len() + text.len() / 8 + 16 {
+            text.shrink_to_fit();
         }
+        runs.shrink_to_fit();
         Normalized {
             text,
-            map,
+            runs,
             original_len: original.len(),
         }
     }
 
-    /// Original byte offset of a normalized byte offset.
+    /// Original byte offset of a normalized byte offset (inside a character:
+    /// of the next character; at or past the end: the original's length).
     pub fn to_original(&self, norm_byte: usize) -> usize {
-        match self.map.binary_search_by(|(n, _)| n.cmp(&norm_byte)) {
-            Ok(i) => self.map[i].1,
-            Err(i) if i < self.map.len() => self.map[i].1,
-            Err(_) => self.original_len,
+        let mut n = norm_byte;
+        while n < self.text.len() && !self.text.is_char_boundary(n) {
+            n += 1;
+        }
+        if n >= self.text.len() {
+            return self.original_len;
+        }
+        let i = self.runs.partition_point(|(rn, _)| *rn <= n);
+        match i.checked_sub(1).map(|i| self.runs[i]) {
+            Some((rn, ro)) => ro + (n - rn),
+            None => self.original_len,
         }
     }
 
@@ -166,6 +207,123 @@ mod tests {
         let pos = n.text.find("報告").unwrap();
         let (s, e) = n.original_range(pos, pos + "報告".len());
         assert_eq!(&orig[s..e], "報告");
+    }
+
+    /// The per-character map normalization used to keep, as the reference
+    /// the run map must agree with at every offset.
+    fn reference(original: &str) -> (String, Vec<usize>) {
+        let mut folded: Vec<(char, usize)> = Vec::new();
+        let mut iter = original.char_indices().peekable();
+        while let Some((start, c)) = iter.next() {
+            let mut cluster = c.to_string();
+            while let Some(&(_, n)) = iter.peek() {
+                if is_combining(n) {
+                    cluster.push(n);
+                    iter.next();
+                } else {
+                    break;
+                }
+            }
+            for n in cluster.nfkc() {
+                let n = radicals::to_unified(n);
+                let n = if n.is_whitespace() || n == '\u{3000}' {
+                    ' '
+                } else {
+                    n
+                };
+                folded.push((n, start));
+            }
+        }
+        let mut text = String::new();
+        let mut map = Vec::new();
+        for i in 0..folded.len() {
+            let (c, orig) = folded[i];
+            if c == ' ' {
+                let prev = text.chars().last();
+                let next = folded[i + 1..].iter().map(|x| x.0).find(|c| *c != ' ');
+                if prev.is_none()
+                    || prev == Some(' ')
+                    || next.is_none()
+                    || prev.is_some_and(is_japanese)
+                    || next.is_some_and(is_japanese)
+                {
+                    continue;
+                }
+            }
+            map.push((text.len(), orig));
+            text.push(c);
+        }
+        let offsets = (0..=text.len() + 2)
+            .map(|b| match map.binary_search_by(|(n, _)| n.cmp(&b)) {
+                Ok(i) => map[i].1,
+                Err(i) if i < map.len() => map[i].1,
+                Err(_) => original.len(),
+            })
+            .collect();
+        (text, offsets)
+    }
+
+    #[test]
+    fn run_map_agrees_with_the_per_character_map() {
+        let pieces = [
+            "乙は",
+            "、",
+            " ",
+            "\n",
+            "\u{3000}",
+            "  ",
+            "１２",
+            "ＴＬＳ",
+            "ﾃﾞｰﾀ",
+            "㍻",
+            "⼈⻘",
+            "ISO",
+            "/",
+            "e\u{301}",
+            "。",
+            "（",
+            "）",
+            "ｱ",
+            "ﾞ",
+            "\t",
+            "第4条",
+            "a",
+            "㈱",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        let mut cases: Vec<String> = pieces.iter().map(|p| p.to_string()).collect();
+        cases.push(String::new());
+        cases.push("  ".into());
+        for _ in 0..3000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 9) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_add(0x9e37_79b9);
+            cases.push(s);
+        }
+        for orig in &cases {
+            let n = Normalized::new(orig);
+            let (text, offsets) = reference(orig);
+            assert_eq!(n.text, text, "{orig:?}");
+            for (b, o) in offsets.iter().enumerate() {
+                assert_eq!(n.to_original(b), *o, "{orig:?} at {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn unchanged_text_is_one_run_and_long_space_runs_are_linear() {
+        let n = Normalized::new(&"乙は、甲に報告する。".repeat(10_000));
+        assert_eq!(n.runs.len(), 1);
+        let spaces = format!("a{}b", " ".repeat(2_000_000));
+        let n = Normalized::new(&spaces);
+        assert_eq!(n.text, "a b");
+        assert_eq!(n.to_original(1), 1);
+        assert_eq!(n.to_original(2), spaces.len() - 1);
     }
 
     #[test]

@@ -4,11 +4,15 @@
 //! Headings, tables of contents and definition clauses are marked here so
 //! that matching never counts them as a duty.
 
+pub mod budget;
 pub mod numbering;
+
+pub use budget::{Budget, BudgetExceeded, BudgetKind};
 
 use crate::document::{BlockKind, Document};
 use crate::normalize::Normalized;
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -120,6 +124,9 @@ struct Segmenter {
     in_definitions: bool,
     /// The last sentence that is not an item: items and table rows depend on it.
     lead: Option<usize>,
+    /// Whether the lead announces a list (read once when the lead is set,
+    /// not once per line after it).
+    lead_lists: bool,
     /// The document numbers its clauses 1. 2. 3. instead of 第N条.
     numbered_clauses: bool,
 }
@@ -154,12 +161,21 @@ impl Segmenter {
     /// A body sentence that later items and table rows depend on.
     fn emit_lead(&mut self, kind: SentenceKind, body: &str) {
         if self.emit(kind, body, None, None) > 0 && kind == SentenceKind::Body {
-            self.lead = Some(self.out.len() - 1);
+            self.set_lead(Some(self.out.len() - 1));
         }
     }
 
-    /// 「乙は、以下の報告書を提出する。」: the lines after it are entries of a list.
+    fn set_lead(&mut self, lead: Option<usize>) {
+        self.lead = lead;
+        self.lead_lists = self.announces_list();
+    }
+
     fn lead_announces_list(&self) -> bool {
+        self.lead_lists
+    }
+
+    /// 「乙は、以下の報告書を提出する。」: the lines after it are entries of a list.
+    fn announces_list(&self) -> bool {
         const CUES: [&str; 8] = [
             "次の",
             "以下の",
@@ -194,7 +210,7 @@ impl Segmenter {
             self.heading = h;
             self.pending_heading = None;
             self.in_definitions = self.heading.as_deref().is_some_and(|h| h.contains("定義"));
-            self.lead = None;
+            self.set_lead(None);
             if !body.is_empty() {
                 let kind = if looks_like_heading(body) {
                     SentenceKind::Heading
@@ -211,7 +227,7 @@ impl Segmenter {
             {
                 self.numbered_clauses = true;
                 self.article = Some(format!("第{n}項"));
-                self.lead = None;
+                self.set_lead(None);
                 self.emit_lead(SentenceKind::Body, rest);
                 return;
             }
@@ -253,16 +269,33 @@ impl Segmenter {
 }
 
 pub fn segment(doc: &Document) -> Vec<Sentence> {
+    match try_segment(doc, &mut Budget::unlimited()) {
+        Ok(s) => s,
+        Err(_) => unreachable!("an unlimited budget is never exceeded"),
+    }
+}
+
+/// [`segment`] charging `budget` one unit per byte of block text read; an
+/// error (naming the budget) once the document exceeds it.
+pub fn try_segment(doc: &Document, budget: &mut Budget) -> Result<Vec<Sentence>, BudgetExceeded> {
     let mut seg = Segmenter::default();
     for block in &doc.blocks {
-        let full = block.display_text();
+        budget.charge("segmentation", block.text.len())?;
+        // The text as a reader sees it (Block::display_text), copied only
+        // when a numbering label goes in front.
+        let full: Cow<str> = match &block.label {
+            Some(l) if !l.is_empty() => Cow::Owned(block.display_text()),
+            _ => Cow::Borrowed(block.text.as_str()),
+        };
         let text = full.trim();
         if !text.is_empty() {
             seg.page = block.page;
             seg.block(text, block.kind);
         }
     }
-    seg.out
+    let mut out = seg.out;
+    out.shrink_to_fit();
+    Ok(out)
 }
 
 #[cfg(test)]
