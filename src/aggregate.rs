@@ -25,6 +25,10 @@ pub fn decide(hits: &[(Strength, Evidence)], vendor_fully_read: bool) -> (Status
     } else {
         let mut ev: Vec<Evidence> = Vec::new();
         for (_, e) in hits.iter().filter(|(s, _)| *s == best) {
+            // Only the first few are kept: stop there, never compare all with all.
+            if ev.len() == MAX_EVIDENCE {
+                break;
+            }
             if !ev.contains(e) {
                 ev.push(e.clone());
             }

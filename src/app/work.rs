@@ -12,7 +12,7 @@ use crate::matching::parties::{Parties, Role};
 use crate::matching::{self, Strength};
 use crate::report::model::{DocStatus, Evidence, Status};
 use crate::rules::RuleSet;
-use crate::segment::{self, Sentence};
+use crate::segment::{self, Budget, BudgetExceeded, Sentence};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -33,6 +33,10 @@ pub struct DocWork {
     pub findings: Option<Vec<(usize, Strength, Evidence)>>,
     /// Labels set by keiyaku.toml, reported beside the preamble's.
     pub overrides: Vec<(String, Role)>,
+    /// Work counted through segmentation, party reading and matching: a
+    /// document over it ends as `error` naming the budget (counted work, so
+    /// the same on every machine).
+    pub budget: Budget,
 }
 
 fn doc_status(e: &ExtractError) -> DocStatus {
@@ -95,6 +99,7 @@ impl DocWork {
             findings: None,
             parties: Parties::default(),
             overrides: Vec::new(),
+            budget: Budget::default(),
             input,
         }
     }
@@ -163,21 +168,34 @@ pub fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderCon
     drop(bytes);
     w.pages = doc.pages;
     w.unread_pages = doc.unread_pages.clone();
-    if !segment_into(&mut w, || segment::segment(&doc)) {
+    let mut budget = std::mem::take(&mut w.budget);
+    let segmented = segment_into(&mut w, || segment::try_segment(&doc, &mut budget));
+    w.budget = budget;
+    // The sentences carry the text from here on.
+    drop(doc);
+    if !segmented {
         return w;
     }
     let overrides = overrides_for(&w.input, configs, vendor_hint(&w.input).unwrap_or(""));
     w.overrides = overrides.clone();
+    let mut budget = std::mem::take(&mut w.budget);
     let resolved = catch_unwind(AssertUnwindSafe(|| {
-        Parties::resolve(
+        Parties::try_resolve(
             &w.sentences,
             &rules.lexicon.parties,
             vendor_hint(&w.input),
             &overrides,
+            &mut budget,
         )
     }));
+    w.budget = budget;
     match resolved {
-        Ok(p) => w.parties = p,
+        Ok(Ok(p)) => w.parties = p,
+        Ok(Err(e)) => {
+            w.set(DocStatus::Error, e.to_string());
+            w.sentences = Vec::new();
+            return w;
+        }
         Err(p) => {
             w.set(
                 DocStatus::Error,
@@ -198,12 +216,20 @@ pub fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderCon
     w
 }
 
-/// Segment behind the panic firewall; false (and the document `error`) on a panic.
-fn segment_into(w: &mut DocWork, segmenter: impl FnOnce() -> Vec<Sentence>) -> bool {
+/// Segment behind the panic firewall; false (and the document `error`) on a
+/// panic or when the work budget runs out.
+fn segment_into(
+    w: &mut DocWork,
+    segmenter: impl FnOnce() -> Result<Vec<Sentence>, BudgetExceeded>,
+) -> bool {
     match catch_unwind(AssertUnwindSafe(segmenter)) {
-        Ok(s) => {
+        Ok(Ok(s)) => {
             w.sentences = s;
             true
+        }
+        Ok(Err(e)) => {
+            w.set(DocStatus::Error, e.to_string());
+            false
         }
         Err(p) => {
             w.set(
@@ -258,17 +284,28 @@ fn strength_status(s: Strength) -> Status {
 /// evidence of every hit, and drop the sentences. A panic makes the document
 /// `error`: a document that was not matched must not look read and clean.
 pub fn find(w: &mut DocWork, rules: &RuleSet) {
+    let mut budget = std::mem::take(&mut w.budget);
     find_with(w, |sentences, parties| {
-        matching::match_sentences(rules, sentences, parties)
-    })
+        matching::try_match_sentences(rules, sentences, parties, &mut budget)
+    });
+    w.budget = budget;
 }
 
 /// [`find`] with the matcher given: the seam where a matcher's panic is
 /// turned into the document's status.
-fn find_with(w: &mut DocWork, matcher: impl FnOnce(&[Sentence], &Parties) -> Vec<matching::Hit>) {
+fn find_with(
+    w: &mut DocWork,
+    matcher: impl FnOnce(&[Sentence], &Parties) -> Result<Vec<matching::Hit>, BudgetExceeded>,
+) {
     let matched = catch_unwind(AssertUnwindSafe(|| matcher(&w.sentences, &w.parties)));
     let hits = match matched {
-        Ok(h) => h,
+        Ok(Ok(h)) => h,
+        Ok(Err(e)) => {
+            w.set(DocStatus::Error, e.to_string());
+            w.findings = Some(Vec::new());
+            w.sentences = Vec::new();
+            return;
+        }
         Err(p) => {
             w.set(
                 DocStatus::Error,
@@ -326,6 +363,23 @@ mod tests {
         assert_eq!(w.status, DocStatus::Error);
         assert!(w.reason.as_deref().unwrap().contains("matcher bug"));
         assert_eq!(w.findings.as_deref(), Some(&[][..]));
+    }
+
+    #[test]
+    fn a_document_over_its_work_budget_is_an_error_naming_the_budget() {
+        let mut w = read_doc();
+        let text = "乙は、事故が発生したときは、直ちに甲に報告しなければならない。\n".repeat(50);
+        let doc = crate::extract::text::extract(text.as_bytes()).unwrap();
+        let mut small = Budget::new(100, 10);
+        assert!(!segment_into(&mut w, || segment::try_segment(
+            &doc, &mut small
+        )));
+        assert_eq!(w.status, DocStatus::Error);
+        assert!(
+            w.reason.as_deref().unwrap().contains("budget"),
+            "{:?}",
+            w.reason
+        );
     }
 
     #[test]
