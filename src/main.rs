@@ -121,6 +121,15 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let destinations = destinations(args);
+    if destinations
+        .iter()
+        .any(|(o, f)| *o == Output::Stdout && *f == Format::Xlsx)
+        && std::io::stdout().is_terminal()
+    {
+        anyhow::bail!(
+            "XLSX は端末に表示できません。-o 結果.xlsx でファイルに保存してください / an XLSX workbook cannot be shown on a terminal: save it with -o FILE.xlsx"
+        );
+    }
     let mut exclude = Vec::new();
     for (out, _) in &destinations {
         if let Output::File(path) = out {
