@@ -455,7 +455,7 @@ fn parse_cid_widths(doc: &Document, w: &[Object], map: &mut HashMap<u32, f64>) {
             Some(Object::Array(ws)) => {
                 for (k, v) in ws.iter().enumerate() {
                     if let Some(v) = num(resolve(doc, v)) {
-                        map.insert(first as u32 + k as u32, v);
+                        map.insert((first as u32).saturating_add(k as u32), v);
                     }
                 }
                 i += 2;
@@ -468,7 +468,7 @@ fn parse_cid_widths(doc: &Document, w: &[Object], map: &mut HashMap<u32, f64>) {
                     .unwrap_or(1000.0);
                 let (a, b) = (
                     first as u32,
-                    (last as u32).min(first as u32 + MAX_ENTRIES as u32),
+                    (last as u32).min((first as u32).saturating_add(MAX_ENTRIES as u32)),
                 );
                 for c in a..=b {
                     map.insert(c, v);
@@ -478,6 +478,98 @@ fn parse_cid_widths(doc: &Document, w: &[Object], map: &mut HashMap<u32, f64>) {
             None => break,
         }
     }
+}
+
+/// Codes read from the Unicode cmap subtables of one font: every Unicode
+/// scalar value twice over. A real font maps each code once.
+const CMAP_CODES: usize = 2 * 0x11_0000;
+
+/// Add the codepoint → glyph pairs of one Unicode cmap subtable to
+/// `gid_to_char` (the lowest code of a glyph wins), reading at most `budget`
+/// codes. Not ttf-parser's `codepoints`: it walks every code of every range,
+/// and a hostile subtable declares billions (format 12 groups of
+/// 0..=u32::MAX, format 4 segments repeated), a hang rather than a font.
+fn unicode_cmap(
+    sub: &ttf_parser::cmap::Subtable,
+    raw: Option<&[u8]>,
+    index: u16,
+    budget: &mut usize,
+    gid_to_char: &mut HashMap<u16, char>,
+) {
+    use ttf_parser::cmap::Format;
+    let mut add = |cp: u32, gid: Option<u16>, budget: &mut usize| -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        if let (Some(c), Some(g)) = (char::from_u32(cp), gid) {
+            gid_to_char.entry(g).or_insert(c);
+        }
+        true
+    };
+    match sub.format {
+        // Codes are 16-bit: look each up once, in order (0xFFFF ends the table).
+        Format::SegmentMappingToDeltaValues(_) => {
+            for cp in 0..0xFFFF_u32 {
+                if let Some(g) = sub.glyph_index(cp) {
+                    if !add(cp, Some(g.0), budget) {
+                        return;
+                    }
+                }
+            }
+        }
+        // Groups of 32-bit ranges, read from the table itself (ttf-parser keeps
+        // them private); codes past Unicode are not characters.
+        Format::SegmentedCoverage(_) | Format::ManyToOneRangeMappings(_) => {
+            let many_to_one = matches!(sub.format, Format::ManyToOneRangeMappings(_));
+            for (start, end, glyph) in cmap_groups(raw, index) {
+                for cp in start..=end.min(0x10_FFFF) {
+                    let gid = if many_to_one {
+                        Some(glyph)
+                    } else {
+                        glyph.checked_add(cp - start)
+                    };
+                    if !add(cp, gid.and_then(|g| u16::try_from(g).ok()), budget) {
+                        return;
+                    }
+                }
+            }
+        }
+        // Formats 0, 2, 6 and 10 list no more codes than their data holds.
+        _ => {
+            let mut open = true;
+            sub.codepoints(|cp| {
+                if open {
+                    open = add(cp, sub.glyph_index(cp).map(|g| g.0), budget);
+                }
+            });
+        }
+    }
+}
+
+/// The (start code, end code, glyph) groups of the format 12 or 13 subtable
+/// of encoding record `index` in a raw `cmap` table.
+fn cmap_groups(raw: Option<&[u8]>, index: u16) -> Vec<(u32, u32, u32)> {
+    let be32 = |d: &[u8], at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(
+            d.get(at..at.checked_add(4)?)?.try_into().ok()?,
+        ))
+    };
+    let groups = || -> Option<Vec<(u32, u32, u32)>> {
+        let raw = raw?;
+        let offset = be32(raw, 4 + 8 * usize::from(index) + 4)? as usize;
+        let sub = raw.get(offset..)?;
+        let count = be32(sub, 12)? as usize;
+        let body = sub.get(16..)?;
+        Some(
+            body.chunks_exact(12)
+                .take(count)
+                .filter_map(|g| Some((be32(g, 0)?, be32(g, 4)?, be32(g, 8)?)))
+                .filter(|(start, end, _)| start <= end)
+                .collect(),
+        )
+    };
+    groups().unwrap_or_default()
 }
 
 /// Identity-ordered TrueType without ToUnicode (Chrome's PDFs): invert the
@@ -490,15 +582,15 @@ fn truetype_unicode(doc: &Document, descendant: &Dictionary) -> Option<Unicode> 
     let face = ttf_parser::Face::parse(&data, 0).ok()?;
     let mut gid_to_char = HashMap::new();
     if let Some(cmap) = face.tables().cmap {
-        for sub in cmap.subtables {
-            if !sub.is_unicode() {
+        let raw = face.raw_face().table(ttf_parser::Tag::from_bytes(b"cmap"));
+        let mut budget = CMAP_CODES;
+        for i in 0..cmap.subtables.len() {
+            let Some(sub) = cmap.subtables.get(i) else {
                 continue;
+            };
+            if sub.is_unicode() {
+                unicode_cmap(&sub, raw, i, &mut budget, &mut gid_to_char);
             }
-            sub.codepoints(|cp| {
-                if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp)) {
-                    gid_to_char.entry(g.0).or_insert(c);
-                }
-            });
         }
     }
     if gid_to_char.is_empty() {

@@ -98,7 +98,9 @@ pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
     }
     let hex = |h: &str| u32::from_str_radix(h, 16).ok().and_then(char::from_u32);
     if let Some(h) = base.strip_prefix("uni") {
-        if h.len() >= 4 && h.len() % 4 == 0 {
+        // Hex digits only: a name is any bytes, and slicing a multi-byte
+        // character (`/uniあいうえ`) in four-byte steps would panic.
+        if h.len() >= 4 && h.len() % 4 == 0 && h.bytes().all(|b| b.is_ascii_hexdigit()) {
             let s: Option<String> = (0..h.len()).step_by(4).map(|i| hex(&h[i..i + 4])).collect();
             return s;
         }
@@ -164,6 +166,8 @@ mod tests {
         assert_eq!(glyph_name_to_unicode("parenleft").as_deref(), Some("("));
         assert_eq!(glyph_name_to_unicode("A.sc").as_deref(), Some("A"));
         assert_eq!(glyph_name_to_unicode("g123"), None);
+        assert_eq!(glyph_name_to_unicode("uniあいうえ"), None);
+        assert_eq!(glyph_name_to_unicode("uni3042あ"), None);
     }
 
     #[test]

@@ -1,0 +1,8 @@
+//! DOCX extraction (zip + quick-xml + our walker): any bytes end in Ok or Err.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = keiyaku::extract::docx::extract(data);
+});
