@@ -193,9 +193,7 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
             }),
             f => f.writer(color),
         };
-        let mut buf = Vec::new();
-        writer.render(&report, &mut buf)?;
-        match output::write(out, &buf) {
+        match output::write_with(out, |w| writer.render(&report, w)) {
             Ok(()) => {}
             // `keiyaku scan … | head -1`: the reader has what it wanted.
             Err(output::OutputError::Closed) => {}

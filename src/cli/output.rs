@@ -73,21 +73,33 @@ pub fn resolved(path: &Path) -> Option<PathBuf> {
 
 /// Write `bytes` to the destination.
 pub fn write(out: &Output, bytes: &[u8]) -> Result<(), OutputError> {
+    write_with(out, |w| w.write_all(bytes))
+}
+
+/// Stream a report to the destination as it is rendered: no second copy of
+/// a large report in memory.
+pub fn write_with(
+    out: &Output,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
     match out {
         Output::Stdout => {
-            let mut so = std::io::stdout().lock();
-            so.write_all(bytes)
+            let mut so = std::io::BufWriter::new(std::io::stdout().lock());
+            render(&mut so)
                 .and_then(|_| so.flush())
                 .map_err(|e| match e.kind() {
                     std::io::ErrorKind::BrokenPipe => OutputError::Closed,
                     _ => OutputError::Stdout(e),
                 })
         }
-        Output::File(path) => write_atomic(path, bytes),
+        Output::File(path) => write_atomic(path, render),
     }
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+fn write_atomic(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
     let fail = |reason: String| OutputError::Unwritable {
         path: path.to_path_buf(),
         reason,
@@ -98,9 +110,13 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         .prefix(".keiyaku-report-")
         .tempfile_in(&dir)
         .map_err(|e| fail(format!("cannot create a file in {}: {e}", dir.display())))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| fail(e.to_string()))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        render(&mut w)
+            .and_then(|_| w.flush())
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    tmp.as_file().sync_all().map_err(|e| fail(e.to_string()))?;
     // Keep the permissions of the report being replaced; a new one is
     // readable by others, as a file written with a plain create would be.
     match std::fs::metadata(path) {
