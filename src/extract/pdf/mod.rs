@@ -47,6 +47,9 @@ struct PageText {
     rules: content::Rules,
     height: (f64, f64),
     images: usize,
+    /// Lines whose one cell is the whole line (most of them): the cell is
+    /// left out until the page's blocks are built, see [`fold_cell`].
+    folded: Vec<bool>,
     /// A cap or damage stopped the page: it is listed for that, not as image-only.
     cut: bool,
 }
@@ -75,7 +78,7 @@ pub fn extract_with_budget(
     limits: &Limits,
     glyphs_per_document: usize,
 ) -> Result<Document, ExtractError> {
-    let mut doc = lopdf::Document::load_mem(bytes).map_err(|e| match e {
+    let mut doc = load(bytes).map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => {
             ExtractError::Encrypted("a password is needed to open it".into())
         }
@@ -136,12 +139,28 @@ pub fn extract_with_budget(
         }
         unmapped_glyphs += out.unmapped;
         total_glyphs += out.glyphs.len();
+        // Every page's lines are kept until the last page is read (running
+        // headers are found across pages): without their spare capacity.
+        let mut lines = layout::lines(&without_overprint(out.glyphs), &out.rules);
+        lines.shrink_to_fit();
+        let folded: Vec<bool> = lines.iter_mut().map(fold_cell).collect();
+        for l in &mut lines {
+            l.text.shrink_to_fit();
+            l.cells.shrink_to_fit();
+            for cell in &mut l.cells {
+                cell.2.shrink_to_fit();
+            }
+        }
+        let mut rules = out.rules;
+        rules.vertical.shrink_to_fit();
+        rules.horizontal.shrink_to_fit();
         texts.push(PageText {
             number,
-            lines: layout::lines(&without_overprint(out.glyphs), &out.rules),
-            rules: out.rules,
+            lines,
+            rules,
             height: page_box(&doc, page),
             images: out.images,
+            folded,
             cut: !cut.is_empty(),
         });
     }
@@ -174,6 +193,10 @@ pub fn extract_with_budget(
             }),
         });
     }
+    // Only the pages' text is needed from here: the objects and fonts go
+    // before the blocks are built.
+    drop(fonts);
+    drop(doc);
     let furniture = furniture_lines(&texts);
     let mut document = Document {
         pages: Some(pages.len() as u32),
@@ -189,7 +212,13 @@ pub fn extract_with_budget(
                 .map(|l| l.x1)
         })
         .fold(0.0, f64::max);
-    for t in &texts {
+    // Each page's lines are freed once its blocks are built.
+    for mut t in texts {
+        for (l, &folded) in t.lines.iter_mut().zip(&t.folded) {
+            if folded {
+                l.cells = vec![(l.x0, l.x1, l.text.clone())];
+            }
+        }
         if t.lines.is_empty() && t.images > 0 && !t.cut {
             mark_unread(
                 &mut document.unread_pages,
@@ -200,8 +229,7 @@ pub fn extract_with_budget(
         }
         let (body, furn): (Vec<_>, Vec<_>) = t
             .lines
-            .iter()
-            .cloned()
+            .into_iter()
             .partition(|l| !furniture.contains(&(t.number, l.text.clone())));
         for l in furn {
             document
@@ -241,6 +269,72 @@ pub fn extract_with_budget(
         }
     }
     Ok(document)
+}
+
+/// The document with the content of its image XObjects left out: only their
+/// dictionaries are read (images are counted, never decoded), so a scan of
+/// large images is not held in memory a second time. lopdf rebuilds a page
+/// tree it cannot read only when loading unfiltered, and a page could name an
+/// image stream as its content: in those rare cases (and when the filtered
+/// load fails) the file is loaded again unfiltered, so the text read is the
+/// same either way.
+fn load(bytes: &[u8]) -> Result<lopdf::Document, lopdf::Error> {
+    let Ok(doc) = lopdf::Document::load_mem_with_options(
+        bytes,
+        lopdf::LoadOptions::with_filter(without_image_data),
+    ) else {
+        return lopdf::Document::load_mem(bytes);
+    };
+    let pages = doc.get_pages();
+    let image_as_content = pages.values().any(|&page| {
+        doc.get_page_contents(page).into_iter().any(|id| {
+            doc.get_object(id)
+                .and_then(Object::as_stream)
+                .is_ok_and(is_image)
+        })
+    });
+    if pages.is_empty() || image_as_content {
+        return lopdf::Document::load_mem(bytes);
+    }
+    Ok(doc)
+}
+
+/// A stream the interpreter counts as an image (see `content::do_xobject`).
+fn is_image(stream: &lopdf::Stream) -> bool {
+    stream
+        .dict
+        .get(b"Subtype")
+        .and_then(|o| o.as_name())
+        .is_ok_and(|s| s == b"Image")
+}
+
+/// The load filter of [`load`]: an image stream keeps its dictionary and a
+/// one-byte placeholder for its data (not none: lopdf reads an empty stream
+/// again from the file). lopdf keeps the object as changed in place, except
+/// for the members of an object stream, which are never streams and for
+/// which it keeps the object returned.
+fn without_image_data(
+    id: lopdf::ObjectId,
+    object: &mut Object,
+) -> Option<(lopdf::ObjectId, Object)> {
+    if let Object::Stream(stream) = object {
+        if !stream.content.is_empty() && is_image(stream) {
+            stream.content = vec![b' '];
+        }
+        return Some((id, Object::Null));
+    }
+    Some((id, object.clone()))
+}
+
+/// Leave out a line's cell when it is the only one and the same as the line
+/// (its place and text), which the blocks restore; true when it was.
+fn fold_cell(l: &mut layout::Line) -> bool {
+    let whole = matches!(&l.cells[..], [(x0, x1, text)]
+        if *x0 == l.x0 && *x1 == l.x1 && *text == l.text);
+    if whole {
+        l.cells = Vec::new();
+    }
+    whole
 }
 
 /// The page's content streams joined by newlines, as lopdf's
