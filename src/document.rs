@@ -119,6 +119,18 @@ pub struct UnreadPages {
     pub reason: UnreadReason,
 }
 
+impl UnreadPages {
+    /// `5001–5003 ページ数の上限超過`, `7 画像のみ（スキャン）`.
+    pub fn label_ja(&self) -> String {
+        let range = if self.first == self.last {
+            self.first.to_string()
+        } else {
+            format!("{}–{}", self.first, self.last)
+        };
+        format!("{range} {}", self.reason.label_ja())
+    }
+}
+
 /// Add `first..=last` with `reason`, keeping the list sorted and merging
 /// adjacent runs of the same reason (a 90,000-page cap is one entry, not 85,000).
 pub fn mark_unread(list: &mut Vec<UnreadPages>, first: u32, last: u32, reason: UnreadReason) {

@@ -6,7 +6,7 @@ mod util;
 use util::*;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use keiyaku::report::csv::doc_status_ja;
+
 use keiyaku::report::model::{DocStatus, Status};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -262,7 +262,7 @@ fn xlsx_documents_sheet_lists_every_document_with_its_status() {
         assert_eq!(text(&row["パス"]), path);
         assert_eq!(
             text(&row["状態"]),
-            doc_status_ja(doc_status(d["status"].as_str().unwrap())),
+            doc_status(d["status"].as_str().unwrap()).label_ja(),
             "{path}"
         );
         assert_eq!(text(&row["sha256"]), d["sha256"].as_str().unwrap_or(""));

@@ -61,6 +61,28 @@ pub enum Basis {
 }
 
 impl Basis {
+    /// What a clause's strength rests on, as a reviewer would write it.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Basis::Duty => "義務規定",
+            Basis::CustomerRight => "委託者の権利規定",
+            Basis::BestEffort => "努力義務",
+            Basis::Permission => "できる規定",
+            Basis::Qualified => "承諾のみ・限定",
+            Basis::Partial => "一部のみ",
+            Basis::Negation => "否定・免責",
+            Basis::None => "拘束力なし",
+        }
+    }
+
+    /// A basis that makes a clause weak or negated: the reason a reviewer
+    /// needs beside △ and 否.
+    pub fn is_shortfall(self) -> bool {
+        !matches!(self, Basis::Duty | Basis::CustomerRight | Basis::None)
+    }
+}
+
+impl Basis {
     fn of(strength: Strength, modality: Modality, subject: Option<Role>) -> Basis {
         match (strength, modality) {
             (Strength::None, _) => Basis::None,

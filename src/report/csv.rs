@@ -6,7 +6,6 @@
 
 use super::model::{DocStatus, ProvisionResult, Report, Status, VendorReport};
 use super::Render;
-use crate::matching::Basis;
 use std::io::Write;
 
 pub struct CsvWriter;
@@ -25,33 +24,6 @@ pub const DETAIL_COLUMNS: [&str; 10] = [
     "推奨条項例",
 ];
 
-/// What a clause's strength rests on, as a reviewer would write it.
-pub fn basis_ja(b: Basis) -> &'static str {
-    match b {
-        Basis::Duty => "義務規定",
-        Basis::CustomerRight => "委託者の権利規定",
-        Basis::BestEffort => "努力義務",
-        Basis::Permission => "できる規定",
-        Basis::Qualified => "承諾のみ・限定",
-        Basis::Partial => "一部のみ",
-        Basis::Negation => "否定・免責",
-        Basis::None => "拘束力なし",
-    }
-}
-
-/// A document's status as a Japanese reader would say it.
-pub fn doc_status_ja(s: DocStatus) -> &'static str {
-    match s {
-        DocStatus::Ok => "読取済",
-        DocStatus::Error => "読取不可（破損）",
-        DocStatus::Encrypted => "読取不可（暗号化）",
-        DocStatus::NoText => "読取不可（文字なし）",
-        DocStatus::Unsupported => "未対応の形式",
-        DocStatus::Skipped => "開いていません",
-        DocStatus::Ignored => "契約書でないため無視",
-    }
-}
-
 /// The vendor as one cell: its name, and the scanned folder it lies in when
 /// several were scanned (two folders may hold vendors of the same name).
 pub fn vendor_label(v: &VendorReport) -> String {
@@ -65,7 +37,7 @@ pub fn vendor_label(v: &VendorReport) -> String {
 /// there is none.
 pub fn reason_ja(v: &VendorReport, p: &ProvisionResult) -> String {
     if let Some(e) = p.evidence.first() {
-        return basis_ja(e.basis).to_string();
+        return e.basis.label_ja().to_string();
     }
     match p.status {
         Status::Unknown => {

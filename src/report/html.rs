@@ -13,7 +13,6 @@
 use super::model::{DocReport, DocStatus, Evidence, ProvisionResult, Report, Status, VendorReport};
 use super::Render;
 use crate::matching::parties::{PartyDef, Role};
-use crate::matching::Basis;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -43,33 +42,6 @@ fn escape_into(out: &mut String, s: &str) {
             }
             c => out.push(c),
         }
-    }
-}
-
-/// Why a clause is strong, weak or negated, as a reviewer would write it
-/// (the text report's mapping, with words for the strong bases too).
-fn basis_ja(b: Basis) -> &'static str {
-    match b {
-        Basis::BestEffort => "努力義務",
-        Basis::Permission => "できる規定",
-        Basis::Qualified => "承諾のみ・限定",
-        Basis::Partial => "一部のみ",
-        Basis::Negation => "否定・免責",
-        Basis::Duty => "義務規定",
-        Basis::CustomerRight => "委託者の権利",
-        Basis::None => "拘束力なし",
-    }
-}
-
-fn doc_status_ja(s: DocStatus) -> &'static str {
-    match s {
-        DocStatus::Ok => "読取済",
-        DocStatus::Error => "読取不可（破損）",
-        DocStatus::Encrypted => "読取不可（暗号化）",
-        DocStatus::NoText => "読取不可（文字なし）",
-        DocStatus::Unsupported => "未対応の形式（読んでいません）",
-        DocStatus::Skipped => "開いていません",
-        DocStatus::Ignored => "契約書でないため無視",
     }
 }
 
@@ -527,7 +499,7 @@ fn evidence(out: &mut String, e: &Evidence) {
     let _ = write!(
         out,
         " — 根拠: {}　この条項の判定: {} {}</p>",
-        basis_ja(e.basis),
+        e.basis.label_ja(),
         e.strength.mark(),
         e.strength.label_ja()
     );
@@ -588,7 +560,7 @@ fn doc_row(out: &mut String, d: &DocReport) {
         "<tr><td class=\"path\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>",
         escape(&d.path),
         escape(&d.format),
-        doc_status_ja(d.status),
+        d.status.label_ja(),
         d.pages.map(|p| p.to_string()).unwrap_or_default()
     );
     if let Some(reason) = &d.reason {

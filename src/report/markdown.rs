@@ -7,7 +7,7 @@
 //! a Markdown report left in a scanned folder is recognised and not read as
 //! a contract.
 
-use super::csv::{doc_status_ja, reason_ja, vendor_label};
+use super::csv::{reason_ja, vendor_label};
 use super::model::{DocStatus, Report, Status};
 use super::xlsx::unread_pages_ja;
 use super::Render;
@@ -160,7 +160,7 @@ impl Render for MarkdownWriter {
             if !unread.is_empty() {
                 writeln!(out)?;
                 for d in unread {
-                    let mut line = format!("- {}: {}", cell(&d.path), doc_status_ja(d.status));
+                    let mut line = format!("- {}: {}", cell(&d.path), d.status.label_ja());
                     if !d.unread_pages.is_empty() {
                         line.push_str(&format!("（読めないページ: {}）", unread_pages_ja(d)));
                     }

@@ -83,6 +83,19 @@ impl DocStatus {
         !matches!(self, DocStatus::Ok | DocStatus::Ignored)
     }
 
+    /// As a Japanese reader would say it.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            DocStatus::Ok => "読取済",
+            DocStatus::Error => "読取不可（破損）",
+            DocStatus::Encrypted => "読取不可（暗号化）",
+            DocStatus::NoText => "読取不可（文字なし）",
+            DocStatus::Unsupported => "未対応の形式（読んでいません）",
+            DocStatus::Skipped => "開いていません",
+            DocStatus::Ignored => "契約書でないため無視",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DocStatus::Ok => "ok",

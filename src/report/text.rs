@@ -4,7 +4,6 @@
 use super::model::{DocStatus, Report, Status};
 use super::Render;
 use crate::matching::parties::{PartyDef, Role};
-use crate::matching::Basis;
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
@@ -123,30 +122,6 @@ impl TextWriter {
     }
 }
 
-/// Why a clause is weak or negated, as a reviewer would write it.
-fn basis_ja(b: Basis) -> Option<&'static str> {
-    match b {
-        Basis::BestEffort => Some("努力義務"),
-        Basis::Permission => Some("できる規定"),
-        Basis::Qualified => Some("承諾のみ・限定"),
-        Basis::Partial => Some("一部のみ"),
-        Basis::Negation => Some("否定・免責"),
-        Basis::Duty | Basis::CustomerRight | Basis::None => None,
-    }
-}
-
-fn doc_status_ja(s: DocStatus) -> &'static str {
-    match s {
-        DocStatus::Ok => "読取済",
-        DocStatus::Error => "読取不可（破損）",
-        DocStatus::Encrypted => "読取不可（暗号化）",
-        DocStatus::NoText => "読取不可（文字なし）",
-        DocStatus::Unsupported => "未対応の形式（読んでいません）",
-        DocStatus::Skipped => "開いていません",
-        DocStatus::Ignored => "契約書でないため無視",
-    }
-}
-
 /// Up to five paths, then how many more.
 fn abbreviated(paths: &[&str]) -> String {
     let mut s = paths.iter().take(5).copied().collect::<Vec<_>>().join("、");
@@ -242,7 +217,8 @@ impl Render for TextWriter {
                             s.push(' ');
                             s.push_str(c);
                         }
-                        if let Some(why) = basis_ja(e.basis) {
+                        if e.basis.is_shortfall() {
+                            let why = e.basis.label_ja();
                             s.push_str(&format!("（{why}）"));
                         }
                         s
@@ -286,23 +262,13 @@ impl Render for TextWriter {
                 if d.status != DocStatus::Ignored
                     && (d.status != DocStatus::Ok || !d.unread_pages.is_empty())
                 {
-                    let mut line = format!("  ! {}: {}", d.path, doc_status_ja(d.status));
+                    let mut line = format!("  ! {}: {}", d.path, d.status.label_ja());
                     if let Some(e) = &d.reason {
                         line.push_str(&format!(" — {e}"));
                     }
                     if !d.unread_pages.is_empty() {
-                        let pages: Vec<String> = d
-                            .unread_pages
-                            .iter()
-                            .map(|u| {
-                                let range = if u.first == u.last {
-                                    u.first.to_string()
-                                } else {
-                                    format!("{}–{}", u.first, u.last)
-                                };
-                                format!("{range} {}", u.reason.label_ja())
-                            })
-                            .collect();
+                        let pages: Vec<String> =
+                            d.unread_pages.iter().map(|u| u.label_ja()).collect();
                         line.push_str(&format!("（読めないページ: {}）", pages.join(", ")));
                     }
                     writeln!(out, "{line}")?;

@@ -9,7 +9,7 @@
 //! Numbers and dates are real cells. The run date is the only cell that
 //! changes between runs over the same files (set `SOURCE_DATE_EPOCH` to fix it).
 
-use super::csv::{detail_rows, doc_status_ja, vendor_label, DETAIL_COLUMNS};
+use super::csv::{detail_rows, vendor_label, DETAIL_COLUMNS};
 use super::model::{DocReport, Report, Status};
 use super::Render;
 use crate::matching::parties::Role;
@@ -151,14 +151,7 @@ pub fn parties_ja(d: &DocReport) -> String {
 pub fn unread_pages_ja(d: &DocReport) -> String {
     d.unread_pages
         .iter()
-        .map(|u| {
-            let range = if u.first == u.last {
-                u.first.to_string()
-            } else {
-                format!("{}–{}", u.first, u.last)
-            };
-            format!("{range} {}", u.reason.label_ja())
-        })
+        .map(|u| u.label_ja())
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -300,7 +293,7 @@ fn documents(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxErro
             (0, &vendor, &st.text),
             (1, &d.path, &st.wrap),
             (2, &d.format, &st.text),
-            (3, doc_status_ja(d.status), &st.text),
+            (3, d.status.label_ja(), &st.text),
             (4, d.reason.as_deref().unwrap_or(""), &st.wrap),
             (6, &unread, &st.wrap),
             (7, d.sha256.as_deref().unwrap_or(""), &st.text),
