@@ -65,11 +65,7 @@ fn row(out: &mut dyn Write, cells: &[String]) -> std::io::Result<()> {
 
 impl Render for MarkdownWriter {
     fn render(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-        writeln!(
-            out,
-            "keiyaku {} — 規則セット {} {}",
-            r.tool.version, r.rules.id, r.rules.version
-        )?;
+        writeln!(out, "{}", super::first_line(r))?;
         writeln!(out)?;
         writeln!(out, "# 契約書チェック結果")?;
         writeln!(out)?;

@@ -61,6 +61,15 @@ impl Format {
     }
 }
 
+/// The first line of the text and Markdown reports: it names the tool and the
+/// rule set, and [`is_keiyaku_report`] recognises a saved report by it.
+pub fn first_line(r: &Report) -> String {
+    format!(
+        "keiyaku {} — 規則セット {} {}",
+        r.tool.version, r.rules.id, r.rules.version
+    )
+}
+
 /// Does a file begin like a report keiyaku wrote? Such a file lying in a
 /// scanned folder is listed as `ignored`, never read as a contract. Every
 /// writer starts its output with one of these marks.

@@ -170,11 +170,7 @@ impl TextWriter {
 
 impl Render for TextWriter {
     fn render(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-        writeln!(
-            out,
-            "keiyaku {} — 規則セット {} {}",
-            r.tool.version, r.rules.id, r.rules.version
-        )?;
+        writeln!(out, "{}", super::first_line(r))?;
         let title_w = r
             .vendors
             .iter()
