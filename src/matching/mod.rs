@@ -92,7 +92,7 @@ impl Basis {
             }
             (_, Modality::Permission) => Basis::Permission,
             (_, Modality::Allocation) => Basis::Partial,
-            (_, Modality::Negation) => Basis::Negation,
+            (_, Modality::Negation | Modality::NegatedAct) => Basis::Negation,
             _ => Basis::Duty,
         }
     }
@@ -135,12 +135,14 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
             PermissionIs::Weak => Strength::Weak,
             PermissionIs::None => Strength::None,
         },
-        Modality::Negation => Strength::Negated,
+        Modality::Negation | Modality::NegatedAct => Strength::Negated,
         // Allocating responsibility is what a scope clause does; a vendor duty
         // that holds only for some cases is weak.
         Modality::Allocation if p.binds == Binds::Any => Strength::Present,
         Modality::Allocation => Strength::Weak,
-        Modality::Proviso | Modality::NonOperative | Modality::None => Strength::None,
+        Modality::Proviso | Modality::NonOperative | Modality::Deferral | Modality::None => {
+            Strength::None
+        }
     };
     match p.binds {
         Binds::Any => match subject {
@@ -153,7 +155,7 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
                 // 「甲は、乙の事業所を監査することができる」 and 「甲は、乙を監督する」.
                 // (「甲は、乙の監査を拒んではならない」 is the other direction.)
                 Modality::Permission | Modality::Duty => Strength::Present,
-                Modality::Negation => Strength::Negated,
+                Modality::Negation | Modality::NegatedAct => Strength::Negated,
                 _ => Strength::None,
             },
             Some(Role::Customer | Role::Other) => Strength::None,
@@ -166,6 +168,9 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
 struct Reading {
     subject: Option<Role>,
     modality: Modality,
+    /// Where each coordinated clause with its own subject starts
+    /// (「…は甲が行うものとし、乙は…負わない」): byte offset and subject.
+    clauses: Vec<(usize, Option<Role>)>,
 }
 
 /// Every hit of every provision in a document's sentences.
@@ -206,6 +211,7 @@ fn match_within(
         readings.push(Reading {
             subject: parties.subject(&s.norm.text, s.norm.text.len()),
             modality: obligation::modality(&rules.lexicon, &s.norm.text, 0),
+            clauses: clauses(&s.norm.text, &parties.subjects(&s.norm.text)),
         });
     }
     // Consecutive sentences share their article's heading: normalize it and
@@ -263,10 +269,24 @@ fn match_within(
                 let Some(m) = pat.re.find(text) else {
                     continue;
                 };
+                if let Some(c) = &pat.context {
+                    budget.charge(STAGE, text.len())?;
+                    if !introduced(c, sentences, si, text) {
+                        continue;
+                    }
+                }
                 // The modality read after the match, the weak_if and keep_if scope.
                 budget.charge(STAGE, text.len().saturating_mul(3))?;
-                let (strength, modality, subject) =
-                    strength_of(rules, p, pat, sentences, &readings, si, text, m.start());
+                let (strength, modality, subject) = strength_of(
+                    rules,
+                    p,
+                    pat,
+                    sentences,
+                    &readings,
+                    si,
+                    text,
+                    (m.start(), m.end()),
+                );
                 let mut basis = Basis::of(strength, modality, subject);
                 let strength = match &pat.weak_if {
                     Some(w) if strength == Strength::Present || basis == Basis::Permission => {
@@ -314,6 +334,65 @@ fn proviso_after(sentences: &[Sentence], si: usize) -> Option<&str> {
     (same_place && t.starts_with("ただし") && t.contains("この限りで")).then_some(t)
 }
 
+/// The coordinated clauses of a sentence: a new one starts at each topic
+/// (乙は) after a 、 once a subject has been named. The first clause starts
+/// at 0 with the sentence's first subject.
+fn clauses(text: &str, subjects: &[parties::Subject]) -> Vec<(usize, Option<Role>)> {
+    // (start, subject, whether the subject is a topic)
+    let mut out: Vec<(usize, Option<Role>, bool)> = vec![(0, None, false)];
+    for s in subjects {
+        let last = out.len() - 1;
+        if s.topic && out[last].1.is_some() && ends_clause(&text[..s.start]) {
+            out.push((s.start, Some(s.role), true));
+        } else if out[last].1.is_none() || (s.topic && !out[last].2) {
+            // A topic names the clause's subject over an agent (が).
+            out[last].1 = Some(s.role);
+            out[last].2 |= s.topic;
+        }
+    }
+    out.into_iter().map(|(at, role, _)| (at, role)).collect()
+}
+
+/// `before` ends a clause: a predicate's continuative form and a 、
+/// (行うものとし、 / 行い、), not a particle (乙は、 / 本業務において、).
+fn ends_clause(before: &str) -> bool {
+    before
+        .strip_suffix('、')
+        .is_some_and(obligation::continuative)
+}
+
+/// The sentence, or an earlier sentence of the same article, matches `c`:
+/// the party a pattern names generically (前項の外部業者) was introduced.
+fn introduced(c: &Regex, sentences: &[Sentence], si: usize, text: &str) -> bool {
+    if c.is_match(text) {
+        return true;
+    }
+    let article = &sentences[si].article;
+    article.is_some()
+        && sentences[..si]
+            .iter()
+            .rev()
+            .take_while(|s| &s.article == article)
+            .any(|s| c.is_match(&s.norm.text))
+}
+
+/// The matched words end in a verb that sits in a purpose or relative
+/// clause (「原因を調査するため」, 「分析する目的で」): they name no one's act.
+fn subordinate(rules: &RuleSet, text: &str, end: usize) -> bool {
+    let mut after = &text[end..];
+    for verb in ["を行う", "を実施する", "する", "し"] {
+        if let Some(a) = after.strip_prefix(verb) {
+            after = a;
+            break;
+        }
+    }
+    rules
+        .lexicon
+        .subordinate
+        .iter()
+        .any(|s| after.starts_with(s.as_str()))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn strength_of(
     rules: &RuleSet,
@@ -323,22 +402,43 @@ fn strength_of(
     readings: &[Reading],
     si: usize,
     text: &str,
-    start: usize,
+    matched: (usize, usize),
 ) -> (Strength, Modality, Option<Role>) {
     let s = &sentences[si];
+    let start = matched.0;
     let lead = s.lead.filter(|l| *l < si);
-    // Subject: the sentence's own, else the lead sentence's for items and
-    // table rows, else the one before it in the same article.
-    let subject = readings[si]
-        .subject
+    let clauses = &readings[si].clauses;
+    let ci = clauses.iter().rposition(|c| c.0 <= start).unwrap_or(0);
+    let clause_end = clauses.get(ci + 1).map_or(text.len(), |c| c.0);
+    // Subject: the clause's own when the sentence coordinates clauses with
+    // their own subjects, else the sentence's, else the lead sentence's for
+    // items and table rows, else the one before it in the same article.
+    let subject = (clauses.len() > 1)
+        .then_some(clauses[ci].1)
+        .flatten()
+        .or(readings[si].subject)
         .or_else(|| lead.and_then(|l| readings[l].subject))
         .or_else(|| {
             (si > 0 && sentences[si - 1].article == s.article && s.article.is_some())
                 .then(|| readings[si - 1].subject)
                 .flatten()
         });
-    let own = obligation::modality(&rules.lexicon, text, start);
-    let modality = match (s.kind, own) {
+    if subordinate(rules, text, matched.1) {
+        return (Strength::None, Modality::NonOperative, subject);
+    }
+    let lex = &rules.lexicon;
+    // A scope clause reads the whole sentence: 「…は甲が行うものとし、乙は…
+    // 責任を負わない」 is the allocation itself.
+    let clause_end = if p.binds == Binds::Any {
+        text.len()
+    } else {
+        clause_end
+    };
+    let mut pred = obligation::predicate(lex, &text[..clause_end], start);
+    if pred.modality == Modality::None && clause_end < text.len() {
+        pred = obligation::predicate(lex, text, start);
+    }
+    let modality = match (s.kind, pred.modality) {
         // A table row states what its lead sentence introduces (次表のとおりとする).
         (SentenceKind::TableRow, _) => lead
             .map(|l| readings[l].modality)
@@ -347,13 +447,44 @@ fn strength_of(
         (_, Modality::None) if lead.is_some() => {
             lead.map(|l| readings[l].modality).unwrap_or(Modality::None)
         }
-        _ => own,
+        _ => pred.modality,
     };
     let modality = match modality {
-        Modality::Negation if pat.negation_is_duty => Modality::Duty,
+        Modality::Negation | Modality::NegatedAct if pat.negation_is_duty => Modality::Duty,
+        Modality::NegatedAct => match pred.at {
+            Some(at) if !obligation::negated_act(lex, text, at, matched, &p.acts) => {
+                Modality::Prohibition
+            }
+            _ => Modality::NegatedAct,
+        },
         m => m,
     };
-    (decide(p, subject, modality), modality, subject)
+    // A scope clause that puts one matter on the customer and disclaims it
+    // for the vendor in the next clause allocates it.
+    let modality = match modality {
+        Modality::Negation | Modality::NegatedAct
+            if p.binds == Binds::Any
+                && clauses.iter().any(|c| c.1 == Some(Role::Customer))
+                && clauses.iter().any(|c| c.1 == Some(Role::Vendor)) =>
+        {
+            Modality::Allocation
+        }
+        m => m,
+    };
+    let strength = decide(p, subject, modality);
+    // 「Xは甲が行うものとし、乙は…責任を負わない」: the vendor disclaims in a
+    // later clause what the first put on the customer.
+    if p.binds == Binds::Vendor && strength == Strength::None && subject == Some(Role::Customer) {
+        for (k, c) in clauses.iter().enumerate().skip(ci + 1) {
+            let end = clauses.get(k + 1).map_or(text.len(), |c| c.0);
+            if matches!(c.1, Some(Role::Vendor))
+                && obligation::modality(lex, &text[..end], c.0) == Modality::Negation
+            {
+                return (Strength::Negated, Modality::Negation, c.1);
+            }
+        }
+    }
+    (strength, modality, subject)
 }
 
 #[cfg(test)]
@@ -412,6 +543,158 @@ mod tests {
         assert!(
             hits.contains(&("subcontractor-responsibility".to_string(), Strength::Weak)),
             "{hits:?}"
+        );
+    }
+
+    fn status_of(id: &str, heading: &str, sentences: &[&str]) -> Option<Strength> {
+        let mut blocks = vec![crate::document::Block::paragraph(None, heading)];
+        blocks.extend(
+            sentences
+                .iter()
+                .map(|t| crate::document::Block::paragraph(None, *t)),
+        );
+        statuses_of(blocks)
+            .into_iter()
+            .filter(|h| h.0 == id && h.1 != Strength::None)
+            .map(|h| h.1)
+            .max()
+    }
+
+    #[test]
+    fn a_safeguard_written_as_do_not_is_a_duty_not_a_negation() {
+        for t in [
+            "乙は、暗号化されていない検査画像を外部へ送付しない。",
+            "当社は、TLS1.2を用い、それより古い暗号方式による通信は受け付けません。",
+            "乙は、通信にはVPNを用い、保守用端末を甲のネットワークにつながない。",
+        ] {
+            assert_eq!(
+                status_of("transmission-security", "第2条（通信）", &[t]),
+                Some(Strength::Present),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn negating_the_provisions_own_act_or_denying_the_duty_negates_it() {
+        for t in [
+            "乙は、甲との間の通信を暗号化しない。",
+            "当社は、通信経路の暗号化については保証しません。",
+        ] {
+            assert_eq!(
+                status_of("transmission-security", "第2条（通信）", &[t]),
+                Some(Strength::Negated),
+                "{t}"
+            );
+        }
+        assert_eq!(
+            status_of(
+                "periodic-reporting",
+                "第2条（報告）",
+                &["当社は、月次の報告書の提出はいたしません。"]
+            ),
+            Some(Strength::Negated)
+        );
+    }
+
+    #[test]
+    fn a_measure_put_on_the_customer_and_disclaimed_by_the_vendor_is_negated() {
+        let t = "事故の連絡体制の整備及び関係者への通知は甲が行うものとし、乙は事故を甲に報告する義務を負わない。";
+        assert_eq!(
+            status_of("incident-reporting", "第2条（事故）", &[t]),
+            Some(Strength::Negated)
+        );
+        // For a scope clause the same sentence is the allocation itself.
+        let t = "院内機器の障害対応は甲が行うものとし、乙はその障害について責任を負わない。";
+        assert_eq!(
+            status_of("responsibility-scope", "第2条（責任分界）", &[t]),
+            Some(Strength::Present)
+        );
+    }
+
+    #[test]
+    fn deferring_to_a_later_agreement_settles_nothing() {
+        for t in [
+            "障害時の甲乙の責任範囲は、運用開始前に両者の協議を経て定める。",
+            "甲及び乙の役割分担の細目は、別途、双方の担当者の間で取り決めるものとする。",
+            "事故時の責任の分担は、甲乙が誠実に協議したうえで決定する。",
+        ] {
+            assert_eq!(
+                status_of("responsibility-scope", "第2条（分担）", &[t]),
+                None,
+                "{t}"
+            );
+        }
+        // A chain of acts ending in 協議する still carries its first duty.
+        assert_eq!(
+            status_of(
+                "incident-reporting",
+                "第2条（事故）",
+                &["乙は、事故が発生したときは、直ちに甲に報告し、その対応を甲と協議する。"]
+            ),
+            Some(Strength::Present)
+        );
+    }
+
+    #[test]
+    fn a_pointer_to_another_instrument_imposes_nothing_but_one_inside_the_contract_does() {
+        assert_eq!(
+            status_of(
+                "responsibility-scope",
+                "第2条（分担）",
+                &["甲乙の責任分界は、親契約である取引基本契約書の定めによる。"]
+            ),
+            None
+        );
+        assert_eq!(
+            status_of(
+                "responsibility-scope",
+                "第2条（分担）",
+                &["甲乙の責任分界は、別紙「責任分界表」の定めによる。"]
+            ),
+            Some(Strength::Present)
+        );
+    }
+
+    #[test]
+    fn a_generic_subcontractor_counts_once_the_article_outsources_to_it() {
+        let intro = "乙は、データの保管業務を提携先に発注することができる。";
+        assert_eq!(
+            status_of(
+                "subcontractor-responsibility",
+                "第2条（外注）",
+                &[intro, "前項の提携先の行為は、乙の行為とみなす。"]
+            ),
+            Some(Strength::Present)
+        );
+        // Without the outsourcing, 他社 is just someone else.
+        assert_eq!(
+            status_of(
+                "subcontractor-responsibility",
+                "第2条（責任）",
+                &["乙は、他社の行為について責任を負う。"]
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn an_investigation_verb_in_a_purpose_clause_names_no_investigator() {
+        assert_eq!(
+            status_of(
+                "investigation-lead",
+                "第2条（ログ）",
+                &["乙は、障害の原因を分析するため、甲の求めに応じて通信ログを提出する。"]
+            ),
+            None
+        );
+        assert_eq!(
+            status_of(
+                "investigation-lead",
+                "第2条（調査）",
+                &["乙は、障害の原因を分析し、その結果を甲に報告する。"]
+            ),
+            Some(Strength::Present)
         );
     }
 

@@ -6,6 +6,11 @@
 //! (「報告しない場合は」) and stopping where a conjunction starts another
 //! matter (「報告するとともに、復旧に努める」). An auxiliary such as ものとする
 //! defers to the phrase it attaches to (努めるものとする is best-effort).
+//!
+//! A negation is one of two things: a denial of the duty or the liability
+//! (責任を負わない), which negates any provision, or the negation of an act
+//! (送信しない), which negates a provision only when the act is the
+//! provision's own ([`negated_act`]); otherwise it is a safeguard.
 
 use crate::rules::{Lexicon, Marker};
 
@@ -15,16 +20,30 @@ pub enum Modality {
     Prohibition,
     BestEffort,
     Permission,
+    /// The duty or the liability is denied (責任を負わない, 義務を負わない).
     Negation,
+    /// An act is negated (送信しない, 実施しません): whether that negates the
+    /// provision depends on the act ([`negated_act`]).
+    NegatedAct,
     /// ただし…この限りでない: neither imposes nor negates.
     Proviso,
     /// Purpose or definition: imposes nothing.
     NonOperative,
+    /// The matter is left to a later agreement (協議のうえ決定する, 別途取り決める).
+    Deferral,
     /// A duty for some cases and a denial for others in one sentence
     /// (「…についてのみ責任を負い、…については責任を負いません」).
     Allocation,
     /// No predicate: a heading, a noun phrase, a table cell.
     None,
+}
+
+/// The governing predicate: its modality and, when a phrase was found, its
+/// byte range in the text given to [`predicate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Predicate {
+    pub modality: Modality,
+    pub at: Option<(usize, usize)>,
 }
 
 fn is_auxiliary(phrase: &str) -> bool {
@@ -33,6 +52,11 @@ fn is_auxiliary(phrase: &str) -> bool {
 
 /// Modality of `text` (normalized) governing the words that start at `from`.
 pub fn modality(lex: &Lexicon, text: &str, from: usize) -> Modality {
+    predicate(lex, text, from).modality
+}
+
+/// The predicate of `text` (normalized) governing the words at `from`.
+pub fn predicate(lex: &Lexicon, text: &str, from: usize) -> Predicate {
     let from = from.min(text.len());
     let mut tail = &text[from..];
     if let Some(cut) = lex
@@ -55,18 +79,32 @@ pub fn modality(lex: &Lexicon, text: &str, from: usize) -> Modality {
         }
         found.push((m.start(), m.end(), lex.markers[m.pattern().as_usize()]));
     }
+    // A negation the lexicon does not list (…つながない) still negates its
+    // verb when it ends the sentence after every listed phrase.
+    if let Some((s, e)) = final_negation(lex, tail) {
+        if found.last().is_none_or(|f| f.1 <= s) {
+            found.push((s, e, Marker::Negation));
+        }
+    }
+    let at = |i: usize| Some((from + found[i].0, from + found[i].1));
     // Whole-sentence markers: a purpose or definition sentence imposes nothing.
     if found.iter().any(|f| f.2 == Marker::NonOperative) {
-        return Modality::NonOperative;
+        return Predicate {
+            modality: Modality::NonOperative,
+            at: None,
+        };
     }
     let mut i = match found.len() {
         0 => {
             let end = tail.trim_end();
-            return if lex.plain_endings.iter().any(|e| end.ends_with(e.as_str())) {
-                Modality::Duty
-            } else {
+            let modality = if !lex.plain_endings.iter().any(|e| end.ends_with(e.as_str())) {
                 Modality::None
+            } else if deferred(lex, end) {
+                Modality::Deferral
+            } else {
+                Modality::Duty
             };
+            return Predicate { modality, at: None };
         }
         n => n - 1,
     };
@@ -88,29 +126,186 @@ pub fn modality(lex: &Lexicon, text: &str, from: usize) -> Modality {
     let earlier_duty = found[..i]
         .iter()
         .any(|f| f.2 == Marker::Duty && last_comma.is_some_and(|c| c >= f.1));
-    match found[i].2 {
-        Marker::Negation if earlier_duty => Modality::Allocation,
-        Marker::Negation => Modality::Negation,
+    let modality = match found[i].2 {
+        Marker::Denial | Marker::Negation if earlier_duty => Modality::Allocation,
+        Marker::Denial => Modality::Negation,
+        Marker::Negation => Modality::NegatedAct,
         Marker::Prohibition => Modality::Prohibition,
         Marker::BestEffort => Modality::BestEffort,
         Marker::Permission => Modality::Permission,
+        Marker::Duty if deferred(lex, &tail[..found[i].0]) => Modality::Deferral,
         Marker::Duty => Modality::Duty,
         Marker::Proviso => Modality::Proviso,
         Marker::NonOperative => Modality::NonOperative,
-        // 「別表に定める」 points into the contract itself; 「別途締結するSLAに定める」 does not.
         Marker::Delegation => {
             let before = &text[..from + found[i].0];
             if lex
                 .attached_tables
                 .iter()
                 .any(|t| before.contains(t.as_str()))
+                || points_inside(lex, before)
             {
                 Modality::Duty
             } else {
                 Modality::NonOperative
             }
         }
+    };
+    Predicate {
+        modality,
+        at: at(i),
     }
+}
+
+/// 「別表に定める」 and 「第5条の定めによる」 point into the contract itself;
+/// 「基本約款の定めるところに従う」 and 「別途締結するSLAに定める」 do not. The
+/// instrument named is the phrase since the last 、.
+fn points_inside(lex: &Lexicon, before: &str) -> bool {
+    let named = before.rsplit('、').next().unwrap_or(before);
+    lex.internal_references.iter().any(|r| {
+        named.match_indices(r.as_str()).any(|(i, _)| {
+            // 基本約款 is another instrument, 本約款 this one.
+            !named[..i].chars().next_back().is_some_and(is_kanji)
+        })
+    }) || article_number(named)
+}
+
+fn article_number(s: &str) -> bool {
+    s.char_indices().any(|(i, c)| {
+        c == '第'
+            && s[i + c.len_utf8()..]
+                .chars()
+                .take_while(|d| d.is_ascii_digit() || "一二三四五六七八九十百".contains(*d))
+                .count()
+                > 0
+    })
+}
+
+fn is_kanji(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || c == '々'
+}
+
+/// The predicate that ends `before` (the words from the match to the
+/// predicate) leaves the matter to a later agreement: a deferral verb
+/// (定める, 決定する, 取り決める) with a cue (協議, 別途) anywhere between
+/// them, and no chain of other acts (「報告し、…協議する」 defers nothing).
+fn deferred(lex: &Lexicon, before: &str) -> bool {
+    let stem = verb_stem(before.trim_end_matches(['。', '、']));
+    let verb = lex
+        .deferral_verbs
+        .iter()
+        .any(|v| stem.ends_with(verb_stem(v)));
+    verb && !before.contains("し、")
+        && !before.contains("て、")
+        && lex
+            .deferral_cues
+            .iter()
+            .any(|c| before.contains(c.as_str()))
+}
+
+/// 定めるものとする → 定め, 決定する → 決定.
+fn verb_stem(mut s: &str) -> &str {
+    const ENDINGS: [&str; 8] = [
+        "ものとする",
+        "ものとします",
+        "こととする",
+        "こととします",
+        "します",
+        "する",
+        "ます",
+        "る",
+    ];
+    while let Some(t) = ENDINGS.iter().find_map(|e| s.strip_suffix(e)) {
+        s = t;
+    }
+    s
+}
+
+/// A 〜ない / 〜ません ending on a verb that the lexicon does not list.
+fn final_negation(lex: &Lexicon, tail: &str) -> Option<(usize, usize)> {
+    let t = tail.trim_end().trim_end_matches('。');
+    let t = ["ものとする", "ものとします", "こととする", "こととします"]
+        .iter()
+        .find_map(|s| t.strip_suffix(s))
+        .unwrap_or(t);
+    let (stem, neg) = if let Some(s) = t.strip_suffix("ません") {
+        (s, "ません")
+    } else if let Some(s) = t.strip_suffix("ない") {
+        (s, "ない")
+    } else {
+        return None;
+    };
+    // The verb's own ending before ない is kana (つなが|ない, 受け付け|ない);
+    // a kanji before it is an adjective (少ない) and は/が a predicate noun.
+    let last = stem.chars().next_back()?;
+    let kana = ('ぁ'..='ゖ').contains(&last);
+    if !kana && neg == "ない" {
+        return None;
+    }
+    if lex.not_negations.iter().any(|n| t.ends_with(n.as_str())) {
+        return None;
+    }
+    let start = stem.len();
+    Some((start, start + neg.len()))
+}
+
+/// Does the negated act at `at` in `text` negate the provision? Not when
+/// the object is itself unsafe (暗号化していないデータを送信しない): that is
+/// a safeguard. Otherwise it does when the negation stays in the clause of
+/// the matched words (「定期報告書の提出はいたしません」) or its verb is one
+/// of the provision's `acts` or a verb that carries whatever was matched
+/// (実施しない). A negation in a later clause of another act
+/// (「VPNを用い、保守端末を直接接続しない」) is a safeguard too.
+pub fn negated_act(
+    lex: &Lexicon,
+    text: &str,
+    at: (usize, usize),
+    matched: (usize, usize),
+    acts: &[String],
+) -> bool {
+    let (start, end) = at;
+    let clause_start = text[..start].rfind('、').map_or(0, |i| i + '、'.len_utf8());
+    let object = &text[clause_start..start];
+    if lex
+        .unsafe_objects
+        .iter()
+        .any(|u| object.contains(u.as_str()))
+    {
+        return false;
+    }
+    let between = &text[matched.1.min(start)..start];
+    let same_clause = !between
+        .match_indices('、')
+        .any(|(i, _)| continuative(&between[..i]));
+    if same_clause {
+        return true;
+    }
+    // The verb: the phrase itself (受け付けません) and the kanji, katakana or
+    // Latin run before it, past an honorific or a particle (実施はいたしません).
+    let mut before = &text[..start];
+    for strip in ["いた", "致", "は", "を", "も", "が"] {
+        before = before.strip_suffix(strip).unwrap_or(before);
+    }
+    let run = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| !('ぁ'..='ゖ').contains(c) && !"、。「」()".contains(*c))
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let verb = &text[run..end];
+    lex.generic_acts
+        .iter()
+        .chain(acts)
+        .any(|a| verb.contains(a.as_str()))
+}
+
+/// `before` ends in a predicate's continuative form (用い / 行うものとし),
+/// not a particle (乙は / について): a 、 after it starts another clause.
+pub fn continuative(before: &str) -> bool {
+    before
+        .chars()
+        .next_back()
+        .is_some_and(|c| ('ぁ'..='ゖ').contains(&c) && !"はがもをのへとやからにでて".contains(c))
 }
 
 #[cfg(test)]

@@ -32,6 +32,16 @@ pub struct PartyDef {
     pub role: Role,
 }
 
+/// A party named as the subject of a clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subject {
+    /// Byte offset of the label.
+    pub start: usize,
+    pub role: Role,
+    /// 乙は (the topic) rather than 乙が.
+    pub topic: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Parties {
     /// The label automaton and roles, shared by every document with the
@@ -432,12 +442,24 @@ impl Parties {
     /// The role of the sentence's subject: the first topic (Xは, Xも,
     /// Xにおいて), else the last Xが before `before`.
     pub fn subject(&self, text: &str, before: usize) -> Option<Role> {
+        let found = self.subjects(text);
+        let topic = found.iter().find(|s| s.topic).map(|s| s.role);
+        let ga = found
+            .iter()
+            .rfind(|s| !s.topic && s.start < before.max(1))
+            .map(|s| s.role);
+        topic.or(ga)
+    }
+
+    /// Every party named as a subject in `text`, in order: topics (乙は,
+    /// 当社においては) and agents (乙が, not 「甲が行う調査」).
+    pub fn subjects(&self, text: &str) -> Vec<Subject> {
         let Some(Matcher {
             labels,
             finder: Some(finder),
         }) = self.matcher.as_deref()
         else {
-            return None;
+            return Vec::new();
         };
         // Every label occurrence, leftmost first and longest first; an
         // accepted one hides the shorter labels inside it (甲乙 over 甲).
@@ -446,7 +468,8 @@ impl Parties {
             .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
             .collect();
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let (mut topic, mut ga, mut pos) = (None, None, 0);
+        let mut out = Vec::new();
+        let mut pos = 0;
         for (start, end, k) in found {
             if start < pos {
                 continue;
@@ -463,16 +486,21 @@ impl Parties {
                 .any(|p| after.starts_with(p))
                 && !after.starts_with("はじめ")
             {
-                topic = topic.or(Some(*role));
-            } else if after.starts_with("が")
-                && start < before.max(1)
-                && !relative_clause(&after["が".len()..])
-            {
-                ga = Some(*role);
+                out.push(Subject {
+                    start,
+                    role: *role,
+                    topic: true,
+                });
+            } else if after.starts_with("が") && !relative_clause(&after["が".len()..]) {
+                out.push(Subject {
+                    start,
+                    role: *role,
+                    topic: false,
+                });
             }
             pos = end;
         }
-        topic.or(ga)
+        out
     }
 
     /// Keep only the definitions (for the report), dropping the label

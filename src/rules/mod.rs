@@ -24,6 +24,7 @@ pub struct Pattern {
     pub keep_if: Option<Regex>,
     pub negation_is_duty: bool,
     pub in_table: bool,
+    pub context: Option<Regex>,
 }
 
 #[derive(Debug)]
@@ -48,11 +49,17 @@ pub struct Provision {
     pub examples: Vec<Example>,
     pub suggestion: Option<String>,
     pub path: String,
+    /// The provision's own acts (its keywords, normalized): negating one of
+    /// them negates the provision (報告しない), negating another act does not.
+    pub acts: Vec<String>,
 }
 
 /// The modality categories, in the order ties are broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Marker {
+    /// Denies the duty or the liability itself.
+    Denial,
+    /// Negates the act before it.
     Negation,
     Prohibition,
     BestEffort,
@@ -73,6 +80,13 @@ pub struct Lexicon {
     pub attached_tables: Vec<String>,
     pub conjunction_break: Vec<String>,
     pub plain_endings: Vec<String>,
+    pub unsafe_objects: Vec<String>,
+    pub generic_acts: Vec<String>,
+    pub not_negations: Vec<String>,
+    pub deferral_verbs: Vec<String>,
+    pub deferral_cues: Vec<String>,
+    pub internal_references: Vec<String>,
+    pub subordinate: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -169,6 +183,7 @@ impl RuleSet {
                 let h = pat.heading.as_ref().and_then(|h| re(h, &mut errors));
                 let w = pat.weak_if.as_ref().and_then(|w| re(w, &mut errors));
                 let k = pat.keep_if.as_ref().and_then(|k| re(k, &mut errors));
+                let c = pat.context.as_ref().and_then(|c| re(c, &mut errors));
                 if let Some(m) = m {
                     patterns.push(Pattern {
                         re: m,
@@ -177,6 +192,7 @@ impl RuleSet {
                         keep_if: k,
                         negation_is_duty: pat.negation_is_duty,
                         in_table: pat.in_table,
+                        context: c,
                     });
                 }
             }
@@ -224,6 +240,11 @@ impl RuleSet {
                 examples,
                 suggestion: p.suggestion.clone(),
                 path: file.path.display().to_string(),
+                acts: p
+                    .keywords
+                    .iter()
+                    .map(|k| normalize_phrase(k.get_ref()))
+                    .collect(),
             });
         }
 
@@ -319,6 +340,7 @@ fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
     let mut phrases = Vec::new();
     let mut markers = Vec::new();
     for (list, marker) in [
+        (&m.denial, Marker::Denial),
         (&m.negation, Marker::Negation),
         (&m.prohibition, Marker::Prohibition),
         (&m.best_effort, Marker::BestEffort),
@@ -353,6 +375,13 @@ fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
         attached_tables: norm(&m.attached_tables),
         conjunction_break: norm(&m.conjunction_break),
         plain_endings: norm(&m.plain_endings),
+        unsafe_objects: norm(&m.unsafe_objects),
+        generic_acts: norm(&m.generic_acts),
+        not_negations: norm(&m.not_negations),
+        deferral_verbs: norm(&m.deferral_verbs),
+        deferral_cues: norm(&m.deferral_cues),
+        internal_references: norm(&m.internal_references),
+        subordinate: norm(&m.subordinate),
     }
 }
 

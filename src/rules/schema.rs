@@ -89,6 +89,11 @@ pub struct PatternFile {
     /// a negated predicate is the duty.
     #[serde(default)]
     pub negation_is_duty: bool,
+    /// This must also match the sentence or an earlier sentence of the same
+    /// article: the words the pattern names were introduced there
+    /// (「…を外部業者に行わせる。」 then 「前項の外部業者の過失は…」).
+    #[serde(default)]
+    pub context: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,6 +129,9 @@ pub struct PartiesLexicon {
 #[serde(deny_unknown_fields)]
 pub struct ModalityLexicon {
     pub duty: Vec<String>,
+    /// Denials of the duty or the liability (責任を負わない, 保証しない).
+    #[serde(default)]
+    pub denial: Vec<String>,
     pub best_effort: Vec<String>,
     pub permission: Vec<String>,
     pub prohibition: Vec<String>,
@@ -137,4 +145,25 @@ pub struct ModalityLexicon {
     pub attached_tables: Vec<String>,
     pub conjunction_break: Vec<String>,
     pub plain_endings: Vec<String>,
+    /// Objects that make a negated act a safeguard (暗号化していないデータ).
+    #[serde(default)]
+    pub unsafe_objects: Vec<String>,
+    /// Verbs that carry whatever the matched words name (実施しない).
+    #[serde(default)]
+    pub generic_acts: Vec<String>,
+    /// 〜ない forms that negate nothing (限らない, 問わない).
+    #[serde(default)]
+    pub not_negations: Vec<String>,
+    /// Predicates that settle the matter later (定める, 決定する) …
+    #[serde(default)]
+    pub deferral_verbs: Vec<String>,
+    /// … when the sentence has one of these (協議, 別途).
+    #[serde(default)]
+    pub deferral_cues: Vec<String>,
+    /// The contract's own parts (本契約, 前条): a pointer to them delegates nothing.
+    #[serde(default)]
+    pub internal_references: Vec<String>,
+    /// After a matched verb: it sits in a purpose or relative clause (ため, 目的で).
+    #[serde(default)]
+    pub subordinate: Vec<String>,
 }
