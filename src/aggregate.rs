@@ -70,6 +70,7 @@ mod tests {
 
     fn ev(t: &str, s: Status) -> Evidence {
         Evidence {
+            deadline: None,
             path: "a.pdf".into(),
             page: Some(1),
             clause: None,

@@ -10,7 +10,7 @@ use crate::error::ExtractError;
 use crate::extract;
 use crate::matching::parties::{Parties, Role};
 use crate::matching::{self, Strength};
-use crate::report::model::{DocStatus, Evidence, Status};
+use crate::report::model::{Deadline, DocStatus, Evidence, Status};
 use crate::rules::RuleSet;
 use crate::segment::{self, Budget, BudgetExceeded, Sentence};
 use sha2::{Digest, Sha256};
@@ -285,7 +285,8 @@ fn strength_status(s: Strength) -> Status {
 /// `error`: a document that was not matched must not look read and clean.
 pub fn find(w: &mut DocWork, rules: &RuleSet) {
     let mut budget = std::mem::take(&mut w.budget);
-    find_with(w, |sentences, parties| {
+    let records_deadline: Vec<bool> = rules.provisions.iter().map(|p| p.deadline).collect();
+    find_with(w, &records_deadline, |sentences, parties| {
         matching::try_match_sentences(rules, sentences, parties, &mut budget)
     });
     w.budget = budget;
@@ -295,6 +296,7 @@ pub fn find(w: &mut DocWork, rules: &RuleSet) {
 /// turned into the document's status.
 fn find_with(
     w: &mut DocWork,
+    records_deadline: &[bool],
     matcher: impl FnOnce(&[Sentence], &Parties) -> Result<Vec<matching::Hit>, BudgetExceeded>,
 ) {
     let matched = catch_unwind(AssertUnwindSafe(|| matcher(&w.sentences, &w.parties)));
@@ -331,6 +333,13 @@ fn find_with(
                 basis: h.basis,
                 matched: s.text.get(a..b).unwrap_or_default().to_string(),
                 text: excerpt(&s.text),
+                deadline: records_deadline
+                    .get(h.provision)
+                    .copied()
+                    .unwrap_or(false)
+                    .then(|| Deadline {
+                        wording: matching::deadline::wording(&s.norm.text),
+                    }),
             };
             (h.provision, h.strength, evidence)
         })
@@ -359,7 +368,7 @@ mod tests {
     #[test]
     fn a_panic_while_matching_makes_the_document_an_error_not_a_clean_read() {
         let mut w = read_doc();
-        find_with(&mut w, |_, _| panic!("matcher bug"));
+        find_with(&mut w, &[], |_, _| panic!("matcher bug"));
         assert_eq!(w.status, DocStatus::Error);
         assert!(w.reason.as_deref().unwrap().contains("matcher bug"));
         assert_eq!(w.findings.as_deref(), Some(&[][..]));

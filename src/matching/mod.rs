@@ -4,6 +4,7 @@
 //! provisions; only their regexes run. Each match is then read for who is
 //! bound (`parties`) and how strongly (`obligation`).
 
+pub mod deadline;
 pub mod obligation;
 pub mod parties;
 
@@ -150,6 +151,10 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
             _ => by_force(modality, PermissionIs::Weak),
         },
         Binds::Vendor => match subject {
+            // 「VPNには最大5台の端末を接続できます」: with no party named, a
+            // permission describes what the service lets someone do, not
+            // what the vendor undertakes.
+            None if modality == Modality::Permission => Strength::None,
             Some(Role::Vendor | Role::Both) | None => by_force(modality, p.vendor_permission),
             Some(Role::Customer) if p.customer_right => match modality {
                 // 「甲は、乙の事業所を監査することができる」 and 「甲は、乙を監督する」.

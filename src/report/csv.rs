@@ -37,7 +37,10 @@ pub fn vendor_label(v: &VendorReport) -> String {
 /// there is none.
 pub fn reason_ja(v: &VendorReport, p: &ProvisionResult) -> String {
     if let Some(e) = p.evidence.first() {
-        return e.basis.label_ja().to_string();
+        return match &e.deadline {
+            Some(d) => format!("{}（{}）", e.basis.label_ja(), d.label_ja()),
+            None => e.basis.label_ja().to_string(),
+        };
     }
     match p.status {
         Status::Unknown => {

@@ -498,11 +498,15 @@ fn evidence(out: &mut String, e: &Evidence) {
     }
     let _ = write!(
         out,
-        " — 根拠: {}　この条項の判定: {} {}</p>",
+        " — 根拠: {}　この条項の判定: {} {}",
         e.basis.label_ja(),
         e.strength.mark(),
         e.strength.label_ja()
     );
+    if let Some(d) = &e.deadline {
+        let _ = write!(out, "　{}", escape(&d.label_ja()));
+    }
+    out.push_str("</p>");
     let (quote, found) = highlighted(&e.text, &e.matched);
     let _ = write!(out, "<blockquote>{quote}</blockquote>");
     if !found && !e.matched.is_empty() {

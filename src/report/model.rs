@@ -230,6 +230,26 @@ pub struct Evidence {
     /// The words that matched, as written in the document.
     pub matched: String,
     pub text: String,
+    /// For a provision that records deadlines (incident reporting): the
+    /// deadline the clause sets, or `{"wording": null}` when it sets none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Deadline>,
+}
+
+/// The deadline wording of a clause (直ちに, 72時間以内), if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    pub wording: Option<String>,
+}
+
+impl Deadline {
+    /// For a reviewer: the wording, or a note that there is none.
+    pub fn label_ja(&self) -> String {
+        match &self.wording {
+            Some(w) => format!("期限: {w}"),
+            None => "期限の定めなし".to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -217,6 +217,9 @@ impl Render for TextWriter {
                             let why = e.basis.label_ja();
                             s.push_str(&format!("（{why}）"));
                         }
+                        if let Some(d) = &e.deadline {
+                            s.push_str(&format!("（{}）", d.label_ja()));
+                        }
                         s
                     })
                     .unwrap_or_else(|| match p.status {

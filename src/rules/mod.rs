@@ -52,6 +52,8 @@ pub struct Provision {
     /// The provision's own acts (its keywords, normalized): negating one of
     /// them negates the provision (報告しない), negating another act does not.
     pub acts: Vec<String>,
+    /// Findings record their deadline wording ([`crate::matching::deadline`]).
+    pub deadline: bool,
 }
 
 /// The modality categories, in the order ties are broken.
@@ -245,6 +247,7 @@ impl RuleSet {
                     .iter()
                     .map(|k| normalize_phrase(k.get_ref()))
                     .collect(),
+                deadline: p.deadline,
             });
         }
 

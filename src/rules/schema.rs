@@ -64,6 +64,9 @@ pub struct ProvisionFile {
     /// Suggested wording for a contract that lacks the provision.
     #[serde(default)]
     pub suggestion: Option<String>,
+    /// Record the deadline wording (直ちに, 24時間以内) each finding carries.
+    #[serde(default)]
+    pub deadline: bool,
 }
 
 fn default_permission() -> PermissionIs {

@@ -1,0 +1,47 @@
+//! The deadline an incident-reporting clause sets (直ちに, 速やかに,
+//! 遅滞なく, 24時間以内, 3日以内). The hospital must file its own 速報 with
+//! the PPC within days of learning of a leak, so a reporting duty without a
+//! deadline deserves a note in the report.
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// The first deadline wording in a sentence (normalized: NFKC digits), as
+/// written there; `None` when the clause sets no deadline.
+pub fn wording(text: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            "直ちに|ただちに|即時に?|即座に|至急|速やかに|すみやかに|遅滞なく|\
+             [0-9一二三四五六七八九十百]+ ?(時間|日|営業日|週間|か月|ヶ月|カ月)以内",
+        )
+        .expect("static regex")
+    });
+    re.find(text).map(|m| m.as_str().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deadline_wording_is_found_as_written() {
+        assert_eq!(
+            wording("乙は、事故を知ったときは、直ちに甲に報告しなければならない。").as_deref(),
+            Some("直ちに")
+        );
+        assert_eq!(
+            wording("当社は、漏えいを知った時から72時間以内にお客様に通知します。").as_deref(),
+            Some("72時間以内")
+        );
+        assert_eq!(
+            wording("受託者は、三日以内に委託者に届け出る。").as_deref(),
+            Some("三日以内")
+        );
+    }
+
+    #[test]
+    fn a_clause_without_a_deadline_has_none() {
+        assert_eq!(wording("乙は、障害が発生したときは、甲に報告する。"), None);
+    }
+}
