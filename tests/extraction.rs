@@ -155,3 +155,20 @@ fn scanned_image_only_pdf_gives_no_text() {
     let doc = keiyaku::app::extract_file(&path, Format::Pdf);
     assert!(matches!(doc, Err(ExtractError::NoText(r)) if r.contains("image-only")));
 }
+
+#[test]
+fn footers_of_a_one_page_pdf_are_furniture_not_clause_text() {
+    // Nothing repeats on one page: the small company line and the notice far
+    // below the body are footers by their size and their distance.
+    let doc =
+        keiyaku::app::extract_file(&fixture("reportlab-one-page-footer.pdf"), Format::Pdf).unwrap();
+    let body: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+    assert!(body.iter().any(|t| t.contains(BODY)), "{body:?}");
+    assert!(!body.iter().any(|t| t.contains("TLS")), "{body:?}");
+    let furniture: Vec<&str> = doc.furniture.iter().map(|b| b.text.as_str()).collect();
+    assert!(furniture.iter().any(|t| t.contains("TLS")), "{furniture:?}");
+    assert!(
+        furniture.iter().any(|t| t.contains("千代田区")),
+        "{furniture:?}"
+    );
+}

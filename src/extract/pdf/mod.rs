@@ -558,7 +558,47 @@ fn furniture_lines(pages: &[PageText]) -> std::collections::HashSet<(u32, String
             out.insert((number, text.to_string()));
         }
     }
+    // A one-page document has nothing to repeat: there a band line is a
+    // footer or header by its look — smaller than the body, or set apart
+    // from it by a wide gap. Pages of longer documents get the same test, so
+    // a footer that changes from page to page is kept out too.
+    for t in pages {
+        let body: Vec<&layout::Line> = t
+            .lines
+            .iter()
+            .filter(|l| !l.vertical && !l.rotated && !in_band(t, l))
+            .collect();
+        let Some(size) = median_size(&body) else {
+            continue;
+        };
+        let (top, bottom) = body.iter().fold((f64::MIN, f64::MAX), |(hi, lo), l| {
+            (hi.max(l.y), lo.min(l.y))
+        });
+        for l in t.lines.iter().filter(|l| in_band(t, l)) {
+            let gap = if l.y < bottom {
+                bottom - l.y
+            } else if l.y > top {
+                l.y - top
+            } else {
+                0.0
+            };
+            if l.size < 0.85 * size || gap > 4.0 * size {
+                out.insert((t.number, l.text.clone()));
+            }
+        }
+    }
     out
+}
+
+/// The median font size of a page's body lines.
+fn median_size(lines: &[&layout::Line]) -> Option<f64> {
+    let mut sizes: Vec<f64> = lines.iter().map(|l| l.size).filter(|s| *s > 0.0).collect();
+    if sizes.is_empty() {
+        return None;
+    }
+    let mid = sizes.len() / 2;
+    let (_, m, _) = sizes.select_nth_unstable_by(mid, f64::total_cmp);
+    Some(*m)
 }
 
 fn is_page_number(s: &str) -> bool {
