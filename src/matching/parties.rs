@@ -491,6 +491,22 @@ impl Parties {
                     role: *role,
                     topic: true,
                 });
+            } else if [
+                "の責任で",
+                "の責任と負担で",
+                "の負担で",
+                "の負担と責任で",
+                "の責任において",
+            ]
+            .iter()
+            .any(|p| after.starts_with(p))
+            {
+                // 「…は甲の責任で行うものとし」: the party who does it.
+                out.push(Subject {
+                    start,
+                    role: *role,
+                    topic: false,
+                });
             } else if after.starts_with("が") && !relative_clause(&after["が".len()..]) {
                 out.push(Subject {
                     start,
