@@ -230,8 +230,10 @@ pub fn extract_with_budget(
         let (body, furn): (Vec<_>, Vec<_>) = t
             .lines
             .into_iter()
-            .partition(|l| !furniture.contains(&(t.number, l.text.clone())));
-        for l in furn {
+            .enumerate()
+            .partition(|(i, _)| !furniture.contains(&(t.number, *i)));
+        let body: Vec<layout::Line> = body.into_iter().map(|(_, l)| l).collect();
+        for (_, l) in furn {
             document
                 .furniture
                 .push(Block::paragraph(Some(t.number), l.text));
@@ -519,8 +521,8 @@ fn page_box(doc: &lopdf::Document, page: &Dictionary) -> (f64, f64) {
 
 /// Running headers, footers and page numbers: lines in the top or bottom band
 /// of the page that are page numbers, or that repeat (digits aside) on two or
-/// more pages.
-fn furniture_lines(pages: &[PageText]) -> std::collections::HashSet<(u32, String)> {
+/// more pages; as (page number, index of the line in the page).
+fn furniture_lines(pages: &[PageText]) -> std::collections::HashSet<(u32, usize)> {
     let in_band = |t: &PageText, l: &layout::Line| {
         let (lo, hi) = t.height;
         let h = (hi - lo).max(1.0);
@@ -540,22 +542,22 @@ fn furniture_lines(pages: &[PageText]) -> std::collections::HashSet<(u32, String
     // Each masked text: the last page it was seen on and on how many pages
     // (pages come in order, so a page is counted once without a list).
     let mut seen: HashMap<String, (u32, usize)> = HashMap::new();
-    let mut banded: Vec<(u32, &str, String)> = Vec::new();
+    let mut banded: Vec<(u32, usize, &str, String)> = Vec::new();
     for t in pages {
-        for l in t.lines.iter().filter(|l| in_band(t, l)) {
+        for (i, l) in t.lines.iter().enumerate().filter(|(_, l)| in_band(t, l)) {
             let masked = mask(&l.text);
             let entry = seen.entry(masked.clone()).or_insert((t.number, 0));
             if entry.1 == 0 || entry.0 != t.number {
                 *entry = (t.number, entry.1 + 1);
             }
-            banded.push((t.number, &l.text, masked));
+            banded.push((t.number, i, &l.text, masked));
         }
     }
     let mut out = std::collections::HashSet::new();
-    for (number, text, masked) in banded {
+    for (number, i, text, masked) in banded {
         let repeated = pages.len() > 1 && seen.get(&masked).is_some_and(|p| p.1 > 1);
         if repeated || is_page_number(text) {
-            out.insert((number, text.to_string()));
+            out.insert((number, i));
         }
     }
     // A one-page document has nothing to repeat: there a band line is a
@@ -574,7 +576,12 @@ fn furniture_lines(pages: &[PageText]) -> std::collections::HashSet<(u32, String
         let (top, bottom) = body.iter().fold((f64::MIN, f64::MAX), |(hi, lo), l| {
             (hi.max(l.y), lo.min(l.y))
         });
-        for l in t.lines.iter().filter(|l| in_band(t, l)) {
+        let (lo, hi) = t.height;
+        for (i, l) in t.lines.iter().enumerate().filter(|(_, l)| in_band(t, l)) {
+            // Text drawn off the page is nobody's footer.
+            if l.y < lo || l.y > hi {
+                continue;
+            }
             let gap = if l.y < bottom {
                 bottom - l.y
             } else if l.y > top {
@@ -583,7 +590,7 @@ fn furniture_lines(pages: &[PageText]) -> std::collections::HashSet<(u32, String
                 0.0
             };
             if l.size < 0.85 * size || gap > 4.0 * size {
-                out.insert((t.number, l.text.clone()));
+                out.insert((t.number, i));
             }
         }
     }
