@@ -353,7 +353,14 @@ fn strength_of(
         Modality::Negation if pat.negation_is_duty => Modality::Duty,
         m => m,
     };
-    (decide(p, subject, modality), modality, subject)
+    // The customer doing what the pattern asks of the vendor (甲は、乙の求めに
+    // 応じ…報告する) is the other direction, not a customer's right.
+    let strength = if pat.vendor_side && subject == Some(Role::Customer) {
+        Strength::None
+    } else {
+        decide(p, subject, modality)
+    };
+    (strength, modality, subject)
 }
 
 #[cfg(test)]

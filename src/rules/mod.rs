@@ -24,6 +24,8 @@ pub struct Pattern {
     pub keep_if: Option<Regex>,
     pub negation_is_duty: bool,
     pub in_table: bool,
+    /// Only the vendor's own duty counts (see the rule file's `vendor_side`).
+    pub vendor_side: bool,
 }
 
 #[derive(Debug)]
@@ -177,6 +179,7 @@ impl RuleSet {
                         keep_if: k,
                         negation_is_duty: pat.negation_is_duty,
                         in_table: pat.in_table,
+                        vendor_side: pat.vendor_side,
                     });
                 }
             }

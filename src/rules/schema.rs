@@ -89,6 +89,11 @@ pub struct PatternFile {
     /// a negated predicate is the duty.
     #[serde(default)]
     pub negation_is_duty: bool,
+    /// The pattern reads the vendor's side of a customer's right
+    /// (乙は、甲の求めに応じ…提出する): the customer as its subject is the
+    /// wrong party, even where the provision takes customer rights.
+    #[serde(default)]
+    pub vendor_side: bool,
 }
 
 #[derive(Debug, Deserialize)]
