@@ -6,6 +6,7 @@
 
 pub mod obligation;
 pub mod parties;
+pub mod preamble;
 
 use crate::rules::{Binds, Pattern, PermissionIs, Provision, RuleSet};
 pub use crate::segment::{Budget, BudgetExceeded, BudgetKind};
@@ -144,7 +145,7 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
     };
     match p.binds {
         Binds::Any => match subject {
-            Some(Role::Other) => Strength::None,
+            Some(Role::Other | Role::User) => Strength::None,
             _ => by_force(modality, PermissionIs::Weak),
         },
         Binds::Vendor => match subject {
@@ -156,7 +157,7 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
                 Modality::Negation => Strength::Negated,
                 _ => Strength::None,
             },
-            Some(Role::Customer | Role::Other) => Strength::None,
+            Some(Role::Customer | Role::Other | Role::User) => Strength::None,
         },
     }
 }

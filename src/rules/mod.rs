@@ -347,6 +347,14 @@ fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
         customer_name_markers: norm(&parties.customer_name_markers),
         third_party_markers: norm(&parties.third_party_markers),
         both_labels: norm(&parties.both_labels),
+        vendor_hints: norm(&parties.vendor_hints),
+        customer_hints: norm(&parties.customer_hints),
+        user_hints: norm(&parties.user_hints),
+        operator_markers: norm(&parties.operator_markers),
+        provider_verbs: norm(&parties.provider_verbs),
+        customer_verbs: norm(&parties.customer_verbs),
+        term_heads: norm(&parties.term_heads),
+        party_heads: norm(&parties.party_heads),
     };
     Lexicon {
         parties,
