@@ -1,18 +1,27 @@
-//! Optional `keiyaku.toml` in a scanned folder: per-vendor party overrides
-//! for contracts whose preamble keiyaku cannot read.
+//! Optional `keiyaku.toml`: party overrides for contracts whose preamble
+//! keiyaku cannot read.
 //!
 //! ```toml
+//! # every document of this folder
+//! [parties]
+//! "甲" = "customer"
+//!
+//! # the documents of one vendor (a subfolder, or a file named after it)
 //! [vendors."東雲メディカルソフト".parties]
 //! "甲" = "vendor"
 //! "乙" = "customer"
 //! ```
 //!
+//! It is read in the scanned folder, in each vendor folder, and — for a
+//! vendor folder or a single file passed on its own — in the folder that
+//! holds it, so the settings of a collection apply however it is scanned.
+//!
 //! A settings file that exists but cannot be used is an error, never ignored:
 //! its overrides decide verdicts.
 
 use crate::app::VendorKey;
-use crate::discover::{open, Root};
-use crate::matching::parties::Role;
+use crate::discover::{open, Input, Kind, Root, VendorName};
+use crate::matching::parties::{Override, Role, RoleBasis};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +29,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FolderConfig {
+    /// Every document in this folder.
+    #[serde(default)]
+    pub parties: BTreeMap<String, Role>,
     #[serde(default)]
     pub vendors: BTreeMap<String, VendorConfig>,
 }
@@ -74,11 +86,137 @@ impl FolderConfig {
         toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    pub fn overrides(&self, vendor: &str) -> Vec<(String, Role)> {
+    /// The `[vendors."vendor".parties]` entries.
+    pub fn overrides(&self, vendor: &str) -> Vec<Override> {
         self.vendors
             .get(vendor)
-            .map(|v| v.parties.iter().map(|(l, r)| (l.clone(), *r)).collect())
+            .map(|v| as_overrides(&v.parties))
             .unwrap_or_default()
+    }
+
+    /// The top-level `[parties]` entries.
+    pub fn folder_overrides(&self) -> Vec<Override> {
+        as_overrides(&self.parties)
+    }
+}
+
+fn as_overrides(parties: &BTreeMap<String, Role>) -> Vec<Override> {
+    parties
+        .iter()
+        .map(|(l, r)| Override {
+            label: l.clone(),
+            role: *r,
+            from: RoleBasis::KeiyakuToml,
+        })
+        .collect()
+}
+
+/// Every party override of a scan: the `keiyaku.toml` files by the folder
+/// they lie in, and `--party` (which wins over them all).
+#[derive(Debug, Default)]
+pub struct PartySettings {
+    pub folders: BTreeMap<PathBuf, FolderConfig>,
+    pub cli: Vec<Override>,
+}
+
+impl PartySettings {
+    /// Read the `keiyaku.toml` files that may hold overrides for `inputs`:
+    /// each scanned folder's, each vendor folder's, and for files lying
+    /// directly in a scanned folder or named on their own, their folder's
+    /// and its parent's (where the folder may be listed as a vendor).
+    pub fn load(roots: &[Root], inputs: &[Input], cli: Vec<Override>) -> Result<Self, String> {
+        let mut folders = BTreeMap::new();
+        for root in roots {
+            let c = FolderConfig::load(&root.path, &root.canonical)?;
+            folders.insert(root.path.clone(), c);
+        }
+        for dir in inputs.iter().flat_map(settings_dirs) {
+            if folders.contains_key(&dir) {
+                continue;
+            }
+            // Outside a scanned folder: a link there may lead anywhere within it.
+            let canonical = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+            let c = FolderConfig::load(&dir, &canonical)?;
+            folders.insert(dir, c);
+        }
+        Ok(PartySettings { folders, cli })
+    }
+
+    /// The overrides for one document, the most specific last (it wins):
+    /// the holding folder's entry for this folder, the folder's `[parties]`,
+    /// its `[vendors."name"]` entry, the vendor folder's own `[parties]`,
+    /// then `--party`. `counterparty` names a loose file's vendor as its
+    /// preamble does.
+    pub fn overrides(&self, input: &Input, counterparty: Option<&str>) -> Vec<Override> {
+        let mut out = Vec::new();
+        let config = |dir: &Path| self.folders.get(dir);
+        match (&input.vendor, &input.root) {
+            (Some(VendorName::Folder { name, .. }), Some(root)) => {
+                if let Some(c) = config(root) {
+                    out.extend(c.folder_overrides());
+                    out.extend(c.overrides(&name.text));
+                }
+                if let Some(c) = vendor_dir(input).and_then(|d| config(&d)) {
+                    out.extend(c.folder_overrides());
+                }
+            }
+            _ => {
+                if let Some((dir, holder)) = loose_dirs(input) {
+                    if let Some((parent, name)) = holder {
+                        if let Some(c) = config(&parent) {
+                            out.extend(c.overrides(&name));
+                        }
+                    }
+                    if let Some(c) = config(&dir) {
+                        out.extend(c.folder_overrides());
+                        if let Some(v) = counterparty {
+                            out.extend(c.overrides(v));
+                        }
+                    }
+                }
+            }
+        }
+        out.extend(self.cli.iter().cloned());
+        out
+    }
+}
+
+/// The vendor folder an input lies in (the scanned folder's subfolder).
+fn vendor_dir(input: &Input) -> Option<PathBuf> {
+    let root = input.root.as_ref()?;
+    let first = input.path.strip_prefix(root).ok()?.components().next()?;
+    Some(root.join(first))
+}
+
+/// A loose file's folder, and the folder holding that one with the first
+/// one's name (where a vendor folder scanned on its own is listed).
+type LooseDirs = (PathBuf, Option<(PathBuf, String)>);
+
+fn loose_dirs(input: &Input) -> Option<LooseDirs> {
+    let dir = match input.path.parent()? {
+        d if d.as_os_str().is_empty() => Path::new("."),
+        d => d,
+    };
+    let holder = std::fs::canonicalize(dir).ok().and_then(|c| {
+        let name = c.file_name()?.to_string_lossy().into_owned();
+        Some((c.parent()?.to_path_buf(), name))
+    });
+    Some((dir.to_path_buf(), holder))
+}
+
+/// Folders besides the scanned ones whose `keiyaku.toml` may apply to `input`.
+fn settings_dirs(input: &Input) -> Vec<PathBuf> {
+    // A folder that could not be listed holds nothing to apply settings to.
+    if matches!(input.kind, Kind::Unlistable(_) | Kind::Skipped(_)) {
+        return Vec::new();
+    }
+    match &input.vendor {
+        Some(VendorName::Folder { .. }) => vendor_dir(input).into_iter().collect(),
+        Some(VendorName::Loose { .. }) => match loose_dirs(input) {
+            Some((dir, holder)) => std::iter::once(dir).chain(holder.map(|(p, _)| p)).collect(),
+            None => Vec::new(),
+        },
+        None => Vec::new(),
     }
 }
 

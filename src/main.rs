@@ -112,7 +112,21 @@ fn recorded_options(args: &keiyaku::cli::ScanArgs) -> Vec<String> {
     if args.follow {
         o.push("--follow".into());
     }
+    for p in &args.parties {
+        o.push(format!("--party {}={}", p.label, role_name(p.role)));
+    }
     o
+}
+
+fn role_name(r: keiyaku::matching::parties::Role) -> &'static str {
+    use keiyaku::matching::parties::Role;
+    match r {
+        Role::Vendor => "vendor",
+        Role::Customer => "customer",
+        Role::User => "user",
+        Role::Both => "both",
+        Role::Other => "other",
+    }
 }
 
 fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
@@ -144,6 +158,15 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
         exclude,
         progress: !args.quiet && std::io::stderr().is_terminal(),
         options: recorded_options(args),
+        parties: args
+            .parties
+            .iter()
+            .map(|p| keiyaku::matching::parties::Override {
+                label: p.label.clone(),
+                role: p.role,
+                from: keiyaku::matching::parties::RoleBasis::CommandLine,
+            })
+            .collect(),
     };
     let started = std::time::Instant::now();
     let report = app::scan(&opts, &rules)?;

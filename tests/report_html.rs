@@ -207,7 +207,7 @@ fn contract_text_and_names_are_escaped() {
     assert!(page.contains(&esc(hostile_vendor())));
     assert!(page.contains("（&lt;b&gt;報告&lt;/b&gt;）"));
     assert!(page.contains("乙＝株式会社&quot;&#39;&amp;&lt;/td&gt;商事（受託者）"));
-    assert!(page.contains("甲＝社会医療法人青葉会（病院）"));
+    assert!(page.contains("甲＝社会医療法人青葉会（委託者）"));
     // The matched words highlighted, the markup after them as text.
     assert!(page.contains(&format!(
         "<mark>障害又は事故が発生したときは、直ちに甲に報告</mark>しなければならない（{}",

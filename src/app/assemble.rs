@@ -5,7 +5,7 @@ use super::work::DocWork;
 use super::VendorKey;
 use crate::aggregate;
 use crate::discover::{self, Root, VendorName};
-use crate::matching::parties::PartyDef;
+use crate::matching::parties::with_overrides;
 use crate::matching::Strength;
 use crate::report::model::*;
 use crate::rules::RuleSet;
@@ -31,17 +31,9 @@ fn doc_report(d: &DocWork) -> DocReport {
         pages: d.pages,
         unread_pages: d.unread_pages.clone(),
         sha256: d.sha256.clone(),
-        parties: d
-            .parties
-            .defined
-            .iter()
-            .cloned()
-            .chain(d.overrides.iter().map(|(label, role)| PartyDef {
-                label: label.clone(),
-                name: "keiyaku.toml".into(),
-                role: *role,
-            }))
-            .collect(),
+        parties: with_overrides(&d.parties.defined, &d.overrides),
+        party_notes: d.parties.notes.clone(),
+        terms: d.parties.terms.clone(),
     }
 }
 

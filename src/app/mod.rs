@@ -5,9 +5,9 @@
 mod assemble;
 pub mod work;
 
-use crate::config::FolderConfig;
+use crate::config::PartySettings;
 use crate::discover::{self, Kind, VendorName};
-use crate::matching::parties::PartyDef;
+use crate::matching::parties::{Override, PartyDef};
 use crate::report::model::Report;
 use crate::rules::RuleSet;
 use rayon::prelude::*;
@@ -26,6 +26,8 @@ pub struct ScanOptions {
     pub progress: bool,
     /// The options as given, recorded in the report.
     pub options: Vec<String>,
+    /// `--party 甲=vendor`: roles for every document, over keiyaku.toml.
+    pub parties: Vec<Override>,
 }
 
 /// Why a scan could not run at all (exit 2).
@@ -60,11 +62,8 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
         let paths: Vec<String> = opts.paths.iter().map(|p| p.display().to_string()).collect();
         return Err(ScanError::NothingToScan(paths.join(", ")));
     }
-    let mut configs = BTreeMap::new();
-    for root in &found.roots {
-        let c = FolderConfig::load(&root.path, &root.canonical).map_err(ScanError::Config)?;
-        configs.insert(root.path.clone(), c);
-    }
+    let settings = PartySettings::load(&found.roots, &found.inputs, opts.parties.clone())
+        .map_err(ScanError::Config)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.unwrap_or(0))
         .build()?;
@@ -76,7 +75,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
     let docs: Vec<work::DocWork> = pool.install(|| {
         units
             .into_par_iter()
-            .flat_map_iter(|unit| vendor_unit(unit, rules, &configs, progress.as_ref()))
+            .flat_map_iter(|unit| vendor_unit(unit, rules, &settings, progress.as_ref()))
             .collect()
     });
     if let Some(p) = progress {
@@ -84,7 +83,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
     }
     let names: Vec<Option<VendorKey>> = docs.iter().map(vendor_key).collect();
 
-    let warnings = crate::config::unknown_vendor_warnings(&configs, &found.roots, &names);
+    let warnings = crate::config::unknown_vendor_warnings(&settings.folders, &found.roots, &names);
     for w in &warnings {
         eprintln!("keiyaku: 警告 / warning: {w}");
     }
@@ -123,14 +122,14 @@ fn units(inputs: Vec<discover::Input>) -> Vec<Vec<discover::Input>> {
 fn vendor_unit(
     unit: Vec<discover::Input>,
     rules: &RuleSet,
-    configs: &BTreeMap<PathBuf, FolderConfig>,
+    settings: &PartySettings,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Vec<work::DocWork> {
     let mut docs: Vec<work::DocWork> = unit
         .into_par_iter()
         .map(|i| {
             let counts = !matches!(i.kind, Kind::Ignored(_));
-            let w = work::work(i, rules, configs);
+            let w = work::work(i, rules, settings);
             if let (Some(p), true) = (progress, counts) {
                 p.inc(1);
             }
@@ -147,8 +146,7 @@ fn vendor_unit(
     for d in docs.iter_mut() {
         if d.findings.is_none() && d.status == ok {
             if let Some(defs) = &defs {
-                let hint = work::vendor_hint(&d.input).unwrap_or("").to_string();
-                let overrides = work::overrides_for(&d.input, configs, &hint);
+                let overrides = work::label_roles(&d.overrides);
                 d.parties = d
                     .parties
                     .with_definitions(defs, &rules.lexicon.parties, &overrides);

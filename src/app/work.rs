@@ -3,20 +3,19 @@
 //! parties — match, each stage behind a panic firewall so that a parser bug
 //! becomes this document's `error`, never the end of the batch.
 
-use crate::config::FolderConfig;
+use crate::config::PartySettings;
 use crate::discover::{self, open, Input, Kind, VendorName};
 use crate::document::{Document, UnreadPages};
 use crate::error::ExtractError;
 use crate::extract;
-use crate::matching::parties::{Parties, Role};
+use crate::matching::parties::{Override, Parties};
 use crate::matching::{self, Strength};
 use crate::report::model::{Deadline, DocStatus, Evidence, Status};
 use crate::rules::RuleSet;
 use crate::segment::{self, Budget, BudgetExceeded, Sentence};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// One document after extraction.
 pub struct DocWork {
@@ -31,8 +30,8 @@ pub struct DocWork {
     pub parties: Parties,
     /// (provision index, strength, evidence) of every clause hit.
     pub findings: Option<Vec<(usize, Strength, Evidence)>>,
-    /// Labels set by keiyaku.toml, reported beside the preamble's.
-    pub overrides: Vec<(String, Role)>,
+    /// Labels set by keiyaku.toml or --party, reported with the preamble's.
+    pub overrides: Vec<Override>,
     /// Work counted through segmentation, party reading and matching: a
     /// document over it ends as `error` naming the budget (counted work, so
     /// the same on every machine).
@@ -110,7 +109,7 @@ impl DocWork {
     }
 }
 
-pub fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderConfig>) -> DocWork {
+pub fn work(input: Input, rules: &RuleSet, settings: &PartySettings) -> DocWork {
     let mut w = DocWork::new(input);
     let format = match w.input.kind.clone() {
         Kind::Ignored(r) => {
@@ -176,36 +175,20 @@ pub fn work(input: Input, rules: &RuleSet, configs: &BTreeMap<PathBuf, FolderCon
     if !segmented {
         return w;
     }
-    let overrides = overrides_for(&w.input, configs, vendor_hint(&w.input).unwrap_or(""));
-    w.overrides = overrides.clone();
-    let mut budget = std::mem::take(&mut w.budget);
-    let resolved = catch_unwind(AssertUnwindSafe(|| {
-        Parties::try_resolve(
-            &w.sentences,
-            &rules.lexicon.parties,
-            vendor_hint(&w.input),
-            &overrides,
-            &mut budget,
-        )
-    }));
-    w.budget = budget;
-    match resolved {
-        Ok(Ok(p)) => w.parties = p,
-        Ok(Err(e)) => {
-            w.set(DocStatus::Error, e.to_string());
-            w.sentences = Vec::new();
-            return w;
-        }
-        Err(p) => {
-            w.set(
-                DocStatus::Error,
-                format!(
-                    "internal error while reading the parties: {}",
-                    panic_message(&*p)
-                ),
-            );
-            w.sentences = Vec::new();
-            return w;
+    w.overrides = settings.overrides(&w.input, None);
+    if !resolve_parties(&mut w, rules) {
+        return w;
+    }
+    // A loose file is its counterparty's: settings for that name apply too.
+    if matches!(w.input.vendor, Some(VendorName::Loose { .. })) {
+        if let Some(name) = w.parties.vendor_name().map(str::to_string) {
+            let more = settings.overrides(&w.input, Some(&name));
+            if more != w.overrides {
+                w.overrides = more;
+                if !resolve_parties(&mut w, rules) {
+                    return w;
+                }
+            }
         }
     }
     // With its own party definitions the document can be matched now,
@@ -241,17 +224,51 @@ fn segment_into(
     }
 }
 
-pub fn overrides_for(
-    input: &Input,
-    configs: &BTreeMap<PathBuf, FolderConfig>,
-    vendor: &str,
-) -> Vec<(String, Role)> {
-    input
-        .root
-        .as_ref()
-        .and_then(|r| configs.get(r))
-        .map(|c| c.overrides(vendor))
-        .unwrap_or_default()
+/// The overrides as the matcher takes them: (label, role).
+pub fn label_roles(overrides: &[Override]) -> Vec<(String, crate::matching::parties::Role)> {
+    overrides
+        .iter()
+        .map(|o| (o.label.clone(), o.role))
+        .collect()
+}
+
+/// Read the document's parties behind the panic firewall; false (and the
+/// document `error`) on a panic or when the work budget runs out.
+fn resolve_parties(w: &mut DocWork, rules: &RuleSet) -> bool {
+    let overrides = label_roles(&w.overrides);
+    let mut budget = std::mem::take(&mut w.budget);
+    let resolved = catch_unwind(AssertUnwindSafe(|| {
+        Parties::try_resolve(
+            &w.sentences,
+            &rules.lexicon.parties,
+            vendor_hint(&w.input),
+            &overrides,
+            &mut budget,
+        )
+    }));
+    w.budget = budget;
+    match resolved {
+        Ok(Ok(p)) => {
+            w.parties = p;
+            true
+        }
+        Ok(Err(e)) => {
+            w.set(DocStatus::Error, e.to_string());
+            w.sentences = Vec::new();
+            false
+        }
+        Err(p) => {
+            w.set(
+                DocStatus::Error,
+                format!(
+                    "internal error while reading the parties: {}",
+                    panic_message(&*p)
+                ),
+            );
+            w.sentences = Vec::new();
+            false
+        }
+    }
 }
 
 /// Excerpt for evidence: the sentence as written, white space folded, bounded.
@@ -353,6 +370,7 @@ fn find_with(
 mod tests {
     use super::*;
     use crate::discover::{Kind, Name};
+    use std::path::PathBuf;
 
     fn read_doc() -> DocWork {
         DocWork::new(Input {

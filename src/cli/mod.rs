@@ -2,6 +2,7 @@
 
 pub mod output;
 
+use crate::matching::parties::Role;
 use crate::report::Format;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -85,6 +86,12 @@ pub struct ScanArgs {
     /// with the contract's own party labels.
     #[arg(long)]
     pub suggest: bool,
+    /// 当事者の役割を指定（複数可、keiyaku.toml より優先）/ Set a party's role for every document
+    /// (repeatable; over keiyaku.toml and the preamble): `--party 甲=vendor --party 乙=customer`.
+    /// 役割 / roles: vendor（受託者・事業者側）, customer（委託者・医療機関）, user（職員・患者）,
+    /// both（双方）, other（第三者）.
+    #[arg(long = "party", value_name = "LABEL=ROLE", value_parser = parse_party)]
+    pub parties: Vec<PartyArg>,
     /// ○ △ × の表示幅 / Width of ○ △ × in the terminal: narrow (most terminals) or wide
     /// (terminals that show East Asian ambiguous characters wide).
     #[arg(long, value_enum, default_value = "narrow")]
@@ -156,4 +163,67 @@ pub struct RulesArgs {
     /// 規則セット / Rule set folder or file [default: the embedded set]
     #[arg(long, value_name = "FILE|DIR")]
     pub rules: Option<PathBuf>,
+}
+
+/// `--party 甲=vendor`: a label and the role it takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyArg {
+    pub label: String,
+    pub role: Role,
+}
+
+/// Why a `--party` value cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PartyArgError {
+    #[error(
+        "「呼称=役割」の形で指定してください（例: 甲=vendor）/ expected LABEL=ROLE, e.g. 甲=vendor"
+    )]
+    NoEquals,
+    #[error("呼称が空です / the label is empty")]
+    EmptyLabel,
+    #[error("役割「{0}」は使えません。vendor, customer, user, both, other のどれかです / unknown role {0:?}: use vendor, customer, user, both or other")]
+    UnknownRole(String),
+}
+
+fn parse_party(s: &str) -> Result<PartyArg, PartyArgError> {
+    let (label, role) = s.split_once('=').ok_or(PartyArgError::NoEquals)?;
+    let label = label.trim();
+    if label.is_empty() {
+        return Err(PartyArgError::EmptyLabel);
+    }
+    let role = match role.trim().to_ascii_lowercase().as_str() {
+        "vendor" | "provider" | "受託者" | "事業者" => Role::Vendor,
+        "customer" | "委託者" | "医療機関" => Role::Customer,
+        "user" | "利用者" => Role::User,
+        "both" | "双方" => Role::Both,
+        "other" | "第三者" => Role::Other,
+        other => return Err(PartyArgError::UnknownRole(other.to_string())),
+    };
+    Ok(PartyArg {
+        label: label.to_string(),
+        role,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn party_values_take_english_or_japanese_roles() {
+        assert_eq!(
+            parse_party("甲=vendor"),
+            Ok(PartyArg {
+                label: "甲".into(),
+                role: Role::Vendor
+            })
+        );
+        assert_eq!(parse_party("乙=委託者").map(|p| p.role), Ok(Role::Customer));
+        assert_eq!(parse_party("乙"), Err(PartyArgError::NoEquals));
+        assert_eq!(parse_party("=vendor"), Err(PartyArgError::EmptyLabel));
+        assert!(matches!(
+            parse_party("甲=vender"),
+            Err(PartyArgError::UnknownRole(_))
+        ));
+    }
 }

@@ -7,6 +7,7 @@
 pub mod deadline;
 pub mod obligation;
 pub mod parties;
+pub mod preamble;
 
 use crate::rules::{Binds, Pattern, PermissionIs, Provision, RuleSet};
 pub use crate::segment::{Budget, BudgetExceeded, BudgetKind};
@@ -147,7 +148,7 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
     };
     match p.binds {
         Binds::Any => match subject {
-            Some(Role::Other) => Strength::None,
+            Some(Role::Other | Role::User) => Strength::None,
             _ => by_force(modality, PermissionIs::Weak),
         },
         Binds::Vendor => match subject {
@@ -163,7 +164,7 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
                 Modality::Negation | Modality::NegatedAct => Strength::Negated,
                 _ => Strength::None,
             },
-            Some(Role::Customer | Role::Other) => Strength::None,
+            Some(Role::Customer | Role::Other | Role::User) => Strength::None,
         },
     }
 }
@@ -476,7 +477,13 @@ fn strength_of(
         }
         m => m,
     };
-    let strength = decide(p, subject, modality);
+    // The customer doing what the pattern asks of the vendor (甲は、乙の求めに
+    // 応じ…報告する) is the other direction, not a customer's right.
+    let strength = if pat.vendor_side && subject == Some(Role::Customer) {
+        Strength::None
+    } else {
+        decide(p, subject, modality)
+    };
     // 「Xは甲が行うものとし、乙は…責任を負わない」: the vendor disclaims in a
     // later clause what the first put on the customer.
     if p.binds == Binds::Vendor && strength == Strength::None && subject == Some(Role::Customer) {

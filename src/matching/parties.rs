@@ -1,35 +1,107 @@
 //! Which label in a contract is the vendor and which the customer.
 //!
-//! The preamble decides (株式会社○○（以下「乙」という。）): a name with a
-//! company marker, or the scanned vendor's own name, is the vendor; a hospital
-//! or a 利用者 is the customer. 甲 is the vendor in many vendor-drafted
-//! contracts. Labels the contract does not define fall back to the lexicon.
+//! [`super::preamble`] reads the parties the document defines (株式会社○○
+//! （以下「乙」という。）, placeholders with a role hint, relative clauses, a
+//! 定義 article) and its defined terms, which are never parties. The labels it
+//! defines, the lexicon's usual labels and any override make one automaton
+//! that finds the subject of every sentence.
 
 use crate::rules::schema::PartiesLexicon;
-use crate::segment::{Budget, BudgetExceeded, Sentence, SentenceKind};
+use crate::segment::{Budget, BudgetExceeded, Sentence};
 use aho_corasick::AhoCorasick;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
+/// The side a party is on. `vendor` is the provider side: the vendor, a
+/// network's operator, and their contractors.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, PartialOrd, Ord,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    #[serde(alias = "provider")]
     Vendor,
     Customer,
     Both,
     /// A third party (再委託先 …): never the vendor.
     Other,
+    /// The medical institution's staff or patients: users, not the contracting customer.
+    User,
 }
 
-/// A label defined in the contract.
+impl Role {
+    /// As the report's party line says it.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Role::Vendor => "受託者",
+            Role::Customer => "委託者",
+            Role::Both => "双方",
+            Role::Other => "第三者",
+            Role::User => "利用者",
+        }
+    }
+}
+
+/// What a provider-side party is, where it is not simply the vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    /// Runs a network or service for its members (a 医師会, 協議会 or 市).
+    Operator,
+    /// Works for the operator (its 契約事業者).
+    Contractor,
+}
+
+impl PartyKind {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            PartyKind::Operator => "運営主体",
+            PartyKind::Contractor => "契約事業者",
+        }
+    }
+}
+
+/// What decided a party's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleBasis {
+    /// Written beside the name: （医療機関側。以下「甲」という。）.
+    Hint,
+    /// The scanned vendor's folder name.
+    Folder,
+    /// The name's form: 株式会社, 病院.
+    Name,
+    /// The head of a relative clause or description: …契約を締結した者.
+    Clause,
+    /// What the text says the party does: 整備する, 運営する, 利用する.
+    Text,
+    /// Only the label: 甲, 乙.
+    Label,
+    /// Set in keiyaku.toml.
+    KeiyakuToml,
+    /// Set with --party.
+    CommandLine,
+}
+
+/// A party the contract defines.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PartyDef {
     pub label: String,
     pub name: String,
     pub role: Role,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<PartyKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<RoleBasis>,
+}
+
+/// A role set by keiyaku.toml or the command line, and which of them set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    pub label: String,
+    pub role: Role,
+    pub from: RoleBasis,
 }
 
 /// A party named as the subject of a clause.
@@ -48,6 +120,10 @@ pub struct Parties {
     /// same label set (see [`shared_matcher`]).
     matcher: Option<Arc<Matcher>>,
     pub defined: Vec<PartyDef>,
+    /// Defined terms (本契約, 本サービス …): never parties.
+    pub terms: Vec<String>,
+    /// Missing or conflicting role evidence, for the report.
+    pub notes: Vec<String>,
     /// The definitions composed more labels than the budget allows: the
     /// pairs were not built and matching must report the document.
     exceeded: Option<BudgetExceeded>,
@@ -101,11 +177,6 @@ fn strip_company_words(s: &str) -> String {
     out.trim().to_string()
 }
 
-/// Role of a party from the name the preamble gives it.
-pub fn classify_name(name: &str, lex: &PartiesLexicon, vendor_hint: Option<&str>) -> Option<Role> {
-    classify(name, lex, hint_core(vendor_hint).as_deref())
-}
-
 /// The vendor's name as a folder gives it, normalized, company words dropped;
 /// None when too short to identify anyone.
 fn hint_core(vendor_hint: Option<&str>) -> Option<String> {
@@ -113,104 +184,29 @@ fn hint_core(vendor_hint: Option<&str>) -> Option<String> {
     (core.chars().count() >= 2).then_some(core)
 }
 
-fn classify(name: &str, lex: &PartiesLexicon, hint_core: Option<&str>) -> Option<Role> {
-    if hint_core.is_some_and(|core| name.contains(core)) {
-        return Some(Role::Vendor);
-    }
-    const MEDICAL: [&str; 6] = [
-        "病院",
-        "医療法人",
-        "診療所",
-        "クリニック",
-        "医院",
-        "医療センター",
-    ];
-    if MEDICAL.iter().any(|m| name.contains(m)) {
-        return Some(Role::Customer);
-    }
-    if lex
-        .vendor_name_markers
-        .iter()
-        .any(|m| name.contains(m.as_str()))
-    {
-        return Some(Role::Vendor);
-    }
-    if lex
-        .customer_name_markers
-        .iter()
-        .any(|m| name.contains(m.as_str()))
-    {
-        return Some(Role::Customer);
-    }
-    if lex
-        .third_party_markers
-        .iter()
-        .any(|m| name.contains(m.as_str()))
-    {
-        return Some(Role::Other);
-    }
-    None
-}
-
-/// Party definitions 「名称（以下「乙」という。）」 in normalized text.
-fn definitions(text: &str) -> Vec<(String, String)> {
-    /// Where a name runs back to: 、 。 ) 」
-    fn is_boundary(c: char) -> bool {
-        matches!(c, '、' | '。' | ')' | '」')
-    }
-    let mut out = Vec::new();
-    let mut search = 0;
-    // End of the last name boundary before `scanned` (one forward pass over
-    // the text, not a backward search per 以下).
-    let (mut scanned, mut boundary_end) = (0, 0);
-    while let Some(p) = text[search..].find("以下") {
-        let at = search + p;
-        search = at + "以下".len();
-        // 以下「乙」, 以下、「乙」, 以下単に「乙」
-        let after = text[search..].trim_start_matches('、');
-        let after = after.strip_prefix("単に").unwrap_or(after);
-        let Some(open) = after.strip_prefix(['「', '『']) else {
-            continue;
-        };
-        // A label is at most 12 characters: look for its end no further.
-        let window = open.char_indices().nth(13).map_or(open.len(), |(i, _)| i);
-        let Some(close) = open[..window].find(['」', '』']) else {
-            continue;
-        };
-        let label = &open[..close];
-        if label.is_empty() || label.chars().count() > 12 {
-            continue;
-        }
-        let rest = &open[close + 3..];
-        if ![
-            "という",
-            "といいます",
-            "と称",
-            "と総称",
-            "とする",
-            "と略",
-            "とい",
-        ]
-        .iter()
-        .any(|s| rest.starts_with(s))
-        {
-            continue;
-        }
-        // The name runs back from the "(" before 以下 to the previous boundary.
-        for (i, c) in text[scanned..at].char_indices() {
-            if is_boundary(c) {
-                boundary_end = scanned + i + c.len_utf8();
+/// The parties as the report gives them: the document's definitions with
+/// the overrides applied (the name stays, the role and basis are the
+/// override's), then overridden labels the document does not define.
+pub fn with_overrides(defined: &[PartyDef], overrides: &[Override]) -> Vec<PartyDef> {
+    let mut out: Vec<PartyDef> = defined.to_vec();
+    for o in overrides {
+        let label = crate::normalize::normalize_phrase(&o.label);
+        match out.iter_mut().find(|p| p.label == label) {
+            Some(p) => {
+                p.role = o.role;
+                p.basis = Some(o.from);
+                p.kind = None;
             }
-        }
-        scanned = at;
-        let before = text[..at].trim_end_matches(['(', ' ']);
-        let start = boundary_end.min(before.len());
-        let mut name = &before[start..];
-        for lead in ["と", "及び", "並びに", "は", "本契約は"] {
-            name = name.strip_prefix(lead).unwrap_or(name);
-        }
-        if !name.is_empty() {
-            out.push((label.to_string(), name.to_string()));
+            None => out.push(PartyDef {
+                label,
+                name: match o.from {
+                    RoleBasis::CommandLine => "--party".into(),
+                    _ => "keiyaku.toml".into(),
+                },
+                role: o.role,
+                kind: None,
+                basis: Some(o.from),
+            }),
         }
     }
     out
@@ -243,7 +239,7 @@ fn relative_clause(after_ga: &str) -> bool {
     })
 }
 
-fn is_kanji(c: char) -> bool {
+pub(crate) fn is_kanji(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
@@ -287,37 +283,22 @@ impl Parties {
         budget: &mut Budget,
     ) -> Parties {
         let core = hint_core(vendor_hint);
-        let mut defined: Vec<PartyDef> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        // Definitions live in the preamble and the first articles (定義).
-        for s in sentences.iter().take(60) {
-            if !matches!(
-                s.kind,
-                SentenceKind::Preamble | SentenceKind::Body | SentenceKind::Heading
-            ) {
-                continue;
-            }
-            if let Err(e) = budget.charge("parties", s.norm.text.len()) {
+        let reading = super::preamble::read(sentences, lex, core.as_deref(), |n| {
+            budget.charge("parties", n)
+        });
+        let reading = match reading {
+            Ok(r) => r,
+            Err(e) => {
                 return Parties {
-                    defined,
                     exceeded: Some(e),
                     ..Parties::default()
-                };
-            }
-            for (label, name) in definitions(&s.norm.text) {
-                if seen.contains(&label) {
-                    continue;
-                }
-                let role = classify(&name, lex, core.as_deref())
-                    .or_else(|| Self::lexicon_role(lex, &label));
-                if let Some(role) = role {
-                    seen.insert(label.clone());
-                    defined.push(PartyDef { label, name, role });
                 }
             }
-        }
+        };
         let mut p = Parties {
-            defined,
+            defined: reading.parties,
+            terms: reading.terms,
+            notes: reading.notes,
             ..Parties::default()
         };
         p.rebuild(lex, overrides, budget);
@@ -333,6 +314,7 @@ impl Parties {
     ) -> Parties {
         let mut p = Parties {
             defined: defs.to_vec(),
+            terms: self.terms.clone(),
             ..Parties::default()
         };
         p.rebuild(lex, overrides, &Budget::default());
@@ -356,18 +338,6 @@ impl Parties {
         match (&self.matcher, &other.matcher) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             _ => false,
-        }
-    }
-
-    fn lexicon_role(lex: &PartiesLexicon, label: &str) -> Option<Role> {
-        if lex.both_labels.iter().any(|l| l == label) {
-            Some(Role::Both)
-        } else if lex.vendor_labels.iter().any(|l| l == label) {
-            Some(Role::Vendor)
-        } else if lex.customer_labels.iter().any(|l| l == label) {
-            Some(Role::Customer)
-        } else {
-            None
         }
     }
 
@@ -524,6 +494,8 @@ impl Parties {
     pub fn definitions_only(self) -> Parties {
         Parties {
             defined: self.defined,
+            terms: self.terms,
+            notes: self.notes,
             ..Parties::default()
         }
     }
@@ -653,5 +625,265 @@ mod tests {
             Some("あおば情報サービス"),
         );
         assert_eq!(p.subject("乙は、報告する。", 0), Some(Role::Vendor));
+    }
+
+    /// A document of one paragraph per line, as a text file gives it.
+    fn parties_of(lines: &[&str]) -> Parties {
+        let rs = RuleSet::embedded().unwrap();
+        let doc = Document {
+            blocks: lines.iter().map(|l| Block::paragraph(None, *l)).collect(),
+            ..Document::default()
+        };
+        let s = crate::segment::segment(&doc);
+        Parties::resolve(&s, &rs.lexicon.parties, None, &[])
+    }
+
+    /// (label, name, role) of every party, in order of definition.
+    fn defs(p: &Parties) -> Vec<(&str, &str, Role)> {
+        p.defined
+            .iter()
+            .map(|d| (d.label.as_str(), d.name.as_str(), d.role))
+            .collect()
+    }
+
+    #[test]
+    fn placeholders_take_the_role_written_beside_them() {
+        let p = parties_of(&[
+            "情報システム保守業務委託契約書（案）",
+            "○○○（医療機関側。以下「甲」という。）と○○○（受託者側。以下「乙」という。）は、次のとおり契約を締結する。",
+        ]);
+        assert_eq!(
+            defs(&p),
+            [("甲", "○○○", Role::Customer), ("乙", "○○○", Role::Vendor)]
+        );
+        assert!(p.notes.is_empty(), "{:?}", p.notes);
+        // The roles as the model contract writes them, reversed labels too.
+        let p = parties_of(&[
+            "＿＿＿＿（受託者。以下「甲」という。）と＿＿＿＿（委託者。以下「乙」という。）は、",
+        ]);
+        assert_eq!(
+            defs(&p),
+            [("甲", "____", Role::Vendor), ("乙", "____", Role::Customer)]
+        );
+        assert_eq!(p.subject("甲は、報告する。", 0), Some(Role::Vendor));
+    }
+
+    #[test]
+    fn a_placeholder_without_a_hint_says_its_role_was_guessed() {
+        let p = parties_of(&[
+            "xx（以下「甲」という。）とxx（以下「乙」という。）は、次のとおり契約する。",
+        ]);
+        assert_eq!(
+            defs(&p),
+            [("甲", "xx", Role::Customer), ("乙", "xx", Role::Vendor)]
+        );
+        assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
+        assert!(p.notes[0].contains("「甲」"), "{:?}", p.notes);
+    }
+
+    #[test]
+    fn a_hint_against_the_name_is_followed_and_noted() {
+        let p = parties_of(&["株式会社ゆうなぎ（委託者。以下「甲」という。）と株式会社あさなぎ（受託者。以下「乙」という。）は、"]);
+        assert_eq!(defs(&p)[0], ("甲", "株式会社ゆうなぎ", Role::Customer));
+        assert!(
+            p.notes.iter().any(|n| n.contains("「甲」")),
+            "{:?}",
+            p.notes
+        );
+    }
+
+    #[test]
+    fn a_relative_clause_defines_the_clinic() {
+        let p = parties_of(&[
+            "第1条（適用）",
+            "本規約は、しらかば医療ソフト株式会社（以下「当社」という。）が提供するクラウド型予約サービス（以下「本サービス」という。）に関し、診療所等が当社との間で本サービスの利用契約を締結した者（以下「甲」という。）と当社との関係を定める。",
+        ]);
+        assert_eq!(
+            defs(&p),
+            [
+                ("当社", "しらかば医療ソフト株式会社", Role::Vendor),
+                (
+                    "甲",
+                    "診療所等が当社との間で本サービスの利用契約を締結した者",
+                    Role::Customer
+                )
+            ]
+        );
+        assert_eq!(p.terms, ["本サービス"]);
+    }
+
+    #[test]
+    fn a_clause_right_after_a_definition_keeps_its_subject() {
+        let p = parties(
+            "本約款は、株式会社つきみ（以下「当社」という。）が提供するデータ保管サービスの利用者（以下「お客様」という。）に適用します。",
+            None,
+        );
+        assert_eq!(
+            defs(&p)[1],
+            (
+                "お客様",
+                "当社が提供するデータ保管サービスの利用者",
+                Role::Customer
+            )
+        );
+    }
+
+    #[test]
+    fn a_name_cut_by_a_line_break_is_joined() {
+        let p = parties_of(&[
+            "運用保守委託契約書",
+            "医療法人社団",
+            "こもれび会（以下「甲」という。）と株式会社ほしぞらテック（以下「乙」という。）は、次のとおり契約する。",
+            "乙が本業務のため本サ",
+            "ービスの保守を委ねる事業者（以下「保守事業者」という。）は、乙の責任で選任する。",
+        ]);
+        assert_eq!(
+            defs(&p),
+            [
+                ("甲", "医療法人社団こもれび会", Role::Customer),
+                ("乙", "株式会社ほしぞらテック", Role::Vendor),
+                (
+                    "保守事業者",
+                    "乙が本業務のため本サービスの保守を委ねる事業者",
+                    Role::Vendor
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_never_starts_inside_its_sentence() {
+        let p = parties("本規約は，やまびこ市（以下「市」という。）が整備し運営する医療連携基盤（以下「本基盤」という。）の利用について定める。", None);
+        assert_eq!(defs(&p), [("市", "やまびこ市", Role::Vendor)]);
+        let p = parties(
+            "加入者及び利用者が東邦カルテ管理機構株式会社（以下「機構」という。）と締結する契約",
+            None,
+        );
+        assert_eq!(defs(&p)[0].1, "東邦カルテ管理機構株式会社");
+    }
+
+    #[test]
+    fn defined_terms_are_never_parties() {
+        let p = parties_of(&[
+            "かすみ病院（以下「甲」という。）と株式会社ささなみ（以下「乙」という。）は、甲の医療情報システム（以下「本システム」という。）の運用業務（以下「委託業務」という。）に関し、次のとおり契約（以下「本契約」という。）を締結する。",
+            "第2条（定義）",
+            "「秘密情報」とは、本契約に関して相手方から開示された一切の情報をいう。",
+            "「利用契約」とは、乙が提供するサービス（以下「本サービス」という。）の利用に関する契約をいう。",
+        ]);
+        assert_eq!(
+            defs(&p),
+            [
+                ("甲", "かすみ病院", Role::Customer),
+                ("乙", "株式会社ささなみ", Role::Vendor)
+            ]
+        );
+        for t in [
+            "本システム",
+            "委託業務",
+            "本契約",
+            "秘密情報",
+            "利用契約",
+            "本サービス",
+        ] {
+            assert!(p.terms.iter().any(|x| x == t), "{t}: {:?}", p.terms);
+        }
+    }
+
+    #[test]
+    fn names_given_in_a_definitions_article() {
+        let p = parties_of(&[
+            "第1条（定義）",
+            "本契約において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。",
+            "（1）甲　地方独立行政法人みさき市民病院をいう。",
+            "（2）乙　ゆりかご情報合同会社をいう。",
+            "（3）委託業務　甲の電子カルテの保守をいう。",
+        ]);
+        assert_eq!(
+            defs(&p),
+            [
+                ("甲", "地方独立行政法人みさき市民病院", Role::Customer),
+                ("乙", "ゆりかご情報合同会社", Role::Vendor)
+            ]
+        );
+        assert_eq!(p.terms, ["委託業務"]);
+    }
+
+    #[test]
+    fn a_network_operator_is_the_provider_and_its_contractor_on_its_side() {
+        let p = parties_of(&[
+            "わかば地域医療ネット利用規約",
+            "第1条（目的）",
+            "この規約は、一般社団法人わかば郡医師会（以下「医師会」という。）が会員の医療機関のために運営する地域医療連携ネットワーク（以下「本ネット」という。）を利用する医療機関の開設者（以下「参加機関」という。）と医師会との関係を定める。",
+            "第2条（運用の委託）",
+            "医師会は、本ネットの運用を株式会社いなほシステム（以下「契約事業者」という。）に委託する。",
+        ]);
+        assert_eq!(
+            defs(&p),
+            [
+                ("医師会", "一般社団法人わかば郡医師会", Role::Vendor),
+                (
+                    "参加機関",
+                    "本ネットを利用する医療機関の開設者",
+                    Role::Customer
+                ),
+                ("契約事業者", "株式会社いなほシステム", Role::Vendor)
+            ]
+        );
+        assert_eq!(p.defined[0].kind, Some(PartyKind::Operator));
+        assert_eq!(p.defined[2].kind, Some(PartyKind::Contractor));
+        assert_eq!(p.terms, ["本ネット"]);
+        assert_eq!(
+            p.subject("医師会は、障害を通知する。", 0),
+            Some(Role::Vendor)
+        );
+    }
+
+    #[test]
+    fn a_city_that_joins_a_network_stays_the_customer() {
+        let p = parties_of(&[
+            "とまり市（以下「甲」という。）と株式会社あけぼの（以下「乙」という。）は、次のとおり契約する。",
+            "第1条（利用）",
+            "甲は、乙が提供する本サービスを利用する。",
+        ]);
+        assert_eq!(
+            defs(&p),
+            [
+                ("甲", "とまり市", Role::Customer),
+                ("乙", "株式会社あけぼの", Role::Vendor)
+            ]
+        );
+    }
+
+    #[test]
+    fn three_parties_each_get_their_role() {
+        let p = parties_of(&[
+            "公立大学法人ふたば医科大学（以下「甲」という。）、株式会社みつば電算（以下「乙」という。）及び株式会社よつばデータセンター（以下「丙」という。）は、次のとおり契約する。",
+        ]);
+        assert_eq!(
+            defs(&p),
+            [
+                ("甲", "公立大学法人ふたば医科大学", Role::Customer),
+                ("乙", "株式会社みつば電算", Role::Vendor),
+                ("丙", "株式会社よつばデータセンター", Role::Vendor)
+            ]
+        );
+        assert_eq!(p.subject("丙は、報告する。", 0), Some(Role::Vendor));
+    }
+
+    #[test]
+    fn overrides_keep_the_name_and_take_the_role() {
+        let p = parties(
+            "医療法人ひだまり会（以下「甲」という。）と株式会社こだま（以下「乙」という。）は、",
+            None,
+        );
+        let o = [Override {
+            label: "甲".into(),
+            role: Role::Vendor,
+            from: RoleBasis::CommandLine,
+        }];
+        let shown = with_overrides(&p.defined, &o);
+        assert_eq!(shown[0].name, "医療法人ひだまり会");
+        assert_eq!(shown[0].role, Role::Vendor);
+        assert_eq!(shown[0].basis, Some(RoleBasis::CommandLine));
     }
 }

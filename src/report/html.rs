@@ -10,9 +10,11 @@
 //! escaped. The page reads in full without JavaScript and prints on A4: the
 //! overview on the first page, each vendor from a new page.
 
-use super::model::{DocReport, DocStatus, Evidence, ProvisionResult, Report, Status, VendorReport};
+use super::model::{
+    party_line, DocReport, DocStatus, Evidence, ProvisionResult, Report, Status, VendorReport,
+};
 use super::Render;
-use crate::matching::parties::{PartyDef, Role};
+use crate::matching::parties::PartyDef;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -42,15 +44,6 @@ fn escape_into(out: &mut String, s: &str) {
             }
             c => out.push(c),
         }
-    }
-}
-
-fn role_ja(r: Role) -> &'static str {
-    match r {
-        Role::Vendor => "受託者",
-        Role::Customer => "病院",
-        Role::Both => "双方",
-        Role::Other => "その他",
     }
 }
 
@@ -436,31 +429,18 @@ fn overview(out: &mut String, r: &Report) {
     out.push_str("</section>\n");
 }
 
-fn party_line(parties: &[PartyDef]) -> String {
-    parties
-        .iter()
-        .map(|p| {
-            format!(
-                "{}＝{}（{}）",
-                escape(&p.label),
-                escape(&p.name),
-                role_ja(p.role)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
 fn parties(out: &mut String, v: &VendorReport) {
     // Documents with the same label mapping share one line.
-    let mut groups: Vec<(&[PartyDef], Vec<&str>)> = Vec::new();
+    type Group<'a> = (&'a [PartyDef], &'a [String], Vec<&'a str>);
+    let mut groups: Vec<Group> = Vec::new();
     for d in &v.documents {
-        if d.parties.is_empty() {
+        if d.parties.is_empty() && d.party_notes.is_empty() {
             continue;
         }
-        match groups.iter_mut().find(|(p, _)| *p == d.parties.as_slice()) {
-            Some((_, docs)) => docs.push(&d.path),
-            None => groups.push((&d.parties, vec![&d.path])),
+        let key = (d.parties.as_slice(), d.party_notes.as_slice());
+        match groups.iter_mut().find(|(p, n, _)| (*p, *n) == key) {
+            Some((_, _, docs)) => docs.push(&d.path),
+            None => groups.push((key.0, key.1, vec![&d.path])),
         }
     }
     out.push_str("<h3>当事者</h3>\n");
@@ -469,8 +449,8 @@ fn parties(out: &mut String, v: &VendorReport) {
         return;
     }
     out.push_str("<ul class=\"parties\">\n");
-    for (p, docs) in &groups {
-        let _ = write!(out, "<li>{}", party_line(p));
+    for (p, notes, docs) in &groups {
+        let _ = write!(out, "<li>{}", escape(&party_line(p.iter(), notes.iter())));
         if groups.len() > 1 {
             let docs: Vec<String> = docs.iter().map(|d| escape(d)).collect();
             let _ = write!(

@@ -8,7 +8,7 @@
 //! a contract.
 
 use super::csv::{reason_ja, vendor_label};
-use super::model::{DocStatus, Report, Status};
+use super::model::{party_line, DocStatus, Report, Status};
 use super::xlsx::unread_pages_ja;
 use super::Render;
 use std::io::Write;
@@ -119,6 +119,14 @@ impl Render for MarkdownWriter {
             writeln!(out)?;
             writeln!(out, "## {}", cell(&vendor_label(v)))?;
             writeln!(out)?;
+            let line = party_line(
+                v.documents.iter().flat_map(|d| &d.parties),
+                v.documents.iter().flat_map(|d| &d.party_notes),
+            );
+            if !line.is_empty() {
+                writeln!(out, "当事者: {}", cell(&line))?;
+                writeln!(out)?;
+            }
             row(out, &["条項", "判定", "箇所", "理由"].map(String::from))?;
             row(out, &["---", "---", "---", "---"].map(String::from))?;
             for p in &v.provisions {

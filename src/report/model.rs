@@ -1,6 +1,6 @@
 //! THE report model (schema `keiyaku.report/1`): every writer renders this.
 
-use crate::matching::parties::PartyDef;
+use crate::matching::parties::{PartyDef, RoleBasis};
 use serde::Serialize;
 
 pub const SCHEMA: &str = "keiyaku.report/2";
@@ -202,6 +202,13 @@ pub struct DocReport {
     pub sha256: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parties: Vec<PartyDef>,
+    /// Where the parties' roles rest on missing or conflicting evidence
+    /// (Japanese, as the party line shows it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub party_notes: Vec<String>,
+    /// Labels the document defines for things (本契約, 本サービス): never parties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -266,4 +273,57 @@ pub struct Summary {
     pub negated: usize,
     pub missing: usize,
     pub unknown: usize,
+}
+
+/// One party as every writer shows it: `甲＝医療法人○○（委託者）`,
+/// `市＝○○市（受託者・運営主体）`, `乙＝株式会社○○（受託者・keiyaku.toml で指定）`.
+pub fn party_ja(p: &PartyDef) -> String {
+    let mut role = p.role.label_ja().to_string();
+    if let Some(k) = p.kind {
+        role.push('・');
+        role.push_str(k.label_ja());
+    }
+    let set_by = match p.basis {
+        Some(RoleBasis::KeiyakuToml) => Some("keiyaku.toml"),
+        Some(RoleBasis::CommandLine) => Some("--party"),
+        _ => None,
+    };
+    if let Some(by) = set_by.filter(|by| p.name != *by) {
+        role.push_str(&format!("・{by} で指定"));
+    }
+    if p.name.is_empty() || p.name == p.label {
+        format!("{}（{role}）", p.label)
+    } else {
+        format!("{}＝{}（{role}）", p.label, p.name)
+    }
+}
+
+/// A document's party line: each label once (the first document that
+/// defines it), then what needs checking.
+pub fn party_line<'a>(
+    parties: impl IntoIterator<Item = &'a PartyDef>,
+    notes: impl IntoIterator<Item = &'a String>,
+) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut shown: Vec<String> = Vec::new();
+    for p in parties {
+        if !seen.contains(&p.label.as_str()) {
+            seen.push(&p.label);
+            shown.push(party_ja(p));
+        }
+    }
+    let mut line = shown.join("、");
+    let mut notes: Vec<&String> = notes.into_iter().collect();
+    notes.dedup();
+    if !notes.is_empty() {
+        let notes: Vec<&str> = notes.iter().map(|n| n.as_str()).collect();
+        if !line.is_empty() {
+            line.push('　');
+        }
+        line.push_str(&format!(
+            "要確認: {}（keiyaku.toml か --party で指定できます）",
+            notes.join("；")
+        ));
+    }
+    line
 }

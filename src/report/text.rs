@@ -1,7 +1,7 @@
 //! Terminal table for people: one block per vendor, a mark per provision, the
 //! clause that decided it, the documents and what could not be read.
 
-use super::model::{DocStatus, Report, Status};
+use super::model::{party_line, DocStatus, Report, Status};
 use super::Render;
 use crate::matching::parties::{PartyDef, Role};
 use std::io::Write;
@@ -60,32 +60,6 @@ impl TextWriter {
         out.push('…');
         out
     }
-}
-
-/// 甲＝医療法人○○（委託者）、乙＝株式会社○○（受託者）: so a wrong mapping is visible.
-fn party_line(parties: &[&PartyDef]) -> String {
-    let mut seen: Vec<(&str, &str, Role)> = Vec::new();
-    for p in parties {
-        if !seen.iter().any(|(l, _, _)| *l == p.label) {
-            seen.push((&p.label, &p.name, p.role));
-        }
-    }
-    seen.iter()
-        .map(|(label, name, role)| {
-            let role = match role {
-                Role::Vendor => "受託者",
-                Role::Customer => "委託者",
-                Role::Both => "双方",
-                Role::Other => "第三者",
-            };
-            if name.is_empty() || *name == *label {
-                format!("{label}（{role}）")
-            } else {
-                format!("{label}＝{name}（{role}）")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("、")
 }
 
 /// The suggested wording speaks of 甲 (the hospital) and 乙 (the vendor);
@@ -195,9 +169,12 @@ impl Render for TextWriter {
                 "■ {}{root}　（文書 {} 件、読取 {} 件）",
                 v.name, listed, readable
             )?;
+            // 甲＝医療法人○○（委託者）、乙＝株式会社○○（受託者）: so a wrong mapping is visible.
             let parties: Vec<&PartyDef> = v.documents.iter().flat_map(|d| &d.parties).collect();
-            if !parties.is_empty() {
-                writeln!(out, "  当事者: {}", party_line(&parties))?;
+            let notes = v.documents.iter().flat_map(|d| &d.party_notes);
+            let line = party_line(parties.iter().copied(), notes);
+            if !line.is_empty() {
+                writeln!(out, "  当事者: {line}")?;
             }
             for p in &v.provisions {
                 let mark = self.paint(p.status.mark(), p.status);

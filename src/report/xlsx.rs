@@ -12,7 +12,6 @@
 use super::csv::{detail_rows, vendor_label, DETAIL_COLUMNS};
 use super::model::{DocReport, Report, Status};
 use super::Render;
-use crate::matching::parties::Role;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
@@ -129,22 +128,9 @@ impl Styles {
     }
 }
 
-fn role_ja(r: Role) -> &'static str {
-    match r {
-        Role::Vendor => "事業者",
-        Role::Customer => "委託者",
-        Role::Both => "双方",
-        Role::Other => "その他",
-    }
-}
-
-/// 当事者: `甲＝社会医療法人青葉会（委託者）、乙＝…（事業者）`.
+/// 当事者: `甲＝社会医療法人青葉会（委託者）、乙＝…（受託者）`, then what needs checking.
 pub fn parties_ja(d: &DocReport) -> String {
-    d.parties
-        .iter()
-        .map(|p| format!("{}＝{}（{}）", p.label, p.name, role_ja(p.role)))
-        .collect::<Vec<_>>()
-        .join("、")
+    super::model::party_line(&d.parties, &d.party_notes)
 }
 
 /// 読めないページ: `5001–5003 ページ数の上限超過、7 画像のみ（スキャン）`.

@@ -25,6 +25,8 @@ pub struct Pattern {
     pub negation_is_duty: bool,
     pub in_table: bool,
     pub context: Option<Regex>,
+    /// Only the vendor's own duty counts (see the rule file's `vendor_side`).
+    pub vendor_side: bool,
 }
 
 #[derive(Debug)]
@@ -195,6 +197,7 @@ impl RuleSet {
                         negation_is_duty: pat.negation_is_duty,
                         in_table: pat.in_table,
                         context: c,
+                        vendor_side: pat.vendor_side,
                     });
                 }
             }
@@ -369,6 +372,14 @@ fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
         customer_name_markers: norm(&parties.customer_name_markers),
         third_party_markers: norm(&parties.third_party_markers),
         both_labels: norm(&parties.both_labels),
+        vendor_hints: norm(&parties.vendor_hints),
+        customer_hints: norm(&parties.customer_hints),
+        user_hints: norm(&parties.user_hints),
+        operator_markers: norm(&parties.operator_markers),
+        provider_verbs: norm(&parties.provider_verbs),
+        customer_verbs: norm(&parties.customer_verbs),
+        term_heads: norm(&parties.term_heads),
+        party_heads: norm(&parties.party_heads),
     };
     Lexicon {
         parties,

@@ -97,6 +97,11 @@ pub struct PatternFile {
     /// (「…を外部業者に行わせる。」 then 「前項の外部業者の過失は…」).
     #[serde(default)]
     pub context: Option<Spanned<String>>,
+    /// The pattern reads the vendor's side of a customer's right
+    /// (乙は、甲の求めに応じ…提出する): the customer as its subject is the
+    /// wrong party, even where the provision takes customer rights.
+    #[serde(default)]
+    pub vendor_side: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +131,31 @@ pub struct PartiesLexicon {
     pub customer_name_markers: Vec<String>,
     pub third_party_markers: Vec<String>,
     pub both_labels: Vec<String>,
+    /// Role hints written beside a name (○○○（受託者側。以下「乙」という。））
+    /// or as the head of a relative clause (…サービスを提供する事業者).
+    #[serde(default)]
+    pub vendor_hints: Vec<String>,
+    #[serde(default)]
+    pub customer_hints: Vec<String>,
+    /// Staff or patients of the medical institution.
+    #[serde(default)]
+    pub user_hints: Vec<String>,
+    /// Names whose role the text decides: a 医師会, 協議会 or 市 may run a
+    /// network for its members (the provider) or join one (a customer).
+    #[serde(default)]
+    pub operator_markers: Vec<String>,
+    /// What a provider does to a service, system or network.
+    #[serde(default)]
+    pub provider_verbs: Vec<String>,
+    /// What a customer does: uses, joins, applies, contracts.
+    #[serde(default)]
+    pub customer_verbs: Vec<String>,
+    /// A label ending so names a thing, never a party (本契約, 本サービス, 委託業務).
+    #[serde(default)]
+    pub term_heads: Vec<String>,
+    /// A label or description ending so names a party (者, 機関, 病院, 市).
+    #[serde(default)]
+    pub party_heads: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Default, Clone)]
