@@ -423,6 +423,32 @@ fn clean_name(name: &str) -> String {
             }
         }
     }
+    // A document title glued to the preamble by the layout
+    // (「…業務委託契約書医療法人社団○○会」): the name starts after it.
+    for title in [
+        "契約書",
+        "規約",
+        "約款",
+        "覚書",
+        "仕様書",
+        "合意書",
+        "協定書",
+        "念書",
+    ] {
+        if let Some(i) = name.rfind(title) {
+            let rest = &name[i + title.len()..];
+            let inside_name = ["株式会社", "会社", "法人", "組合", "機構"]
+                .iter()
+                .any(|m| name[..i].contains(m));
+            if !inside_name
+                && rest.chars().count() >= 2
+                && rest.chars().next().is_some_and(|c| !is_hiragana(c))
+            {
+                name = rest;
+                break;
+            }
+        }
+    }
     name.trim().to_string()
 }
 
@@ -923,6 +949,15 @@ fn role_ja(r: Role) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_title_glued_to_the_preamble_is_not_part_of_the_name() {
+        assert_eq!(
+            clean_name("保守業務委託契約書医療法人社団やまびこ会"),
+            "医療法人社団やまびこ会"
+        );
+        assert_eq!(clean_name("株式会社規約システム"), "株式会社規約システム");
+    }
 
     #[test]
     fn a_name_runs_back_to_its_boundary_not_into_the_sentence() {
