@@ -34,6 +34,8 @@ pub fn decide(hits: &[(Strength, Evidence)], vendor_fully_read: bool) -> (Status
             }
         }
         ev.truncate(MAX_EVIDENCE);
+        // Kept until the report is written: no spare slots per provision.
+        ev.shrink_to_fit();
         ev
     };
     (status, evidence)

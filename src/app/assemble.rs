@@ -37,78 +37,185 @@ fn doc_report(d: &DocWork) -> DocReport {
     }
 }
 
+/// What the report keeps of one vendor unit once its documents are matched:
+/// the documents as listed, and per provision only the hits that
+/// [`aggregate::decide`] can still use. The documents' text, sentences,
+/// parties automaton and inputs are gone by then (flat memory at archive
+/// scale). A vendor folder is a unit of its own, so its part is decided at
+/// once and holds only what the report shows.
+pub enum Part {
+    Decided(VendorKey, VendorReport),
+    Open(Open),
+}
+
+/// Documents whose vendor is known only at the end (loose files named by
+/// their preamble, ignored files).
+pub struct Open {
+    /// `None` for documents reported as ignored outside any vendor.
+    key: Option<VendorKey>,
+    documents: Vec<DocReport>,
+    findings: Vec<(usize, Strength, Evidence)>,
+    /// Some document was read.
+    any_read: bool,
+    /// Nothing that may hold a provision was left unread.
+    all_read: bool,
+}
+
+impl Part {
+    pub fn key(&self) -> Option<&VendorKey> {
+        match self {
+            Part::Decided(k, _) => Some(k),
+            Part::Open(o) => o.key.as_ref(),
+        }
+    }
+}
+
+/// The parts of one vendor unit: documents with the same vendor key go
+/// together, findings reduced across them; a vendor folder's part is decided.
+pub fn parts(
+    rules: &RuleSet,
+    roots: &[Root],
+    docs: Vec<DocWork>,
+    key: impl Fn(&DocWork) -> Option<VendorKey>,
+) -> Vec<Part> {
+    let mut open: Vec<Open> = Vec::new();
+    for d in docs {
+        let k = key(&d);
+        let report = doc_report(&d);
+        let part = match open.iter_mut().position(|p| p.key == k) {
+            Some(i) => &mut open[i],
+            None => {
+                open.push(Open {
+                    key: k,
+                    documents: Vec::new(),
+                    findings: Vec::new(),
+                    any_read: false,
+                    all_read: true,
+                });
+                let last = open.len() - 1;
+                &mut open[last]
+            }
+        };
+        part.any_read |= d.status == DocStatus::Ok;
+        part.all_read &= !d.status.leaves_text_unread() && d.unread_pages.is_empty();
+        part.findings.extend(d.findings.into_iter().flatten());
+        part.documents.push(report);
+    }
+    open.into_iter()
+        .map(|mut p| match p.key.clone() {
+            Some(k) if k.root.is_some() => {
+                let v = vendor(rules, roots, &k, vec![p]);
+                Part::Decided(k, v)
+            }
+            _ => {
+                p.findings = aggregate::reduce_document(std::mem::take(&mut p.findings));
+                Part::Open(p)
+            }
+        })
+        .collect()
+}
+
+/// One vendor's report from all of its open parts.
+fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) -> VendorReport {
+    // Complete: something was read, and nothing that may hold a provision
+    // was left unread.
+    let complete = parts.iter().any(|p| p.any_read) && parts.iter().all(|p| p.all_read);
+    let mut documents = Vec::new();
+    let mut by_provision: Vec<Vec<(Strength, Evidence)>> = vec![Vec::new(); rules.provisions.len()];
+    for p in parts {
+        documents.extend(p.documents);
+        for (pi, s, e) in p.findings {
+            if let Some(v) = by_provision.get_mut(pi) {
+                v.push((s, e));
+            }
+        }
+    }
+    let provisions = rules
+        .provisions
+        .iter()
+        .zip(by_provision)
+        .map(|(p, found)| {
+            let (status, evidence) = aggregate::decide(&found, complete);
+            ProvisionResult {
+                id: p.names.id.clone(),
+                title: p.names.title.clone(),
+                short: p.names.short.clone(),
+                status,
+                evidence,
+            }
+        })
+        .collect();
+    documents.shrink_to_fit();
+    VendorReport {
+        name: key.name.clone(),
+        name_bytes: key.bytes.as_deref().map(b64),
+        root: key
+            .root
+            .and_then(|r| roots.get(r))
+            .and_then(|r| r.shown.as_ref())
+            .map(|n| n.text.clone()),
+        complete,
+        documents,
+        provisions,
+    }
+}
+
 pub fn report(
     rules: &RuleSet,
-    docs: Vec<DocWork>,
-    names: Vec<Option<VendorKey>>,
+    parts: Vec<Part>,
     vendor_folders: &[VendorName],
     roots: &[Root],
     warnings: Vec<String>,
     run: RunInfo,
 ) -> Report {
-    let mut by_vendor: BTreeMap<VendorKey, Vec<usize>> = BTreeMap::new();
+    enum Slot {
+        Decided(VendorReport),
+        Open(Vec<Open>),
+    }
+    let mut by_vendor: BTreeMap<VendorKey, Slot> = BTreeMap::new();
+    let mut ignored = Vec::new();
+    for p in parts {
+        match p {
+            Part::Decided(k, v) => {
+                by_vendor.insert(k, Slot::Decided(v));
+            }
+            Part::Open(o) => match o.key.clone() {
+                Some(k) => match by_vendor.entry(k).or_insert_with(|| Slot::Open(Vec::new())) {
+                    Slot::Open(v) => v.push(o),
+                    // A loose file never shares a folder's key (its root is None).
+                    Slot::Decided(_) => {}
+                },
+                None => ignored.extend(o.documents),
+            },
+        }
+    }
     // Every vendor folder is reported, even one holding no document.
     for v in vendor_folders {
         if let VendorName::Folder { root, name } = v {
-            by_vendor.entry(VendorKey::folder(*root, name)).or_default();
+            by_vendor
+                .entry(VendorKey::folder(*root, name))
+                .or_insert_with(|| Slot::Open(Vec::new()));
         }
     }
-    let mut ignored = Vec::new();
-    for (i, n) in names.into_iter().enumerate() {
-        match n {
-            Some(n) => by_vendor.entry(n).or_default().push(i),
-            None => ignored.push(doc_report(&docs[i])),
-        }
-    }
-    let mut vendors = Vec::new();
+    let vendors: Vec<VendorReport> = by_vendor
+        .into_iter()
+        .map(|(key, slot)| match slot {
+            Slot::Decided(v) => v,
+            Slot::Open(parts) => vendor(rules, roots, &key, parts),
+        })
+        .collect();
     let mut summary = Summary::default();
-    for (key, idxs) in by_vendor {
-        // Complete: something was read, and nothing that may hold a
-        // provision was left unread.
-        let complete = idxs.iter().any(|&i| docs[i].status == DocStatus::Ok)
-            && idxs.iter().all(|&i| {
-                let d = &docs[i];
-                !d.status.leaves_text_unread() && d.unread_pages.is_empty()
-            });
-        let mut provisions = Vec::new();
-        for (pi, p) in rules.provisions.iter().enumerate() {
-            let mut found: Vec<(Strength, Evidence)> = Vec::new();
-            for &di in &idxs {
-                let findings = docs[di].findings.iter().flatten();
-                for (_, strength, evidence) in findings.filter(|f| f.0 == pi) {
-                    found.push((*strength, evidence.clone()));
-                }
-            }
-            let (status, evidence) = aggregate::decide(&found, complete);
-            match status {
+    for v in &vendors {
+        for p in &v.provisions {
+            match p.status {
                 Status::Present => summary.present += 1,
                 Status::Weak => summary.weak += 1,
                 Status::Negated => summary.negated += 1,
                 Status::Missing => summary.missing += 1,
                 Status::Unknown => summary.unknown += 1,
             }
-            provisions.push(ProvisionResult {
-                id: p.id.clone(),
-                title: p.title.clone(),
-                short: p.short.clone(),
-                status,
-                evidence,
-            });
         }
-        let documents: Vec<DocReport> = idxs.iter().map(|&i| doc_report(&docs[i])).collect();
-        count(&mut summary, &documents);
-        vendors.push(VendorReport {
-            name: key.name.clone(),
-            name_bytes: key.bytes.as_deref().map(b64),
-            root: key
-                .root
-                .and_then(|r| roots.get(r))
-                .and_then(|r| r.shown.as_ref())
-                .map(|n| n.text.clone()),
-            complete,
-            documents,
-            provisions,
-        });
+        count(&mut summary, &v.documents);
     }
     count(&mut summary, &ignored);
     summary.vendors = vendors.len();

@@ -72,16 +72,19 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
     // party definitions shared, matched and reduced to its findings before its
     // memory is let go, so memory grows with the vendors in flight, not the archive.
     let units = units(found.inputs);
-    let docs: Vec<work::DocWork> = pool.install(|| {
+    let parts: Vec<assemble::Part> = pool.install(|| {
         units
             .into_par_iter()
-            .flat_map_iter(|unit| vendor_unit(unit, rules, &settings, progress.as_ref()))
+            .flat_map_iter(|unit| {
+                let docs = vendor_unit(unit, rules, &settings, progress.as_ref());
+                assemble::parts(rules, &found.roots, docs, vendor_key)
+            })
             .collect()
     });
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    let names: Vec<Option<VendorKey>> = docs.iter().map(vendor_key).collect();
+    let names: Vec<Option<VendorKey>> = parts.iter().map(|p| p.key().cloned()).collect();
 
     let warnings = crate::config::unknown_vendor_warnings(&settings.folders, &found.roots, &names);
     for w in &warnings {
@@ -89,8 +92,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
     }
     Ok(assemble::report(
         rules,
-        docs,
-        names,
+        parts,
         &found.vendors,
         &found.roots,
         warnings,
@@ -101,8 +103,6 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
     ))
 }
 
-/// Group inputs into units that are read and matched together: a vendor
-/// folder's files, or one loose file.
 fn units(inputs: Vec<discover::Input>) -> Vec<Vec<discover::Input>> {
     let mut by_folder: BTreeMap<VendorName, Vec<discover::Input>> = BTreeMap::new();
     let mut units = Vec::new();

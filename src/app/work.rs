@@ -279,13 +279,16 @@ fn excerpt(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     const MAX: usize = 240;
-    if folded.chars().count() > MAX {
+    let mut s = if folded.chars().count() > MAX {
         let mut s: String = folded.chars().take(MAX).collect();
         s.push('…');
         s
     } else {
         folded
-    }
+    };
+    // Kept until the report is written: no spare capacity per quote.
+    s.shrink_to_fit();
+    s
 }
 
 fn strength_status(s: Strength) -> Status {
@@ -335,6 +338,7 @@ fn find_with(
             return;
         }
     };
+    let path: std::sync::Arc<str> = w.input.display.text.as_str().into();
     let findings: Vec<(usize, Strength, Evidence)> = hits
         .iter()
         .map(|h| {
@@ -342,7 +346,7 @@ fn find_with(
             // The span is in normalized text; the offset map finds the original words.
             let (a, b) = s.norm.original_range(h.span.0, h.span.1);
             let evidence = Evidence {
-                path: w.input.display.text.clone(),
+                path: path.clone(),
                 page: s.page,
                 clause: s.clause(),
                 heading: s.heading.clone(),

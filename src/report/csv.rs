@@ -89,7 +89,7 @@ pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
             } else {
                 r.provisions
                     .iter()
-                    .find(|i| i.id == p.id)
+                    .find(|i| *i.id == *p.id)
                     .and_then(|i| i.suggestion.as_deref())
                     .unwrap_or("")
             };
@@ -98,7 +98,7 @@ pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
                 title: &p.title,
                 status: p.status,
                 reason: reason_ja(v, p),
-                path: e.map_or("", |e| e.path.as_str()),
+                path: e.map_or("", |e| &*e.path),
                 page: e.and_then(|e| e.page),
                 clause: e.and_then(|e| e.clause.as_deref()).unwrap_or(""),
                 heading: e.and_then(|e| e.heading.as_deref()).unwrap_or(""),

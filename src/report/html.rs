@@ -292,7 +292,7 @@ fn columns(r: &Report) -> Vec<(String, String, String)> {
         .map(|v| {
             v.provisions
                 .iter()
-                .map(|p| (p.id.clone(), p.short.clone(), p.title.clone()))
+                .map(|p| (p.id.to_string(), p.short.to_string(), p.title.to_string()))
                 .collect()
         })
         .unwrap_or_default()
@@ -410,7 +410,7 @@ fn overview(out: &mut String, r: &Report) {
             }
             out.push_str("</td>");
             for (id, _, title) in &cols {
-                match v.provisions.iter().find(|p| &p.id == id) {
+                match v.provisions.iter().find(|p| *p.id == **id) {
                     Some(p) => status_cell(out, p.status, title),
                     None => out.push_str("<td class=\"st\">—</td>"),
                 }
@@ -521,7 +521,7 @@ fn provision(out: &mut String, r: &Report, v: &VendorReport, p: &ProvisionResult
         let _ = writeln!(out, "<p class=\"note\">{why}</p>");
     }
     if p.status != Status::Present {
-        if let Some(info) = r.provisions.iter().find(|i| i.id == p.id) {
+        if let Some(info) = r.provisions.iter().find(|i| *i.id == *p.id) {
             if let Some(s) = &info.suggestion {
                 let _ = write!(
                     out,

@@ -106,7 +106,7 @@ impl Render for MarkdownWriter {
                 let mark = v
                     .provisions
                     .iter()
-                    .find(|x| x.id == p.id)
+                    .find(|x| *x.id == *p.id)
                     .map_or(" ", |x| x.status.mark());
                 cells.push(mark.to_string());
             }
@@ -134,7 +134,7 @@ impl Render for MarkdownWriter {
                     .evidence
                     .first()
                     .map(|e| {
-                        let mut s = e.path.clone();
+                        let mut s = e.path.to_string();
                         if let Some(pg) = e.page {
                             s.push_str(&format!(" p.{pg}"));
                         }
@@ -178,7 +178,7 @@ impl Render for MarkdownWriter {
                 .provisions
                 .iter()
                 .filter(|p| matches!(p.status, Status::Missing | Status::Negated))
-                .map(|p| p.short.as_str())
+                .map(|p| &*p.short)
                 .collect();
             if !gaps.is_empty() {
                 writeln!(out)?;

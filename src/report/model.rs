@@ -213,17 +213,20 @@ pub struct DocReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProvisionResult {
-    pub id: String,
-    pub title: String,
+    // Shared by every vendor's result (one allocation per rule set, not per
+    // vendor × provision: archive scale).
+    pub id: std::sync::Arc<str>,
+    pub title: std::sync::Arc<str>,
     /// Column name in overview tables.
-    pub short: String,
+    pub short: std::sync::Arc<str>,
     pub status: Status,
     pub evidence: Vec<Evidence>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
-    pub path: String,
+    /// The document's path, shared with its other evidence.
+    pub path: std::sync::Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -227,7 +227,7 @@ impl Render for TextWriter {
                     let wording = r
                         .provisions
                         .iter()
-                        .find(|i| i.id == p.id)
+                        .find(|i| *i.id == *p.id)
                         .and_then(|i| i.suggestion.as_deref());
                     if let Some(w) = wording {
                         writeln!(out, "      推奨条項例: {}", with_labels(w, &parties))?;
@@ -263,7 +263,7 @@ impl Render for TextWriter {
                 v.provisions
                     .iter()
                     .filter(|p| wanted.contains(&p.status))
-                    .map(|p| p.short.as_str())
+                    .map(|p| &*p.short)
                     .collect()
             };
             let missing = titles(&[Status::Missing, Status::Negated]);

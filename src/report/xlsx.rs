@@ -179,7 +179,7 @@ fn overview(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError
         widths.fit(0, &name);
         for p in &v.provisions {
             // By id, so a vendor's column always sits under its provision.
-            let Some(i) = r.provisions.iter().position(|i| i.id == p.id) else {
+            let Some(i) = r.provisions.iter().position(|i| *i.id == *p.id) else {
                 continue;
             };
             ws.write_string_with_format(row, i as u16 + 1, p.status.mark(), mark_format(p.status))?;

@@ -16,6 +16,11 @@ use schema::{ModalityLexicon, PartiesLexicon};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
+/// The lazy DFA cache each rule regex may grow per thread. Sentences are
+/// short, so a small cache costs little time; the default (several MB per
+/// regex and thread, over a hundred regexes) was a fixed 20+ MB of a scan.
+const DFA_CACHE: usize = 256 * 1024;
+
 #[derive(Debug)]
 pub struct Pattern {
     pub re: Regex,
@@ -56,6 +61,16 @@ pub struct Provision {
     pub acts: Vec<String>,
     /// Findings record their deadline wording ([`crate::matching::deadline`]).
     pub deadline: bool,
+    /// id, title and short name as every vendor's result shares them.
+    pub names: SharedNames,
+}
+
+/// A provision's names, allocated once and shared by the report's results.
+#[derive(Debug, Clone)]
+pub struct SharedNames {
+    pub id: std::sync::Arc<str>,
+    pub title: std::sync::Arc<str>,
+    pub short: std::sync::Arc<str>,
 }
 
 /// The modality categories, in the order ties are broken.
@@ -169,7 +184,10 @@ impl RuleSet {
         for (fi, p) in &parsed.provisions {
             let file = &files[*fi];
             let re = |s: &toml::Spanned<String>, errors: &mut Vec<RuleError>| -> Option<Regex> {
-                match Regex::new(&normalize_pattern(s.get_ref())) {
+                match regex::RegexBuilder::new(&normalize_pattern(s.get_ref()))
+                    .dfa_size_limit(DFA_CACHE)
+                    .build()
+                {
                     Ok(r) => Some(r),
                     Err(e) => {
                         let msg = e.to_string();
@@ -251,6 +269,11 @@ impl RuleSet {
                     .map(|k| normalize_phrase(k.get_ref()))
                     .collect(),
                 deadline: p.deadline,
+                names: SharedNames {
+                    id: p.id.get_ref().as_str().into(),
+                    title: p.title.as_str().into(),
+                    short: p.short.as_deref().unwrap_or(&p.title).into(),
+                },
             });
         }
 
