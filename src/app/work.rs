@@ -75,6 +75,18 @@ pub fn extract_guarded(format: discover::Format, bytes: &[u8]) -> Result<Documen
         .unwrap_or_else(|p| Err(ExtractError::Internal(panic_message(&*p))))
 }
 
+/// [`extract_guarded`] handing the bytes over, so they are freed as soon as
+/// the extractor no longer needs them.
+fn extract_guarded_owned(
+    format: discover::Format,
+    bytes: Vec<u8>,
+) -> Result<Document, ExtractError> {
+    catch_unwind(AssertUnwindSafe(move || {
+        extract::extract_owned(format, bytes)
+    }))
+    .unwrap_or_else(|p| Err(ExtractError::Internal(panic_message(&*p))))
+}
+
 pub fn vendor_hint(input: &Input) -> Option<&str> {
     match &input.vendor {
         Some(VendorName::Folder { name, .. }) => Some(name.text.as_str()),
@@ -157,14 +169,13 @@ pub fn work(input: Input, rules: &RuleSet, settings: &PartySettings) -> DocWork 
         );
         return w;
     };
-    let doc = match extract_guarded(format, &bytes) {
+    let doc = match extract_guarded_owned(format, bytes) {
         Ok(d) => d,
         Err(e) => {
             w.set(doc_status(&e), e.to_string());
             return w;
         }
     };
-    drop(bytes);
     w.pages = doc.pages;
     w.unread_pages = doc.unread_pages.clone();
     let mut budget = std::mem::take(&mut w.budget);

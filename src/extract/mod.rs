@@ -17,6 +17,19 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
         Format::Docx => docx::extract(bytes)?,
         Format::Text => text::extract(bytes)?,
     };
+    not_empty(doc)
+}
+
+/// [`extract_bytes`] taking the bytes, so an extractor can free them once
+/// parsed (PDF).
+pub fn extract_owned(format: Format, bytes: Vec<u8>) -> Result<Document, ExtractError> {
+    match format {
+        Format::Pdf => not_empty(pdf::extract_owned(bytes)?),
+        _ => extract_bytes(format, &bytes),
+    }
+}
+
+fn not_empty(doc: Document) -> Result<Document, ExtractError> {
     if doc.is_empty() {
         return Err(ExtractError::NoText("the document contains no text".into()));
     }

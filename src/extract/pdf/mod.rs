@@ -78,12 +78,32 @@ pub fn extract_with_budget(
     limits: &Limits,
     glyphs_per_document: usize,
 ) -> Result<Document, ExtractError> {
-    let mut doc = load(bytes).map_err(|e| match e {
+    extract_loaded(load_doc(bytes)?, limits, glyphs_per_document)
+}
+
+/// [`extract`] from bytes it owns: the file's bytes are freed as soon as
+/// lopdf has parsed them, before the pages are read, so a large PDF's peak
+/// is not the file plus its text.
+pub fn extract_owned(bytes: Vec<u8>) -> Result<Document, ExtractError> {
+    let doc = load_doc(&bytes)?;
+    drop(bytes);
+    extract_loaded(doc, &Limits::default(), GLYPHS_PER_DOCUMENT)
+}
+
+fn load_doc(bytes: &[u8]) -> Result<lopdf::Document, ExtractError> {
+    load(bytes).map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => {
             ExtractError::Encrypted("a password is needed to open it".into())
         }
         other => ExtractError::corrupt("PDF", other),
-    })?;
+    })
+}
+
+fn extract_loaded(
+    mut doc: lopdf::Document,
+    limits: &Limits,
+    glyphs_per_document: usize,
+) -> Result<Document, ExtractError> {
     if doc.is_encrypted() {
         // lopdf loads a file that needs a user password as Ok with no pages:
         // try the empty user password, as every viewer does.
