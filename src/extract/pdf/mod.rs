@@ -342,6 +342,11 @@ fn without_image_data(
     if let Object::Stream(stream) = object {
         if !stream.content.is_empty() && is_image(stream) {
             stream.content = vec![b' '];
+            // Only its being an image is read later (an image-only page):
+            // the rest of the dictionary goes too.
+            let mut dict = Dictionary::new();
+            dict.set("Subtype", Object::Name(b"Image".to_vec()));
+            stream.dict = dict;
         }
         return Some((id, Object::Null));
     }
