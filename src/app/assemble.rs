@@ -80,6 +80,15 @@ pub fn report(
                 }
             }
             let (status, evidence) = aggregate::decide(&found, complete);
+            // A × or ？ explains itself with the closest thing seen.
+            let near_miss = matches!(status, Status::Missing | Status::Unknown)
+                .then(|| {
+                    let near = idxs
+                        .iter()
+                        .flat_map(|&di| docs[di].near.iter().filter(|n| n.0 == pi).cloned());
+                    aggregate::closest(near).into_iter().next().map(|n| n.1)
+                })
+                .flatten();
             match status {
                 Status::Present => summary.present += 1,
                 Status::Weak => summary.weak += 1,
@@ -93,6 +102,7 @@ pub fn report(
                 short: p.short.clone(),
                 status,
                 evidence,
+                near_miss,
             });
         }
         let documents: Vec<DocReport> = idxs.iter().map(|&i| doc_report(&docs[i])).collect();
