@@ -365,9 +365,13 @@ fn near_apart(w: &DocWork, rules: &RuleSet) -> Vec<(usize, NearMiss)> {
         (&w.deleted, MissKind::DeletedRevision),
         (&w.comments, MissKind::CommentOnly),
     ] {
-        // Text there that would have counted in the body.
         if let Ok(mut hits) = matching::try_match_apart(rules, sentences, &w.parties, &mut budget) {
-            hits.retain(|h| h.strength > Strength::None);
+            // A deleted paragraph is kept whole: only where it would have
+            // counted did the deletion take the provision away. A comment
+            // asks for a change (「…報告する旨に改めてください」): any mention is one.
+            if kind == MissKind::DeletedRevision {
+                hits.retain(|h| h.strength > Strength::None);
+            }
             out.extend(near_misses(w, sentences, &hits, Some(kind)));
         }
     }
