@@ -5,7 +5,7 @@
 //! claims a provision is missing from a contract it could not read.
 
 use crate::matching::Strength;
-use crate::report::model::{Evidence, Status};
+use crate::report::model::{Evidence, NearMiss, Status};
 
 /// Evidence kept per provision: enough to check, short enough to read.
 pub const MAX_EVIDENCE: usize = 3;
@@ -64,6 +64,19 @@ pub fn reduce_document(hits: Vec<(usize, Strength, Evidence)>) -> Vec<(usize, St
         kept.push((p, s, e));
     }
     kept
+}
+
+/// Per provision, the closest near miss: the first of the closest kind
+/// ([`crate::matching::MissKind`] is declared closest first), so the choice
+/// depends only on the order given (documents, then sentences).
+pub fn closest(near: impl IntoIterator<Item = (usize, NearMiss)>) -> Vec<(usize, NearMiss)> {
+    let mut best: std::collections::BTreeMap<usize, NearMiss> = Default::default();
+    for (p, n) in near {
+        if best.get(&p).is_none_or(|b| n.kind < b.kind) {
+            best.insert(p, n);
+        }
+    }
+    best.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -130,6 +143,27 @@ mod tests {
                 .collect();
             assert_eq!(decide(&all, true), decide(&some, true));
         }
+    }
+
+    #[test]
+    fn the_closest_near_miss_is_kept_and_the_first_among_equals() {
+        use crate::matching::MissKind;
+        let nm = |k: MissKind, t: &str| NearMiss {
+            kind: k,
+            note: String::new(),
+            evidence: ev(t, Status::Missing),
+        };
+        let kept = closest(vec![
+            (0, nm(MissKind::HeadingOnly, "h")),
+            (0, nm(MissKind::WrongParty, "w1")),
+            (0, nm(MissKind::WrongParty, "w2")),
+            (1, nm(MissKind::CommentOnly, "c")),
+        ]);
+        let kept: Vec<(usize, &str)> = kept
+            .iter()
+            .map(|(p, n)| (*p, n.evidence.text.as_str()))
+            .collect();
+        assert_eq!(kept, [(0, "w1"), (1, "c")]);
     }
 
     #[test]

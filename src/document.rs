@@ -55,6 +55,15 @@ pub struct Document {
     /// Running headers, footers and page numbers: shown by `keiyaku text`,
     /// never matched.
     pub furniture: Vec<Block>,
+    /// Paragraphs with tracked deletions (DOCX w:del, w:moveFrom), as they
+    /// read before the deletion: never matched as clauses, only searched for
+    /// near misses (「削除された変更履歴にのみ記載」).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<Block>,
+    /// Paragraphs of Word comments: never matched as clauses, only searched
+    /// for near misses (「コメントにのみ記載」).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<Block>,
     /// Number of pages, when the format has pages.
     pub pages: Option<u32>,
     /// Pages that were not read, each run of pages with its reason: images with

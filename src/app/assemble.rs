@@ -55,6 +55,8 @@ pub struct Open {
     key: Option<VendorKey>,
     documents: Vec<DocReport>,
     findings: Vec<(usize, Strength, Evidence)>,
+    /// Per provision, the closest near miss of its documents.
+    near: Vec<(usize, NearMiss)>,
     /// Some document was read.
     any_read: bool,
     /// Nothing that may hold a provision was left unread.
@@ -89,6 +91,7 @@ pub fn parts(
                     key: k,
                     documents: Vec::new(),
                     findings: Vec::new(),
+                    near: Vec::new(),
                     any_read: false,
                     all_read: true,
                 });
@@ -99,6 +102,7 @@ pub fn parts(
         part.any_read |= d.status == DocStatus::Ok;
         part.all_read &= !d.status.leaves_text_unread() && d.unread_pages.is_empty();
         part.findings.extend(d.findings.into_iter().flatten());
+        part.near.extend(d.near);
         part.documents.push(report);
     }
     open.into_iter()
@@ -109,6 +113,7 @@ pub fn parts(
             }
             _ => {
                 p.findings = aggregate::reduce_document(std::mem::take(&mut p.findings));
+                p.near = aggregate::closest(std::mem::take(&mut p.near));
                 Part::Open(p)
             }
         })
@@ -122,26 +127,36 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
     let complete = parts.iter().any(|p| p.any_read) && parts.iter().all(|p| p.all_read);
     let mut documents = Vec::new();
     let mut by_provision: Vec<Vec<(Strength, Evidence)>> = vec![Vec::new(); rules.provisions.len()];
+    let mut near = Vec::new();
     for p in parts {
         documents.extend(p.documents);
+        near.extend(p.near);
         for (pi, s, e) in p.findings {
             if let Some(v) = by_provision.get_mut(pi) {
                 v.push((s, e));
             }
         }
     }
+    // Per provision, the closest thing seen across the documents, in order.
+    let mut near: BTreeMap<usize, NearMiss> = aggregate::closest(near).into_iter().collect();
     let provisions = rules
         .provisions
         .iter()
+        .enumerate()
         .zip(by_provision)
-        .map(|(p, found)| {
+        .map(|((pi, p), found)| {
             let (status, evidence) = aggregate::decide(&found, complete);
+            // A × or ？ explains itself with the closest thing seen.
+            let near_miss = matches!(status, Status::Missing | Status::Unknown)
+                .then(|| near.remove(&pi))
+                .flatten();
             ProvisionResult {
                 id: p.names.id.clone(),
                 title: p.names.title.clone(),
                 short: p.names.short.clone(),
                 status,
                 evidence,
+                near_miss,
             }
         })
         .collect();

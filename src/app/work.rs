@@ -8,9 +8,9 @@ use crate::discover::{self, open, Input, Kind, VendorName};
 use crate::document::{Document, UnreadPages};
 use crate::error::ExtractError;
 use crate::extract;
-use crate::matching::parties::{Override, Parties};
-use crate::matching::{self, Strength};
-use crate::report::model::{Deadline, DocStatus, Evidence, Status};
+use crate::matching::parties::{Override, Parties, Role};
+use crate::matching::{self, Basis, Hit, MissKind, Strength};
+use crate::report::model::{Deadline, DocStatus, Evidence, NearMiss, Status};
 use crate::rules::RuleSet;
 use crate::segment::{self, Budget, BudgetExceeded, Sentence};
 use sha2::{Digest, Sha256};
@@ -30,6 +30,13 @@ pub struct DocWork {
     pub parties: Parties,
     /// (provision index, strength, evidence) of every clause hit.
     pub findings: Option<Vec<(usize, Strength, Evidence)>>,
+    /// Sentences of tracked deletions and of comments, kept apart from the
+    /// clauses until the document is matched, then dropped.
+    pub deleted: Vec<Sentence>,
+    pub comments: Vec<Sentence>,
+    /// Per provision, the closest near miss the document holds (at most one
+    /// each): all that outlives the document's text besides its findings.
+    pub near: Vec<(usize, NearMiss)>,
     /// Labels set by keiyaku.toml or --party, reported with the preamble's.
     pub overrides: Vec<Override>,
     /// Work counted through segmentation, party reading and matching: a
@@ -108,6 +115,9 @@ impl DocWork {
             unread_pages: Vec::new(),
             sentences: Vec::new(),
             findings: None,
+            deleted: Vec::new(),
+            comments: Vec::new(),
+            near: Vec::new(),
             parties: Parties::default(),
             overrides: Vec::new(),
             budget: Budget::default(),
@@ -118,6 +128,9 @@ impl DocWork {
     fn set(&mut self, status: DocStatus, reason: impl Into<String>) {
         self.status = status;
         self.reason = Some(reason.into());
+        // A document that ends here is never matched: its text kept apart goes too.
+        self.deleted = Vec::new();
+        self.comments = Vec::new();
     }
 }
 
@@ -169,7 +182,7 @@ pub fn work(input: Input, rules: &RuleSet, settings: &PartySettings) -> DocWork 
         );
         return w;
     };
-    let doc = match extract_guarded_owned(format, bytes) {
+    let mut doc = match extract_guarded_owned(format, bytes) {
         Ok(d) => d,
         Err(e) => {
             w.set(doc_status(&e), e.to_string());
@@ -181,6 +194,10 @@ pub fn work(input: Input, rules: &RuleSet, settings: &PartySettings) -> DocWork 
     let mut budget = std::mem::take(&mut w.budget);
     let segmented = segment_into(&mut w, || segment::try_segment(&doc, &mut budget));
     w.budget = budget;
+    if segmented {
+        w.deleted = segment_apart(std::mem::take(&mut doc.deleted));
+        w.comments = segment_apart(std::mem::take(&mut doc.comments));
+    }
     // The sentences carry the text from here on.
     drop(doc);
     if !segmented {
@@ -232,6 +249,25 @@ fn segment_into(
             );
             false
         }
+    }
+}
+
+/// Text kept apart from the clauses (deleted revisions, comments) as
+/// sentences. It only ever explains a ×, so its own budget, a panic or an
+/// exhausted budget lose it and never change what becomes of the document.
+fn segment_apart(blocks: Vec<crate::document::Block>) -> Vec<Sentence> {
+    if blocks.is_empty() {
+        return Vec::new();
+    }
+    let doc = Document {
+        blocks,
+        ..Document::default()
+    };
+    match catch_unwind(AssertUnwindSafe(|| {
+        segment::try_segment(&doc, &mut Budget::default())
+    })) {
+        Ok(Ok(s)) => s,
+        _ => Vec::new(),
     }
 }
 
@@ -317,10 +353,153 @@ fn strength_status(s: Strength) -> Status {
 pub fn find(w: &mut DocWork, rules: &RuleSet) {
     let mut budget = std::mem::take(&mut w.budget);
     let records_deadline: Vec<bool> = rules.provisions.iter().map(|p| p.deadline).collect();
-    find_with(w, &records_deadline, |sentences, parties| {
-        matching::try_match_sentences(rules, sentences, parties, &mut budget)
-    });
+    // Near misses outside the clauses explain a × and nothing else: behind
+    // their own firewall and budget, so they can never change a status.
+    let apart = catch_unwind(AssertUnwindSafe(|| near_apart(w, rules))).unwrap_or_default();
+    w.deleted = Vec::new();
+    w.comments = Vec::new();
+    find_with(
+        w,
+        &records_deadline,
+        |sentences, parties| matching::try_match_sentences(rules, sentences, parties, &mut budget),
+        apart,
+    );
     w.budget = budget;
+}
+
+/// Near misses in headings, tables of contents and definitions, and in the
+/// deleted revisions and comments: per provision the closest of each source.
+fn near_apart(w: &DocWork, rules: &RuleSet) -> Vec<(usize, NearMiss)> {
+    let mut budget = Budget::default();
+    let mut out = Vec::new();
+    if let Ok(hits) = matching::try_match_structure(rules, &w.sentences, &mut budget) {
+        out.extend(near_misses(w, &w.sentences, &hits, None));
+    }
+    for (sentences, kind) in [
+        (&w.deleted, MissKind::DeletedRevision),
+        (&w.comments, MissKind::CommentOnly),
+    ] {
+        if let Ok(mut hits) = matching::try_match_apart(rules, sentences, &w.parties, &mut budget) {
+            // A deleted paragraph is kept whole: only where it would have
+            // counted did the deletion take the provision away. A comment
+            // asks for a change (「…報告する旨に改めてください」): any mention is one.
+            if kind == MissKind::DeletedRevision {
+                hits.retain(|h| h.strength > Strength::None);
+            }
+            out.extend(near_misses(w, sentences, &hits, Some(kind)));
+        }
+    }
+    out
+}
+
+/// Per provision, the closest near miss among `hits` (the first of the
+/// closest kind), with its evidence. `apart` names the kind of every hit in
+/// text kept apart from the clauses (its clause numbers are not the
+/// contract's, so none is shown).
+fn near_misses(
+    w: &DocWork,
+    sentences: &[Sentence],
+    hits: &[Hit],
+    apart: Option<MissKind>,
+) -> Vec<(usize, NearMiss)> {
+    let mut best: std::collections::BTreeMap<usize, (MissKind, &Hit)> = Default::default();
+    for h in hits {
+        let Some(kind) = apart.or(h.miss) else {
+            continue;
+        };
+        let closer = best.get(&h.provision).is_none_or(|b| kind < b.0);
+        if closer {
+            best.insert(h.provision, (kind, h));
+        }
+    }
+    best.into_iter()
+        .filter_map(|(p, (kind, h))| {
+            let s = sentences.get(h.sentence)?;
+            Some((p, near_miss(w, sentences, s, h, kind, apart.is_some())))
+        })
+        .collect()
+}
+
+fn near_miss(
+    w: &DocWork,
+    sentences: &[Sentence],
+    s: &Sentence,
+    h: &Hit,
+    kind: MissKind,
+    apart: bool,
+) -> NearMiss {
+    let (clause, heading) = if apart {
+        (None, None)
+    } else if h.in_heading {
+        (s.article.clone(), s.heading.clone())
+    } else {
+        (s.clause(), s.heading.clone())
+    };
+    let (matched, text) = match (&s.heading, h.in_heading) {
+        (Some(hd), true) => {
+            let shown = match &s.article {
+                Some(a) => format!("{a}（{hd}）"),
+                None => format!("（{hd}）"),
+            };
+            (hd.clone(), shown)
+        }
+        _ => {
+            let (a, b) = s.norm.original_range(h.span.0, h.span.1);
+            (
+                s.text.get(a..b).unwrap_or_default().to_string(),
+                excerpt(&s.text),
+            )
+        }
+    };
+    let party = h
+        .party
+        .filter(|_| kind == MissKind::WrongParty)
+        .map(|role| party_ja(w, sentences, s, role));
+    let note = NearMiss::note_ja(kind, clause.as_deref(), party.as_deref(), &s.norm.text);
+    NearMiss {
+        kind,
+        note,
+        evidence: Evidence {
+            path: w.input.display.text.as_str().into(),
+            page: s.page,
+            clause,
+            heading,
+            strength: Status::Missing,
+            basis: Basis::None,
+            matched,
+            text,
+            deadline: None,
+        },
+    }
+}
+
+/// Whose duty a clause is, as the contract names it: the label that stands as
+/// subject for `role` in the sentence (or the one it depends on), else the
+/// label the document gives that role, with the role: 甲（委託者）.
+fn party_ja(w: &DocWork, sentences: &[Sentence], s: &Sentence, role: Role) -> String {
+    let lead = s.lead.and_then(|l| sentences.get(l));
+    let label = [Some(s), lead]
+        .into_iter()
+        .flatten()
+        .find_map(|x| {
+            let t = &x.norm.text;
+            w.parties
+                .subjects(t)
+                .into_iter()
+                .find(|sub| sub.role == role)
+                .and_then(|sub| t.get(sub.start..sub.end))
+                .map(str::to_string)
+        })
+        .or_else(|| {
+            crate::matching::parties::with_overrides(&w.parties.defined, &w.overrides)
+                .into_iter()
+                .find(|p| p.role == role)
+                .map(|p| p.label)
+        });
+    match label {
+        Some(l) if l != role.label_ja() => format!("{l}（{}）", role.label_ja()),
+        _ => role.label_ja().to_string(),
+    }
 }
 
 /// [`find`] with the matcher given: the seam where a matcher's panic is
@@ -329,6 +508,7 @@ fn find_with(
     w: &mut DocWork,
     records_deadline: &[bool],
     matcher: impl FnOnce(&[Sentence], &Parties) -> Result<Vec<matching::Hit>, BudgetExceeded>,
+    apart: Vec<(usize, NearMiss)>,
 ) {
     let matched = catch_unwind(AssertUnwindSafe(|| matcher(&w.sentences, &w.parties)));
     let hits = match matched {
@@ -349,6 +529,10 @@ fn find_with(
             return;
         }
     };
+    // The clauses' own near misses first: at equal kinds, the body wins.
+    let mut near = near_misses(w, &w.sentences, &hits, None);
+    near.extend(apart);
+    w.near = crate::aggregate::closest(near);
     let path: std::sync::Arc<str> = w.input.display.text.as_str().into();
     let findings: Vec<(usize, Strength, Evidence)> = hits
         .iter()
@@ -401,7 +585,7 @@ mod tests {
     #[test]
     fn a_panic_while_matching_makes_the_document_an_error_not_a_clean_read() {
         let mut w = read_doc();
-        find_with(&mut w, &[], |_, _| panic!("matcher bug"));
+        find_with(&mut w, &[], |_, _| panic!("matcher bug"), Vec::new());
         assert_eq!(w.status, DocStatus::Error);
         assert!(w.reason.as_deref().unwrap().contains("matcher bug"));
         assert_eq!(w.findings.as_deref(), Some(&[][..]));

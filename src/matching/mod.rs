@@ -36,8 +36,97 @@ pub struct Hit {
     pub strength: Strength,
     /// Why the clause has that strength, for the reader of the report.
     pub basis: Basis,
-    /// Byte range of the match in the sentence's normalized text.
+    /// Byte range of the match in the sentence's normalized text (for a
+    /// hit in an article's heading, in the normalized heading).
     pub span: (usize, usize),
+    /// For a hit that does not count: why, when it is a near miss a reviewer
+    /// should hear about (a duty on the customer, a deferral, a heading).
+    pub miss: Option<MissKind>,
+    /// The role bound by the clause, for a [`MissKind::WrongParty`] hit.
+    pub party: Option<Role>,
+    /// The words were found in the article's heading, not in the sentence.
+    pub in_heading: bool,
+}
+
+/// Why words of a provision were seen and still do not satisfy it: what a
+/// reviewer reads beside a ×. Declared in priority order: when several were
+/// seen, the first kind is the one reported (the closest to a clause).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissKind {
+    /// The clause binds the customer or a third party.
+    WrongParty,
+    /// The matter is left to a later agreement (協議して定める, 別途定める).
+    Deferred,
+    /// The clause points to another instrument (基本約款の定めによる).
+    Delegated,
+    /// Only in a tracked deletion (w:del, w:moveFrom).
+    DeletedRevision,
+    /// Only in a Word comment.
+    CommentOnly,
+    /// Only in a definitions article or a defining sentence (「…とは、…をいう」).
+    DefinitionOnly,
+    /// Only in a heading or a table of contents.
+    HeadingOnly,
+    /// Only in a purpose clause (…を目的とする, 調査するため).
+    PurposeOnly,
+    /// A description of what the service lets someone do, no party named
+    /// (「…接続できます」).
+    Description,
+}
+
+impl MissKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissKind::WrongParty => "wrong_party",
+            MissKind::Deferred => "deferred",
+            MissKind::Delegated => "delegated",
+            MissKind::DeletedRevision => "deleted_revision",
+            MissKind::CommentOnly => "comment_only",
+            MissKind::DefinitionOnly => "definition_only",
+            MissKind::HeadingOnly => "heading_only",
+            MissKind::PurposeOnly => "purpose_only",
+            MissKind::Description => "description",
+        }
+    }
+}
+
+/// The near miss a clause of strength None is, from what decided it.
+fn miss_of(
+    strength: Strength,
+    modality: Modality,
+    subject: Option<Role>,
+    text: &str,
+) -> Option<MissKind> {
+    if strength != Strength::None {
+        return None;
+    }
+    match modality {
+        Modality::Deferral => Some(MissKind::Deferred),
+        Modality::Delegation => Some(MissKind::Delegated),
+        // 「…とは、…をいう」 defines a word; everything else non-operative
+        // states a purpose.
+        Modality::NonOperative
+            if ["をいう", "をいい", "といい", "総称"]
+                .iter()
+                .any(|d| text.contains(d)) =>
+        {
+            Some(MissKind::DefinitionOnly)
+        }
+        Modality::NonOperative => Some(MissKind::PurposeOnly),
+        Modality::Proviso | Modality::None => None,
+        _ => match subject {
+            Some(Role::Customer | Role::Other | Role::User) => Some(MissKind::WrongParty),
+            None if modality == Modality::Permission => Some(MissKind::Description),
+            _ => None,
+        },
+    }
+}
+
+/// Order among hits of one strength: a near miss before none, the closer
+/// kind first.
+fn miss_rank(m: Option<MissKind>) -> u8 {
+    m.map_or(u8::MAX, |k| k as u8)
 }
 
 /// What a clause's strength rests on.
@@ -142,9 +231,11 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
         // that holds only for some cases is weak.
         Modality::Allocation if p.binds == Binds::Any => Strength::Present,
         Modality::Allocation => Strength::Weak,
-        Modality::Proviso | Modality::NonOperative | Modality::Deferral | Modality::None => {
-            Strength::None
-        }
+        Modality::Proviso
+        | Modality::NonOperative
+        | Modality::Delegation
+        | Modality::Deferral
+        | Modality::None => Strength::None,
     };
     match p.binds {
         Binds::Any => match subject {
@@ -202,6 +293,21 @@ pub fn try_match_sentences(
     match_within(rules, sentences, parties, budget)
 }
 
+/// Hits in text kept apart from the clauses (deleted revisions, comments),
+/// read with the document's parties: only ever near misses. Nothing when
+/// the parties could not be built.
+pub fn try_match_apart(
+    rules: &RuleSet,
+    sentences: &[Sentence],
+    parties: &Parties,
+    budget: &mut Budget,
+) -> Result<Vec<Hit>, BudgetExceeded> {
+    if parties.exceeded().is_some() || sentences.is_empty() {
+        return Ok(Vec::new());
+    }
+    match_within(rules, sentences, parties, budget)
+}
+
 fn match_within(
     rules: &RuleSet,
     sentences: &[Sentence],
@@ -254,11 +360,7 @@ fn match_within(
             candidates[i] |= *c;
         }
         for (pi, p) in rules.provisions.iter().enumerate() {
-            if !candidates[pi] {
-                continue;
-            }
-            budget.charge(STAGE, text.len().saturating_mul(p.exclude.len()))?;
-            if p.exclude.iter().any(|x| x.is_match(text)) {
+            if !candidates[pi] || excluded(p, text, budget, STAGE)? {
                 continue;
             }
             let mut best: Option<Hit> = None;
@@ -312,13 +414,22 @@ fn match_within(
                     }
                     _ => strength,
                 };
-                if best.as_ref().is_none_or(|b| strength > b.strength) {
+                let miss = miss_of(strength, modality, subject, text);
+                // Among hits that do not count, the closest near miss is kept
+                // (the status is the same whichever is kept).
+                if best.as_ref().is_none_or(|b| {
+                    strength > b.strength
+                        || (strength == b.strength && miss_rank(miss) < miss_rank(b.miss))
+                }) {
                     best = Some(Hit {
                         provision: pi,
                         sentence: si,
                         strength,
                         basis,
                         span: (m.start(), m.end()),
+                        miss,
+                        party: subject.filter(|_| miss == Some(MissKind::WrongParty)),
+                        in_heading: false,
                     });
                 }
             }
@@ -328,6 +439,125 @@ fn match_within(
         }
     }
     Ok(hits)
+}
+
+/// Near misses in what [`match_within`] never reads as clauses: headings,
+/// tables of contents, article headings and definitions articles. Each hit
+/// has strength None and says where the words were; one per provision and
+/// sentence (or heading).
+pub fn try_match_structure(
+    rules: &RuleSet,
+    sentences: &[Sentence],
+    budget: &mut Budget,
+) -> Result<Vec<Hit>, BudgetExceeded> {
+    const STAGE: &str = "near misses";
+    let mut hits = Vec::new();
+    let mut last_heading: Option<&str> = None;
+    for (si, s) in sentences.iter().enumerate() {
+        let heading_only = matches!(s.kind, SentenceKind::Heading | SentenceKind::Toc);
+        // An article's heading, once per article: 第8条（責任分界） over a
+        // body that never says who is responsible.
+        let raw = s.heading.as_deref();
+        if !heading_only && raw.is_some() && raw != last_heading {
+            last_heading = raw;
+            let heading = raw
+                .map(crate::normalize::normalize_phrase)
+                .unwrap_or_default();
+            budget.charge(STAGE, heading.len())?;
+            for mut h in structure_hits(rules, &heading, None, si, MissKind::HeadingOnly, budget)? {
+                h.in_heading = true;
+                hits.push(h);
+            }
+        }
+        let kind = if heading_only {
+            MissKind::HeadingOnly
+        } else if s.in_definitions {
+            MissKind::DefinitionOnly
+        } else {
+            continue;
+        };
+        budget.charge(STAGE, s.norm.text.len())?;
+        // A table of contents is nothing but other articles' headings: not masked.
+        let text = if heading_only {
+            Cow::Borrowed(s.norm.text.as_str())
+        } else {
+            mask_cross_references(&s.norm.text)
+        };
+        let heading = s
+            .heading
+            .as_deref()
+            .filter(|_| !heading_only)
+            .map(crate::normalize::normalize_phrase);
+        hits.extend(structure_hits(
+            rules,
+            &text,
+            heading.as_deref(),
+            si,
+            kind,
+            budget,
+        )?);
+    }
+    Ok(hits)
+}
+
+/// The provisions whose patterns match `text`, as near misses of `kind`.
+/// Patterns that need a heading match only under one (`heading`); patterns
+/// for table rows or for generically named parties are left out.
+fn structure_hits(
+    rules: &RuleSet,
+    text: &str,
+    heading: Option<&str>,
+    si: usize,
+    kind: MissKind,
+    budget: &mut Budget,
+) -> Result<Vec<Hit>, BudgetExceeded> {
+    const STAGE: &str = "near misses";
+    let mut hits = Vec::new();
+    if text.is_empty() {
+        return Ok(hits);
+    }
+    let candidates = rules.candidates(text);
+    for (pi, p) in rules.provisions.iter().enumerate() {
+        if !candidates[pi] || excluded(p, text, budget, STAGE)? {
+            continue;
+        }
+        for pat in &p.patterns {
+            if pat.in_table || pat.context.is_some() {
+                continue;
+            }
+            match (&pat.heading, heading) {
+                (Some(h), Some(heading)) if !h.is_match(heading) => continue,
+                (Some(_), None) => continue,
+                _ => {}
+            }
+            budget.charge(STAGE, text.len())?;
+            if let Some(m) = pat.re.find(text) {
+                hits.push(Hit {
+                    provision: pi,
+                    sentence: si,
+                    strength: Strength::None,
+                    basis: Basis::None,
+                    span: (m.start(), m.end()),
+                    miss: Some(kind),
+                    party: None,
+                    in_heading: false,
+                });
+                break;
+            }
+        }
+    }
+    Ok(hits)
+}
+
+/// The provision's exclusions match `text` (charged to `budget`).
+fn excluded(
+    p: &Provision,
+    text: &str,
+    budget: &mut Budget,
+    stage: &'static str,
+) -> Result<bool, BudgetExceeded> {
+    budget.charge(stage, text.len().saturating_mul(p.exclude.len()))?;
+    Ok(p.exclude.iter().any(|x| x.is_match(text)))
 }
 
 /// The proviso (ただし…この限りでない) that follows sentence `si` in the same
@@ -707,6 +937,129 @@ mod tests {
                 &["乙は、障害の原因を分析し、その結果を甲に報告する。"]
             ),
             Some(Strength::Present)
+        );
+    }
+
+    /// The near miss of provision `id` in an article of `sentences` under
+    /// `heading`, from the clauses and from the headings and definitions.
+    fn miss_of_provision(id: &str, heading: &str, sentences: &[&str]) -> Option<MissKind> {
+        let rules = RuleSet::embedded().unwrap();
+        let mut blocks = vec![crate::document::Block::paragraph(None, heading)];
+        blocks.extend(
+            sentences
+                .iter()
+                .map(|t| crate::document::Block::paragraph(None, *t)),
+        );
+        let doc = crate::document::Document {
+            blocks,
+            ..Default::default()
+        };
+        let sentences = crate::segment::segment(&doc);
+        let parties = Parties::resolve(&sentences, &rules.lexicon.parties, None, &[]);
+        let mut hits = match_sentences(&rules, &sentences, &parties);
+        assert!(
+            hits.iter()
+                .all(|h| h.strength == Strength::None || h.miss.is_none()),
+            "a near miss on a hit that counts: {hits:?}"
+        );
+        hits.extend(try_match_structure(&rules, &sentences, &mut Budget::unlimited()).unwrap());
+        let pi = rules.provisions.iter().position(|p| p.id == id).unwrap();
+        hits.iter()
+            .filter(|h| h.provision == pi)
+            .filter_map(|h| h.miss)
+            .min()
+    }
+
+    #[test]
+    fn a_duty_on_the_customer_is_a_wrong_party_near_miss_with_its_role() {
+        let rules = RuleSet::embedded().unwrap();
+        let doc = crate::document::Document {
+            blocks: vec![
+                crate::document::Block::paragraph(None, "第4条（不具合の連絡）"),
+                crate::document::Block::paragraph(
+                    None,
+                    "甲は、院内端末の不具合を認めたときは、遅滞なく乙に通知しなければならない。",
+                ),
+            ],
+            ..Default::default()
+        };
+        let sentences = crate::segment::segment(&doc);
+        let parties = Parties::resolve(&sentences, &rules.lexicon.parties, None, &[]);
+        let hits = match_sentences(&rules, &sentences, &parties);
+        let h = hits
+            .iter()
+            .find(|h| rules.provisions[h.provision].id == "incident-reporting")
+            .expect("the clause is seen");
+        assert_eq!(h.strength, Strength::None);
+        assert_eq!(h.miss, Some(MissKind::WrongParty));
+        assert_eq!(h.party, Some(Role::Customer));
+    }
+
+    #[test]
+    fn a_matter_left_to_talks_or_to_another_instrument_is_a_near_miss_of_its_kind() {
+        assert_eq!(
+            miss_of_provision(
+                "responsibility-scope",
+                "第3条（分担）",
+                &["保守作業中の障害に係る甲乙の責任範囲は、両当事者が協議のうえ改めて決定する。"]
+            ),
+            Some(MissKind::Deferred)
+        );
+        assert_eq!(
+            miss_of_provision(
+                "incident-reporting",
+                "第3条（連絡）",
+                &["障害発生時の報告の手順は、別途締結する運用保守仕様書に定める。"]
+            ),
+            Some(MissKind::Delegated)
+        );
+    }
+
+    #[test]
+    fn purposes_and_descriptions_are_near_misses_of_their_own() {
+        assert_eq!(
+            miss_of_provision(
+                "investigation-lead",
+                "第3条（記録）",
+                &["乙は、障害の原因を特定するため、操作記録を一年間保存する。"]
+            ),
+            Some(MissKind::PurposeOnly)
+        );
+        assert_eq!(
+            miss_of_provision(
+                "transmission-security",
+                "第3条（接続）",
+                &["保守拠点からの接続には、暗号化されたVPNを利用できます。"]
+            ),
+            Some(MissKind::Description)
+        );
+    }
+
+    #[test]
+    fn words_only_in_a_heading_a_contents_line_or_a_definition_are_near_misses() {
+        assert_eq!(
+            miss_of_provision(
+                "incident-reporting",
+                "第5条（事故発生時の報告）",
+                &["乙は、本業務を善良な管理者の注意をもって行う。"]
+            ),
+            Some(MissKind::HeadingOnly)
+        );
+        assert_eq!(
+            miss_of_provision(
+                "periodic-reporting",
+                "目次",
+                &["第1条（目的）　第9条（運用状況の定期報告）"]
+            ),
+            Some(MissKind::HeadingOnly)
+        );
+        assert_eq!(
+            miss_of_provision(
+                "responsibility-scope",
+                "第2条（定義）",
+                &["（3）責任分界　障害が起きたときに甲及び乙が負う責任の範囲の区分"]
+            ),
+            Some(MissKind::DefinitionOnly)
         );
     }
 

@@ -31,6 +31,10 @@ pub enum Modality {
     NonOperative,
     /// The matter is left to a later agreement (協議のうえ決定する, 別途取り決める).
     Deferral,
+    /// The matter is left to another instrument (基本約款の定めによる, 別途締結する
+    /// SLAに定める): imposes nothing, like [`Modality::NonOperative`], but named
+    /// apart so that a report can say why.
+    Delegation,
     /// A duty for some cases and a denial for others in one sentence
     /// (「…についてのみ責任を負い、…については責任を負いません」).
     Allocation,
@@ -147,7 +151,7 @@ pub fn predicate(lex: &Lexicon, text: &str, from: usize) -> Predicate {
             {
                 Modality::Duty
             } else {
-                Modality::NonOperative
+                Modality::Delegation
             }
         }
     };
@@ -417,7 +421,7 @@ mod tests {
     fn delegation_to_an_attached_table_counts_but_to_another_agreement_does_not() {
         let rs = RuleSet::embedded().unwrap();
         let t = normalize_phrase("障害発生時の報告体制については、別途締結するSLAに定める。");
-        assert_eq!(modality(&rs.lexicon, &t, 0), Modality::NonOperative);
+        assert_eq!(modality(&rs.lexicon, &t, 0), Modality::Delegation);
         let t = normalize_phrase("甲乙の役割分担は、別表に定める。");
         assert_eq!(modality(&rs.lexicon, &t, 0), Modality::Duty);
     }

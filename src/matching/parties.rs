@@ -109,6 +109,8 @@ pub struct Override {
 pub struct Subject {
     /// Byte offset of the label.
     pub start: usize,
+    /// Byte offset just after the label.
+    pub end: usize,
     pub role: Role,
     /// 乙は (the topic) rather than 乙が.
     pub topic: bool,
@@ -458,6 +460,7 @@ impl Parties {
             {
                 out.push(Subject {
                     start,
+                    end,
                     role: *role,
                     topic: true,
                 });
@@ -474,12 +477,14 @@ impl Parties {
                 // 「…は甲の責任で行うものとし」: the party who does it.
                 out.push(Subject {
                     start,
+                    end,
                     role: *role,
                     topic: false,
                 });
             } else if after.starts_with("が") && !relative_clause(&after["が".len()..]) {
                 out.push(Subject {
                     start,
+                    end,
                     role: *role,
                     topic: false,
                 });

@@ -34,7 +34,7 @@ pub fn vendor_label(v: &VendorReport) -> String {
 }
 
 /// Why a provision got its status: the basis of the deciding clause, or why
-/// there is none.
+/// there is none (the near miss seen, when there is one).
 pub fn reason_ja(v: &VendorReport, p: &ProvisionResult) -> String {
     if let Some(e) = p.evidence.first() {
         return match &e.deadline {
@@ -42,15 +42,17 @@ pub fn reason_ja(v: &VendorReport, p: &ProvisionResult) -> String {
             None => e.basis.label_ja().to_string(),
         };
     }
-    match p.status {
-        Status::Unknown => {
+    let near = p.near_miss.as_ref().map(|n| n.note.as_str());
+    match (p.status, near) {
+        (Status::Unknown, near) => {
             let listed = v.documents.iter().any(|d| d.status != DocStatus::Ignored);
-            if listed {
-                "読めない文書あり".into()
-            } else {
-                "文書なし".into()
+            match near {
+                _ if !listed => "文書なし".into(),
+                Some(n) => format!("読めない文書あり。{n}"),
+                None => "読めない文書あり".into(),
             }
         }
+        (_, Some(n)) => n.to_string(),
         _ => "該当条項なし".into(),
     }
 }
@@ -83,7 +85,11 @@ pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
     for v in &r.vendors {
         let vendor = vendor_label(v);
         for p in &v.provisions {
-            let e = p.evidence.first();
+            // A × quotes its near miss, so the reviewer sees what was seen.
+            let e = p
+                .evidence
+                .first()
+                .or(p.near_miss.as_ref().map(|n| &n.evidence));
             let suggestion = if p.status == Status::Present {
                 ""
             } else {

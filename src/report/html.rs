@@ -516,9 +516,22 @@ fn provision(out: &mut String, r: &Report, v: &VendorReport, p: &ProvisionResult
             Status::Unknown => {
                 "読めない文書があり判定できません（その文書に規定があるかもしれません）。"
             }
+            _ if p.near_miss.is_some() => "",
             _ => "該当する条項は見つかりませんでした。",
         };
-        let _ = writeln!(out, "<p class=\"note\">{why}</p>");
+        if !why.is_empty() {
+            let _ = writeln!(out, "<p class=\"note\">{why}</p>");
+        }
+        // The closest thing seen, quoted like evidence: why it is not enough.
+        if let Some(n) = &p.near_miss {
+            let _ = writeln!(
+                out,
+                "<p class=\"note near\" data-near=\"{}\">{}</p>",
+                n.kind.as_str(),
+                escape(&n.note)
+            );
+            evidence(out, &n.evidence);
+        }
     }
     if p.status != Status::Present {
         if let Some(info) = r.provisions.iter().find(|i| *i.id == *p.id) {

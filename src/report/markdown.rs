@@ -133,6 +133,7 @@ impl Render for MarkdownWriter {
                 let where_ = p
                     .evidence
                     .first()
+                    .or(p.near_miss.as_ref().map(|n| &n.evidence))
                     .map(|e| {
                         let mut s = e.path.to_string();
                         if let Some(pg) = e.page {

@@ -221,6 +221,51 @@ pub struct ProvisionResult {
     pub short: std::sync::Arc<str>,
     pub status: Status,
     pub evidence: Vec<Evidence>,
+    /// For a provision that is missing or unknown: the closest thing seen
+    /// (a duty on the customer, a deferral, a deleted revision, a comment, a
+    /// heading), so that a × explains itself. Absent when nothing was seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near_miss: Option<NearMiss>,
+}
+
+/// Words of a provision seen where they do not count, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NearMiss {
+    pub kind: crate::matching::MissKind,
+    /// What a reviewer reads beside the ×: 「第6条に定めあり。ただし甲（委託者）の義務」.
+    pub note: String,
+    /// Where: the sentence, heading or comment (strength `missing`, basis `none`).
+    pub evidence: Evidence,
+}
+
+impl NearMiss {
+    /// The reviewer's note for `kind`: `clause` is where the sentence
+    /// stands, `party` whose duty it is (甲（委託者）), `text` the sentence
+    /// (normalized) to tell 協議して定める from 別途定める.
+    pub fn note_ja(
+        kind: crate::matching::MissKind,
+        clause: Option<&str>,
+        party: Option<&str>,
+        text: &str,
+    ) -> String {
+        use crate::matching::MissKind as K;
+        match kind {
+            K::WrongParty => format!(
+                "{}に定めあり。ただし{}の義務",
+                clause.unwrap_or("本文"),
+                party.unwrap_or("受託者以外")
+            ),
+            K::Deferred if text.contains("協議") => "協議して定めるとのみ記載".into(),
+            K::Deferred => "別途定めるとのみ記載".into(),
+            K::Delegated => "他の文書の定めによるとのみ記載".into(),
+            K::DeletedRevision => "削除された変更履歴にのみ記載".into(),
+            K::CommentOnly => "コメントにのみ記載".into(),
+            K::DefinitionOnly => "定義にのみ記載".into(),
+            K::HeadingOnly => "見出し・目次のみ".into(),
+            K::PurposeOnly => "目的・前提としてのみ記載".into(),
+            K::Description => "サービスの説明としてのみ記載".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -96,6 +96,15 @@ impl TextWriter {
     }
 }
 
+/// The evidence's file name and page: `契約書.docx p.3`.
+fn file_page(e: &super::model::Evidence) -> String {
+    let mut s = e.path.rsplit('/').next().unwrap_or(&e.path).to_string();
+    if let Some(pg) = e.page {
+        s.push_str(&format!(" p.{pg}"));
+    }
+    s
+}
+
 /// Up to five paths, then how many more.
 fn abbreviated(paths: &[&str]) -> String {
     let mut s = paths.iter().take(5).copied().collect::<Vec<_>>().join("、");
@@ -178,14 +187,12 @@ impl Render for TextWriter {
             }
             for p in &v.provisions {
                 let mark = self.paint(p.status.mark(), p.status);
+                let near = p.near_miss.as_ref();
                 let where_ = p
                     .evidence
                     .first()
                     .map(|e| {
-                        let mut s = e.path.rsplit('/').next().unwrap_or(&e.path).to_string();
-                        if let Some(pg) = e.page {
-                            s.push_str(&format!(" p.{pg}"));
-                        }
+                        let mut s = file_page(e);
                         if let Some(c) = &e.clause {
                             s.push(' ');
                             s.push_str(c);
@@ -199,9 +206,16 @@ impl Render for TextWriter {
                         }
                         s
                     })
-                    .unwrap_or_else(|| match p.status {
-                        Status::Unknown if listed == 0 => "文書がなく判定できません".into(),
-                        Status::Unknown => "読めない文書があり判定できません".into(),
+                    .unwrap_or_else(|| match (p.status, near) {
+                        (Status::Unknown, _) if listed == 0 => "文書がなく判定できません".into(),
+                        // What was seen, and where: 「第6条に定めあり。ただし甲（委託者）の義務」.
+                        (Status::Unknown, Some(n)) => format!(
+                            "読めない文書があり判定できません。{}（{}）",
+                            n.note,
+                            file_page(&n.evidence)
+                        ),
+                        (Status::Unknown, None) => "読めない文書があり判定できません".into(),
+                        (_, Some(n)) => format!("{}（{}）", n.note, file_page(&n.evidence)),
                         _ => "該当条項なし".into(),
                     });
                 writeln!(
@@ -213,7 +227,7 @@ impl Render for TextWriter {
                     where_
                 )?;
                 // The sentence that decided it, so the reviewer need not open the file.
-                if let Some(e) = p.evidence.first() {
+                if let Some(e) = p.evidence.first().or(near.map(|n| &n.evidence)) {
                     let clause = e
                         .clause
                         .as_deref()

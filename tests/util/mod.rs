@@ -40,12 +40,21 @@ pub fn scan_json(paths: &[&str], extra: &[&str]) -> serde_json::Value {
 }
 
 pub fn vendor<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
-    report["vendors"]
-        .as_array()
+    entry(&report["vendors"], "name", name)
+}
+
+/// The element of the JSON array `list` whose `key` is `value`.
+fn entry<'a>(list: &'a serde_json::Value, key: &str, value: &str) -> &'a serde_json::Value {
+    list.as_array()
         .unwrap()
         .iter()
-        .find(|v| v["name"] == name)
-        .unwrap_or_else(|| panic!("no vendor {name} in report"))
+        .find(|e| e[key] == value)
+        .unwrap_or_else(|| panic!("no {key} {value} in the report"))
+}
+
+/// A vendor's result for provision `id`.
+pub fn provision<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    entry(&v["provisions"], "id", id)
 }
 
 /// Statuses of a vendor's provisions in rule order, as one line for readable diffs.

@@ -3,8 +3,11 @@
 //! What a reader of the signed contract sees is what counts: deleted revisions
 //! (`w:del`, `w:moveFrom`), field instructions and property-change history are
 //! skipped; inserted revisions are kept; `mc:Fallback` is skipped so a text
-//! box is not read twice. Comments, headers and footers live in other parts
-//! and are never read.
+//! box is not read twice. A paragraph with deleted text is also kept, as it
+//! read before the deletion, in `Document::deleted`: never a clause, only a
+//! place where a report can say a provision was seen (and deleted).
+//! Headers and footers live in other parts and are never read; comments are
+//! walked apart (see `super::extract`).
 
 use super::numbering::Numbering;
 use super::styles::Styles;
@@ -13,6 +16,20 @@ use crate::document::{Block, BlockKind, Document};
 use crate::error::ExtractError;
 use quick_xml::events::{BytesStart, Event};
 use std::borrow::Cow;
+
+/// Tracked deletions: skipped, but their text is what the paragraph read before.
+const DELETIONS: &[&str] = &["del", "moveFrom", "delText"];
+
+/// Per open element: what it started (see [`Walker::flags`]).
+const SKIP: u8 = 1;
+/// A skipped element that is a deletion (one of [`DELETIONS`]).
+const DELETION_SKIP: u8 = 2;
+/// A `w:del` or `w:moveFrom`.
+const DELETION: u8 = 4;
+/// A text element inside a deletion.
+const DELETED_TEXT: u8 = 8;
+/// A `w:ins` or `w:moveTo`: text the paragraph did not have before.
+const INSERTION: u8 = 16;
 
 /// Elements whose whole subtree is not text a reader of the contract sees.
 const SKIPPED: &[&str] = &[
@@ -41,6 +58,10 @@ struct Para<'a> {
     num_id: Option<Cow<'a, str>>,
     ilvl: Option<u32>,
     mark_deleted: bool,
+    /// The text as it read before its tracked changes: deleted runs in,
+    /// inserted runs out. Kept only when `has_deleted`.
+    before: String,
+    has_deleted: bool,
 }
 
 /// Hostile files can nest elements without end; real ones stay far below this.
@@ -75,9 +96,15 @@ struct Walker<'a, 's> {
     doc: Document,
     /// Open elements, innermost last.
     stack: Vec<Open>,
-    /// Which open elements started a skipped subtree, and how many are open.
-    skip_flags: Vec<bool>,
+    /// Per open element, what it started ([`SKIP`], [`DELETION`], …), and
+    /// how many skipped subtrees, deletion subtrees among them, deletions,
+    /// deleted text elements and insertions are open.
+    flags: Vec<u8>,
     skip: usize,
+    deletion_skip: usize,
+    deletions: usize,
+    in_deleted_text: usize,
+    insertions: usize,
     /// Paragraphs being read; more than one inside text boxes.
     paras: Vec<Para<'a>>,
     rows: Vec<Vec<String>>,
@@ -97,8 +124,12 @@ pub fn walk(xml: &str, styles: &Styles, numbering: Numbering) -> Result<Document
         numbering,
         doc: Document::default(),
         stack: Vec::new(),
-        skip_flags: Vec::new(),
+        flags: Vec::new(),
         skip: 0,
+        deletion_skip: 0,
+        deletions: 0,
+        in_deleted_text: 0,
+        insertions: 0,
         paras: Vec::new(),
         rows: Vec::new(),
         cells: Vec::new(),
@@ -117,9 +148,16 @@ pub fn walk(xml: &str, styles: &Styles, numbering: Numbering) -> Result<Document
             Event::Empty(e) => w.empty(&e),
             Event::End(e) => w.end(e.local_name().into_inner()),
             Event::Text(t) if w.reading_text() => w.push_text(&t.xml10_content()),
-            Event::GeneralRef(r) if w.reading_text() => {
+            Event::Text(t) if w.reading_deleted() => w.push_deleted(&t.xml10_content()),
+            Event::GeneralRef(r) if w.reading_text() || w.reading_deleted() => {
                 if let Some(c) = entity(&r) {
-                    w.push_text(c.encode_utf8(&mut [0; 4]));
+                    let mut buf = [0; 4];
+                    let c = c.encode_utf8(&mut buf);
+                    if w.reading_text() {
+                        w.push_text(c);
+                    } else {
+                        w.push_deleted(c);
+                    }
                 }
             }
             _ => {}
@@ -133,9 +171,29 @@ impl<'a> Walker<'a, '_> {
         self.skip == 0 && self.in_t > 0 && !self.hidden_run
     }
 
+    /// Inside a deletion and nothing else skipped (not a field instruction
+    /// or a fallback inside it), in its text.
+    fn reading_deleted(&self) -> bool {
+        self.skip > 0
+            && self.skip == self.deletion_skip
+            && self.deletions > 0
+            && self.in_deleted_text > 0
+    }
+
     fn push_text(&mut self, s: &str) {
+        let inserted = self.insertions > 0;
         if let Some(p) = self.paras.last_mut() {
             p.text.push_str(s);
+            if !inserted {
+                p.before.push_str(s);
+            }
+        }
+    }
+
+    fn push_deleted(&mut self, s: &str) {
+        if let Some(p) = self.paras.last_mut() {
+            p.before.push_str(s);
+            p.has_deleted = true;
         }
     }
 
@@ -144,14 +202,31 @@ impl<'a> Walker<'a, '_> {
         if name == "r" {
             self.hidden_run = false;
         }
-        let skipping = SKIPPED.contains(&name);
-        if skipping {
+        let mut flags = 0;
+        if SKIPPED.contains(&name) {
+            flags |= SKIP;
             self.skip += 1;
+            if DELETIONS.contains(&name) {
+                flags |= DELETION_SKIP;
+                self.deletion_skip += 1;
+                if name != "delText" {
+                    flags |= DELETION;
+                    self.deletions += 1;
+                }
+            }
+        }
+        if self.skip > 0 && self.skip == self.deletion_skip && matches!(name, "t" | "delText") {
+            flags |= DELETED_TEXT;
+            self.in_deleted_text += 1;
+        }
+        if self.skip == 0 && matches!(name, "ins" | "moveTo") {
+            flags |= INSERTION;
+            self.insertions += 1;
         }
         if self.skip == 0 {
             self.open(name, e);
         }
-        self.skip_flags.push(skipping);
+        self.flags.push(flags);
         self.stack.push(Open::of(name));
         if self.stack.len() > MAX_DEPTH {
             return Err(ExtractError::corrupt(
@@ -198,9 +273,17 @@ impl<'a> Walker<'a, '_> {
         if self.skip == 0 {
             self.close(name);
         }
-        if self.skip_flags.pop().unwrap_or(false) {
-            self.skip = self.skip.saturating_sub(1);
-        }
+        let flags = self.flags.pop().unwrap_or(0);
+        let close = |n: &mut usize, bit: u8| {
+            if flags & bit != 0 {
+                *n = n.saturating_sub(1);
+            }
+        };
+        close(&mut self.skip, SKIP);
+        close(&mut self.deletion_skip, DELETION_SKIP);
+        close(&mut self.deletions, DELETION);
+        close(&mut self.in_deleted_text, DELETED_TEXT);
+        close(&mut self.insertions, INSERTION);
     }
 
     fn open(&mut self, name: &str, e: &BytesStart) {
@@ -265,6 +348,14 @@ impl<'a> Walker<'a, '_> {
             Some((id, lvl)) if id != "0" && !p.mark_deleted => self.numbering.next_label(id, lvl),
             _ => None,
         };
+        if p.has_deleted && !p.before.trim().is_empty() {
+            self.doc.deleted.push(Block {
+                page: p.page,
+                kind: BlockKind::Paragraph,
+                label: label.clone(),
+                text: p.before.trim().to_string(),
+            });
+        }
         // Trimmed in place: the paragraph's buffer becomes the block's text.
         let mut text = p.text;
         text.truncate(text.trim_end().len());
@@ -336,6 +427,16 @@ mod tests {
             r#"<w:p><w:r><w:t>乙は</w:t></w:r><w:del><w:r><w:delText>暗号化</w:delText></w:r></w:del><w:ins><w:r><w:t>報告</w:t></w:r></w:ins><w:moveFrom><w:r><w:t>旧</w:t></w:r></w:moveFrom><w:r><w:t>する。</w:t></w:r></w:p>"#,
         );
         assert_eq!(t, ["乙は報告する。"]);
+    }
+
+    #[test]
+    fn a_paragraph_with_deleted_text_is_kept_apart_as_it_read_before() {
+        let xml = r#"<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>乙は、</w:t></w:r><w:del><w:r><w:delText>通信を暗号化</w:delText></w:r></w:del><w:ins><w:r><w:t>誠実に対応</w:t></w:r></w:ins><w:r><w:t>する。</w:t></w:r></w:p><w:p><w:r><w:t>変更のない段落。</w:t></w:r></w:p><w:p><w:pPr><w:rPr><w:del/></w:rPr></w:pPr><w:moveFrom><w:r><w:t>移動前の段落。</w:t></w:r></w:moveFrom><w:del><w:r><w:instrText>PAGE</w:instrText></w:r></w:del></w:p></w:body></w:document>"#;
+        let doc = walk(xml, &Styles::default(), Numbering::default()).unwrap();
+        let body: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(body, ["乙は、誠実に対応する。", "変更のない段落。"]);
+        let deleted: Vec<&str> = doc.deleted.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(deleted, ["乙は、通信を暗号化する。", "移動前の段落。"]);
     }
 
     #[test]

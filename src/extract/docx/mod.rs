@@ -76,7 +76,28 @@ pub fn extract_with_limits(bytes: &[u8], limits: &Limits) -> Result<Document, Ex
         }
         _ => styles::Styles::default(),
     };
-    body::walk(&document_xml, &styles, numbering)
+    let mut doc = body::walk(&document_xml, &styles, numbering)?;
+    doc.comments = comments(&mut zip, limits);
+    Ok(doc)
+}
+
+/// The paragraphs of `word/comments.xml`. Comments are never clauses, so a
+/// damaged, over-cap or malformed comments part only leaves them out: it
+/// must not change what becomes of the document.
+fn comments(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Vec<crate::document::Block> {
+    let Ok(Some(xml)) = member(zip, "word/comments.xml", limits) else {
+        return Vec::new();
+    };
+    body::walk(
+        &xml,
+        &styles::Styles::default(),
+        numbering::Numbering::default(),
+    )
+    .map(|d| d.blocks)
+    .unwrap_or_default()
 }
 
 /// The main document part is named in `[Content_Types].xml`; almost always
