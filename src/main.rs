@@ -115,6 +115,7 @@ fn recorded_options(args: &keiyaku::cli::ScanArgs) -> Vec<String> {
     for p in &args.parties {
         o.push(format!("--party {}={}", p.label, role_name(p.role)));
     }
+    o.extend(args.limits().recorded());
     o
 }
 
@@ -152,6 +153,7 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let opts = app::ScanOptions {
+        limits: args.limits(),
         paths: args.paths.clone(),
         jobs: args.jobs,
         follow: args.follow,

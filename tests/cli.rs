@@ -506,3 +506,37 @@ fn clicolor_force_colours_a_pipe_and_color_never_wins() {
     assert!(!run(&[("CLICOLOR_FORCE", "1")], &["--color", "never"]).contains('\x1b'));
     assert!(!run(&[], &[]).contains('\x1b'));
 }
+
+#[test]
+fn per_document_caps_are_flags_and_are_recorded_in_the_report() {
+    let sla = samples().join("さくらメディカルクラウド/SLA.pdf");
+    let sla = sla.to_str().unwrap();
+    // A glyph cap of a few glyphs leaves the page unread, named as such.
+    let r = scan_json(&[sla], &["--max-glyphs", "5"]);
+    let d = &r["vendors"][0]["documents"][0];
+    assert_eq!(d["status"], "ok", "{d}");
+    assert_eq!(d["unread_pages"][0]["reason"], "glyph_cap", "{d}");
+    let opts: Vec<&str> = r["run"]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o.as_str())
+        .collect();
+    assert!(opts.contains(&"--max-glyphs 5"), "{opts:?}");
+    // A tiny work budget makes the document an error naming the budget.
+    let r = scan_json(&[sla], &["--max-work", "100"]);
+    let d = &r["vendors"][0]["documents"][0];
+    assert_eq!(d["status"], "error", "{d}");
+    assert!(d["reason"].as_str().unwrap().contains("budget"), "{d}");
+    // A file over the size cap is not read.
+    let r = scan_json(&[sla], &["--max-file-mb", "0"]);
+    let d = &r["vendors"][0]["documents"][0];
+    assert_eq!(d["status"], "error", "{d}");
+    // Defaults are not recorded.
+    let r = scan_json(&[sla], &[]);
+    assert!(
+        !r["run"]["options"].to_string().contains("--max-"),
+        "{}",
+        r["run"]["options"]
+    );
+}

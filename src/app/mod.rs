@@ -3,6 +3,7 @@
 //! vendor → match → aggregate per vendor ([`assemble`]) → the report model.
 
 mod assemble;
+pub mod limits;
 pub mod work;
 
 use crate::config::PartySettings;
@@ -28,6 +29,8 @@ pub struct ScanOptions {
     pub options: Vec<String>,
     /// `--party 甲=vendor`: roles for every document, over keiyaku.toml.
     pub parties: Vec<Override>,
+    /// Per-document caps.
+    pub limits: limits::DocLimits,
 }
 
 /// Why a scan could not run at all (exit 2).
@@ -76,7 +79,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
         units
             .into_par_iter()
             .flat_map_iter(|unit| {
-                let docs = vendor_unit(unit, rules, &settings, progress.as_ref());
+                let docs = vendor_unit(unit, rules, &settings, progress.as_ref(), &opts.limits);
                 assemble::parts(rules, &found.roots, docs, vendor_key)
             })
             .collect()
@@ -124,12 +127,13 @@ fn vendor_unit(
     rules: &RuleSet,
     settings: &PartySettings,
     progress: Option<&indicatif::ProgressBar>,
+    limits: &limits::DocLimits,
 ) -> Vec<work::DocWork> {
     let mut docs: Vec<work::DocWork> = unit
         .into_par_iter()
         .map(|i| {
             let counts = !matches!(i.kind, Kind::Ignored(_));
-            let w = work::work(i, rules, settings);
+            let w = work::work(i, rules, settings, limits);
             if let (Some(p), true) = (progress, counts) {
                 p.inc(1);
             }

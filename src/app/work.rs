@@ -3,6 +3,7 @@
 //! parties — match, each stage behind a panic firewall so that a parser bug
 //! becomes this document's `error`, never the end of the batch.
 
+use super::limits::DocLimits;
 use crate::config::PartySettings;
 use crate::discover::{self, open, Input, Kind, VendorName};
 use crate::document::{Document, UnreadPages};
@@ -56,7 +57,11 @@ fn doc_status(e: &ExtractError) -> DocStatus {
 /// Read an input file: a regular file, never a FIFO or device, never past
 /// the size cap; a final symbolic link only where discovery allowed it.
 pub fn read_input(path: &Path, follow: bool) -> Result<Vec<u8>, ExtractError> {
-    open::read_capped(path, extract::MAX_FILE_BYTES, follow).map_err(|e| match e {
+    read_input_capped(path, follow, extract::MAX_FILE_BYTES)
+}
+
+fn read_input_capped(path: &Path, follow: bool, limit: u64) -> Result<Vec<u8>, ExtractError> {
+    open::read_capped(path, limit, follow).map_err(|e| match e {
         open::OpenError::TooLarge { limit } => ExtractError::TooLarge { limit },
         open::OpenError::Io(io) => ExtractError::Io(io),
         other => ExtractError::Io(std::io::Error::other(other.to_string())),
@@ -87,9 +92,11 @@ pub fn extract_guarded(format: discover::Format, bytes: &[u8]) -> Result<Documen
 fn extract_guarded_owned(
     format: discover::Format,
     bytes: Vec<u8>,
+    limits: &DocLimits,
 ) -> Result<Document, ExtractError> {
+    let pdf = limits.pdf();
     catch_unwind(AssertUnwindSafe(move || {
-        extract::extract_owned(format, bytes)
+        extract::extract_owned(format, bytes, &pdf, limits.pdf_glyphs)
     }))
     .unwrap_or_else(|p| Err(ExtractError::Internal(panic_message(&*p))))
 }
@@ -134,8 +141,14 @@ impl DocWork {
     }
 }
 
-pub fn work(input: Input, rules: &RuleSet, settings: &PartySettings) -> DocWork {
+pub fn work(
+    input: Input,
+    rules: &RuleSet,
+    settings: &PartySettings,
+    limits: &DocLimits,
+) -> DocWork {
     let mut w = DocWork::new(input);
+    w.budget = limits.budget();
     let format = match w.input.kind.clone() {
         Kind::Ignored(r) => {
             w.set(DocStatus::Ignored, r);
@@ -152,7 +165,7 @@ pub fn work(input: Input, rules: &RuleSet, settings: &PartySettings) -> DocWork 
         Kind::Unsupported => None,
         Kind::Read(f) => Some(f),
     };
-    let bytes = match read_input(&w.input.path, w.input.follow) {
+    let bytes = match read_input_capped(&w.input.path, w.input.follow, limits.file_bytes) {
         Ok(b) => b,
         Err(e) => {
             w.set(doc_status(&e), e.to_string());
@@ -182,7 +195,7 @@ pub fn work(input: Input, rules: &RuleSet, settings: &PartySettings) -> DocWork 
         );
         return w;
     };
-    let mut doc = match extract_guarded_owned(format, bytes) {
+    let mut doc = match extract_guarded_owned(format, bytes, limits) {
         Ok(d) => d,
         Err(e) => {
             w.set(doc_status(&e), e.to_string());

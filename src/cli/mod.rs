@@ -96,6 +96,53 @@ pub struct ScanArgs {
     /// (terminals that show East Asian ambiguous characters wide).
     #[arg(long, value_enum, default_value = "narrow")]
     pub ambiguous_width: AmbiguousWidth,
+    /// 1 ファイルの大きさの上限（MB）/ Files larger than this are not read (listed as error).
+    #[arg(
+        long,
+        value_name = "MB",
+        default_value_t = 512,
+        help_heading = "上限 / Limits (per document; defaults far above any contract)"
+    )]
+    pub max_file_mb: u64,
+    /// PDF 1 文書で読むページ数の上限 / Pages read from one PDF; the rest are listed as unread.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 5000,
+        help_heading = "上限 / Limits (per document; defaults far above any contract)"
+    )]
+    pub max_pages: usize,
+    /// PDF 1 文書で読む文字数の上限 / Glyphs read from one PDF, all pages together; the pages
+    /// beyond are listed as unread (glyph cap).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 5_000_000,
+        help_heading = "上限 / Limits (per document; defaults far above any contract)"
+    )]
+    pub max_glyphs: usize,
+    /// 1 文書の処理量の上限（数えた作業量、秒ではない）/ Counted work for segmentation, parties
+    /// and matching of one document (work, not seconds: the same report on any machine); over
+    /// it the document is an error naming the budget.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 8_000_000_000,
+        help_heading = "上限 / Limits (per document; defaults far above any contract)"
+    )]
+    pub max_work: u64,
+}
+
+impl ScanArgs {
+    /// The per-document caps these options set.
+    pub fn limits(&self) -> crate::app::limits::DocLimits {
+        crate::app::limits::DocLimits {
+            file_bytes: self.max_file_mb.saturating_mul(1024 * 1024),
+            pdf_pages: self.max_pages,
+            pdf_glyphs: self.max_glyphs,
+            work: self.max_work,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

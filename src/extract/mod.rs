@@ -21,10 +21,15 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
 }
 
 /// [`extract_bytes`] taking the bytes, so an extractor can free them once
-/// parsed (PDF).
-pub fn extract_owned(format: Format, bytes: Vec<u8>) -> Result<Document, ExtractError> {
+/// parsed (PDF), with the PDF caps of the scan.
+pub fn extract_owned(
+    format: Format,
+    bytes: Vec<u8>,
+    pdf_limits: &pdf::Limits,
+    pdf_glyphs: usize,
+) -> Result<Document, ExtractError> {
     match format {
-        Format::Pdf => not_empty(pdf::extract_owned(bytes)?),
+        Format::Pdf => not_empty(pdf::extract_owned(bytes, pdf_limits, pdf_glyphs)?),
         _ => extract_bytes(format, &bytes),
     }
 }

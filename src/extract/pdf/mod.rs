@@ -84,10 +84,14 @@ pub fn extract_with_budget(
 /// [`extract`] from bytes it owns: the file's bytes are freed as soon as
 /// lopdf has parsed them, before the pages are read, so a large PDF's peak
 /// is not the file plus its text.
-pub fn extract_owned(bytes: Vec<u8>) -> Result<Document, ExtractError> {
+pub fn extract_owned(
+    bytes: Vec<u8>,
+    limits: &Limits,
+    glyphs_per_document: usize,
+) -> Result<Document, ExtractError> {
     let doc = load_doc(&bytes)?;
     drop(bytes);
-    extract_loaded(doc, &Limits::default(), GLYPHS_PER_DOCUMENT)
+    extract_loaded(doc, limits, glyphs_per_document)
 }
 
 fn load_doc(bytes: &[u8]) -> Result<lopdf::Document, ExtractError> {
