@@ -92,7 +92,7 @@ mod tests {
             heading: None,
             strength: s,
             basis: crate::matching::Basis::Duty,
-            matched: String::new(),
+            matched: "".into(),
             text: t.into(),
         }
     }
@@ -150,7 +150,7 @@ mod tests {
         use crate::matching::MissKind;
         let nm = |k: MissKind, t: &str| NearMiss {
             kind: k,
-            note: String::new(),
+            note: "".into(),
             evidence: ev(t, Status::Missing),
         };
         let kept = closest(vec![

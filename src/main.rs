@@ -1,5 +1,7 @@
 //! keiyaku's entry point: parse the command line, run, map the outcome to an exit code.
 
+mod memory;
+
 use clap::Parser;
 use keiyaku::app;
 use keiyaku::cli::output::{self, Output};
@@ -15,6 +17,7 @@ fn load_rules(path: Option<&Path>) -> Result<RuleSet, ExitCode> {
         Some(p) => RuleSet::load(p),
         None => RuleSet::embedded(),
     };
+    memory::release();
     loaded.map_err(|errors| {
         for e in &errors {
             eprint!("{}", e.render());

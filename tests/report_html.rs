@@ -155,6 +155,16 @@ fn check_against_json(page: &str, r: &serde_json::Value) {
                     assert!(sec.contains(&marked), "{name}: no {marked}");
                 }
             }
+            // A × explains itself: the near miss's note and its quote.
+            if let Some(note) = p["near_miss"]["note"].as_str() {
+                assert!(sec.contains(&esc(note)), "{name}: no near miss `{note}`");
+                let e = &p["near_miss"]["evidence"];
+                let (text, matched) = (e["text"].as_str().unwrap(), e["matched"].as_str().unwrap());
+                if text.contains(matched) {
+                    let marked = format!("<mark>{}</mark>", esc(matched));
+                    assert!(sec.contains(&marked), "{name}: near miss without {marked}");
+                }
+            }
             if st != Status::Present {
                 let id = p["id"].as_str().unwrap();
                 if let Some((_, Some(s))) = suggestions.iter().find(|(i, _)| *i == id) {
@@ -250,6 +260,9 @@ fn samples_report_matches_the_json_and_prints_on_a4() {
     assert!(page.contains("読取不可（暗号化）"));
     assert!(page.contains("読取不可（文字なし）"));
     assert!(page.contains("未対応の形式"));
+    // samples/ has near misses (a duty on the customer, a deleted revision).
+    assert!(page.contains("ただし委託者の義務"));
+    assert!(page.contains("削除された変更履歴にのみ記載"));
     // The header names the scanned path and the rule set.
     assert!(page.contains(&esc(r["rules"]["id"].as_str().unwrap())));
     assert!(page.contains(&esc(&samples().to_string_lossy())));

@@ -12,6 +12,7 @@ use crate::extract;
 use crate::matching::parties::{Override, Parties, Role};
 use crate::matching::{self, Basis, Hit, MissKind, Strength};
 use crate::report::model::{Deadline, DocStatus, Evidence, NearMiss, Status};
+use crate::report::shared::shared;
 use crate::rules::RuleSet;
 use crate::segment::{self, Budget, BudgetExceeded, Sentence};
 use sha2::{Digest, Sha256};
@@ -471,15 +472,15 @@ fn near_miss(
     let note = NearMiss::note_ja(kind, clause.as_deref(), party.as_deref(), &s.norm.text);
     NearMiss {
         kind,
-        note,
+        note: shared(&note),
         evidence: Evidence {
             path: w.input.display.text.as_str().into(),
             page: s.page,
-            clause,
-            heading,
+            clause: clause.as_deref().map(shared),
+            heading: heading.as_deref().map(shared),
             strength: Status::Missing,
             basis: Basis::None,
-            matched,
+            matched: shared(&matched),
             text,
             deadline: None,
         },
@@ -556,11 +557,11 @@ fn find_with(
             let evidence = Evidence {
                 path: path.clone(),
                 page: s.page,
-                clause: s.clause(),
-                heading: s.heading.clone(),
+                clause: s.clause().as_deref().map(shared),
+                heading: s.heading.as_deref().map(shared),
                 strength: strength_status(h.strength),
                 basis: h.basis,
-                matched: s.text.get(a..b).unwrap_or_default().to_string(),
+                matched: shared(s.text.get(a..b).unwrap_or_default()),
                 text: excerpt(&s.text),
                 deadline: records_deadline
                     .get(h.provision)

@@ -42,7 +42,7 @@ pub fn reason_ja(v: &VendorReport, p: &ProvisionResult) -> String {
             None => e.basis.label_ja().to_string(),
         };
     }
-    let near = p.near_miss.as_ref().map(|n| n.note.as_str());
+    let near = p.near_miss.as_ref().map(|n| &*n.note);
     match (p.status, near) {
         (Status::Unknown, near) => {
             let listed = v.documents.iter().any(|d| d.status != DocStatus::Ignored);

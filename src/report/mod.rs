@@ -5,6 +5,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
+pub mod shared;
 pub mod text;
 pub mod xlsx;
 

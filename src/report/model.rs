@@ -233,7 +233,7 @@ pub struct ProvisionResult {
 pub struct NearMiss {
     pub kind: crate::matching::MissKind,
     /// What a reviewer reads beside the ×: 「第6条に定めあり。ただし甲（委託者）の義務」.
-    pub note: String,
+    pub note: std::sync::Arc<str>,
     /// Where: the sentence, heading or comment (strength `missing`, basis `none`).
     pub evidence: Evidence,
 }
@@ -274,16 +274,19 @@ pub struct Evidence {
     pub path: std::sync::Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// 条項番号 and article heading, shared across the report
+    /// ([`super::shared::shared`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub clause: Option<String>,
+    pub clause: Option<std::sync::Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub heading: Option<String>,
+    pub heading: Option<std::sync::Arc<str>>,
     /// Status this clause alone gives (present, weak or negated).
     pub strength: Status,
     /// Why: duty, customer_right, best_effort, permission, qualified, partial, negation.
     pub basis: crate::matching::Basis,
-    /// The words that matched, as written in the document.
-    pub matched: String,
+    /// The words that matched, as written in the document (shared: the
+    /// same wording recurs across contracts).
+    pub matched: std::sync::Arc<str>,
     pub text: String,
     /// For a provision that records deadlines (incident reporting): the
     /// deadline the clause sets, or `{"wording": null}` when it sets none.
