@@ -15,9 +15,11 @@ mod imp {
     unsafe impl Sync for Conf {}
 
     /// Read by jemalloc when it starts: one arena (the threads keep their
-    /// own caches), so freed memory of one worker serves the other.
+    /// own caches), so freed memory of one worker serves the other; address
+    /// space given back when freed (`retain:false`), so a scan under
+    /// `ulimit -v` does not run out of addresses it no longer uses.
     #[export_name = "_rjem_malloc_conf"]
-    pub static MALLOC_CONF: Conf = Conf(c"narenas:1".as_ptr());
+    pub static MALLOC_CONF: Conf = Conf(c"narenas:1,retain:false".as_ptr());
 
     /// Return the pages freed so far to the system: compiling the rule set
     /// leaves several MB of short-lived allocations behind.
