@@ -149,3 +149,17 @@ fn no_defined_term_becomes_a_party_across_samples() {
     }
     assert!(parties >= 16, "samples define their parties: {parties}");
 }
+
+#[test]
+fn a_draft_whose_names_are_blank_is_named_after_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("委託契約書案.txt");
+    std::fs::write(
+        &f,
+        "委託契約書（案）\n○○○（医療機関側。以下「甲」という。）と○○○（受託者側。以下「乙」という。）は、次のとおり契約を締結する。\n第1条（報告）\n乙は、障害が発生したときは、直ちに甲に報告しなければならない。\n",
+    )
+    .unwrap();
+    let r = scan_json(&[f.to_str().unwrap()], &[]);
+    assert_eq!(r["vendors"][0]["name"], "委託契約書案");
+    assert_eq!(incident(&r), "present");
+}

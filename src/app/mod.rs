@@ -203,9 +203,11 @@ fn vendor_key(d: &work::DocWork) -> Option<VendorKey> {
         VendorName::Loose { .. } if d.status == crate::report::model::DocStatus::Ignored => None,
         VendorName::Loose { stem } => Some(VendorKey {
             root: None,
+            // A draft's blank name (○○○) names no one: the file does.
             name: d
                 .parties
                 .vendor_name()
+                .filter(|n| !crate::matching::preamble::is_placeholder(n))
                 .map(str::to_string)
                 .unwrap_or_else(|| stem.clone()),
             bytes: None,

@@ -633,7 +633,8 @@ fn is_term(d: &Definition, lex: &PartiesLexicon) -> bool {
 }
 
 /// ○○○, 〇〇〇, ＿＿＿, xx: a name not filled in yet.
-fn is_placeholder(name: &str) -> bool {
+/// A name left blank in a draft (○○○, ＿＿＿, xx).
+pub fn is_placeholder(name: &str) -> bool {
     let n = name.chars().count();
     n >= 2 && name.chars().all(|c| "○〇◯●□△×xX＿_*＊・ ".contains(c))
 }
