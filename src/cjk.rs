@@ -9,6 +9,16 @@ pub fn is_cjk(c: char) -> bool {
         0x20000..=0x3FFFF)
 }
 
+/// A unified CJK ideograph (漢字), as names and verbs are written.
+pub fn is_kanji(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// Hiragana: particles, verb endings and auxiliaries.
+pub fn is_hiragana(c: char) -> bool {
+    ('\u{3041}'..='\u{309F}').contains(&c)
+}
+
 /// Terminal cell width of a character: 2 for East Asian wide characters.
 pub fn display_width(c: char) -> usize {
     let cp = c as u32;

@@ -320,10 +320,13 @@ fn match_within(
     for s in sentences {
         // The label automaton and the modality automaton.
         budget.charge(STAGE, s.norm.text.len().saturating_mul(2))?;
+        // The label automaton runs once: the sentence's subject and its
+        // clauses both come from the subjects it finds.
+        let subjects = parties.subjects(&s.norm.text);
         readings.push(Reading {
-            subject: parties.subject(&s.norm.text, s.norm.text.len()),
+            subject: parties::subject_of(&subjects, s.norm.text.len()),
             modality: obligation::modality(&rules.lexicon, &s.norm.text, 0),
-            clauses: clauses(&s.norm.text, &parties.subjects(&s.norm.text)),
+            clauses: clauses(&s.norm.text, &subjects),
         });
     }
     // Consecutive sentences share their article's heading: normalize it and

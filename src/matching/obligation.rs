@@ -12,6 +12,7 @@
 //! (送信しない), which negates a provision only when the act is the
 //! provision's own ([`negated_act`]); otherwise it is a safeguard.
 
+use crate::cjk::{is_hiragana, is_kanji};
 use crate::rules::{Lexicon, Marker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,7 +170,10 @@ fn points_inside(lex: &Lexicon, before: &str) -> bool {
     lex.internal_references.iter().any(|r| {
         named.match_indices(r.as_str()).any(|(i, _)| {
             // 基本約款 is another instrument, 本約款 this one.
-            !named[..i].chars().next_back().is_some_and(is_kanji)
+            !named[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| is_kanji(c) || c == '々')
         })
     }) || article_number(named)
 }
@@ -183,10 +187,6 @@ fn article_number(s: &str) -> bool {
                 .count()
                 > 0
     })
-}
-
-fn is_kanji(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c) || c == '々'
 }
 
 /// The predicate that ends `before` (the words from the match to the
@@ -242,7 +242,7 @@ fn final_negation(lex: &Lexicon, tail: &str) -> Option<(usize, usize)> {
     // The verb's own ending before ない is kana (つなが|ない, 受け付け|ない);
     // a kanji before it is an adjective (少ない) and は/が a predicate noun.
     let last = stem.chars().next_back()?;
-    let kana = ('ぁ'..='ゖ').contains(&last);
+    let kana = is_hiragana(last);
     if !kana && neg == "ない" {
         return None;
     }
@@ -293,7 +293,7 @@ pub fn negated_act(
     let run = before
         .char_indices()
         .rev()
-        .take_while(|(_, c)| !('ぁ'..='ゖ').contains(c) && !"、。「」()".contains(*c))
+        .take_while(|(_, c)| !is_hiragana(*c) && !"、。「」()".contains(*c))
         .last()
         .map_or(before.len(), |(i, _)| i);
     let verb = &text[run..end];
@@ -309,7 +309,7 @@ pub fn continuative(before: &str) -> bool {
     before
         .chars()
         .next_back()
-        .is_some_and(|c| ('ぁ'..='ゖ').contains(&c) && !"はがもをのへとやからにでて".contains(c))
+        .is_some_and(|c| is_hiragana(c) && !"はがもをのへとやからにでて".contains(c))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! defines, the lexicon's usual labels and any override make one automaton
 //! that finds the subject of every sentence.
 
+use crate::cjk::is_kanji;
 use crate::rules::schema::PartiesLexicon;
 use crate::segment::{Budget, BudgetExceeded, Sentence};
 use aho_corasick::AhoCorasick;
@@ -102,6 +103,17 @@ pub struct Override {
     pub label: String,
     pub role: Role,
     pub from: RoleBasis,
+}
+
+/// The subject among `found` (from [`Parties::subjects`]): the first topic,
+/// else the last agent (乙が) before `before`.
+pub fn subject_of(found: &[Subject], before: usize) -> Option<Role> {
+    let topic = found.iter().find(|s| s.topic).map(|s| s.role);
+    let ga = found
+        .iter()
+        .rfind(|s| !s.topic && s.start < before.max(1))
+        .map(|s| s.role);
+    topic.or(ga)
 }
 
 /// A party named as the subject of a clause.
@@ -239,10 +251,6 @@ fn relative_clause(after_ga: &str) -> bool {
             .and_then(|rest| rest.chars().next())
             .is_some_and(|c| is_kanji(c) || ('ァ'..='ヶ').contains(&c) || c == '前')
     })
-}
-
-pub(crate) fn is_kanji(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 impl Parties {
@@ -414,13 +422,7 @@ impl Parties {
     /// The role of the sentence's subject: the first topic (Xは, Xも,
     /// Xにおいて), else the last Xが before `before`.
     pub fn subject(&self, text: &str, before: usize) -> Option<Role> {
-        let found = self.subjects(text);
-        let topic = found.iter().find(|s| s.topic).map(|s| s.role);
-        let ga = found
-            .iter()
-            .rfind(|s| !s.topic && s.start < before.max(1))
-            .map(|s| s.role);
-        topic.or(ga)
+        subject_of(&self.subjects(text), before)
     }
 
     /// Every party named as a subject in `text`, in order: topics (乙は,
@@ -453,40 +455,30 @@ impl Parties {
                 continue;
             }
             let after = &text[end..];
-            if ["は", "も", "において", "にあっては", "としては"]
-                .iter()
-                .any(|p| after.starts_with(p))
+            let starts = |list: &[&str]| list.iter().any(|p| after.starts_with(p));
+            let topic = if starts(&["は", "も", "において", "にあっては", "としては"])
                 && !after.starts_with("はじめ")
             {
-                out.push(Subject {
-                    start,
-                    end,
-                    role: *role,
-                    topic: true,
-                });
-            } else if [
+                Some(true)
+            } else if starts(&[
+                // 「…は甲の責任で行うものとし」: the party who does it.
                 "の責任で",
                 "の責任と負担で",
                 "の負担で",
                 "の負担と責任で",
                 "の責任において",
-            ]
-            .iter()
-            .any(|p| after.starts_with(p))
+            ]) || (after.starts_with("が") && !relative_clause(&after["が".len()..]))
             {
-                // 「…は甲の責任で行うものとし」: the party who does it.
+                Some(false)
+            } else {
+                None
+            };
+            if let Some(topic) = topic {
                 out.push(Subject {
                     start,
                     end,
                     role: *role,
-                    topic: false,
-                });
-            } else if after.starts_with("が") && !relative_clause(&after["が".len()..]) {
-                out.push(Subject {
-                    start,
-                    end,
-                    role: *role,
-                    topic: false,
+                    topic,
                 });
             }
             pos = end;

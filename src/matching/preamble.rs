@@ -11,7 +11,8 @@
 //! 利用する), and last the label itself (甲, 乙). Missing or conflicting
 //! evidence becomes a note for the report rather than a guess.
 
-use super::parties::{is_kanji, PartyDef, PartyKind, Role, RoleBasis};
+use super::parties::{PartyDef, PartyKind, Role, RoleBasis};
+use crate::cjk::{is_hiragana, is_kanji};
 use crate::rules::schema::PartiesLexicon;
 use crate::segment::{BudgetExceeded, Sentence, SentenceKind};
 use std::collections::HashSet;
@@ -226,10 +227,6 @@ const ORG_PREFIXES: [&str; 16] = [
     "公立大学法人",
     "国立大学法人",
 ];
-
-fn is_hiragana(c: char) -> bool {
-    ('\u{3041}'..='\u{309F}').contains(&c)
-}
 
 /// 「名称（以下「乙」という。）」 definitions in normalized text.
 fn preamble_definitions(text: &str) -> Vec<Definition> {
