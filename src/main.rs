@@ -17,7 +17,6 @@ fn load_rules(path: Option<&Path>) -> Result<RuleSet, ExitCode> {
         Some(p) => RuleSet::load(p),
         None => RuleSet::embedded(),
     };
-    memory::release();
     loaded.map_err(|errors| {
         for e in &errors {
             eprint!("{}", e.render());

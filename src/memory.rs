@@ -20,27 +20,5 @@ mod imp {
     /// `ulimit -v` does not run out of addresses it no longer uses.
     #[export_name = "_rjem_malloc_conf"]
     pub static MALLOC_CONF: Conf = Conf(c"narenas:1,retain:false".as_ptr());
-
-    /// Return the pages freed so far to the system: compiling the rule set
-    /// leaves several MB of short-lived allocations behind.
-    pub fn release() {
-        // SAFETY: "arena.4096.purge" (4096 = all arenas) takes no input and
-        // gives no output; the name is a NUL-terminated static string.
-        unsafe {
-            tikv_jemalloc_sys::mallctl(
-                c"arena.4096.purge".as_ptr(),
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                0,
-            );
-        }
-    }
 }
 
-#[cfg(not(all(unix, not(target_env = "musl"))))]
-mod imp {
-    pub fn release() {}
-}
-
-pub use imp::release;
