@@ -34,6 +34,33 @@ pub struct FolderConfig {
     pub parties: BTreeMap<String, Role>,
     #[serde(default)]
     pub vendors: BTreeMap<String, VendorConfig>,
+    /// Services provided by several vendors: read in a scanned folder only.
+    #[serde(default)]
+    pub services: Vec<ServiceConfig>,
+}
+
+/// `[[services]]`: one service and the vendors (folder names) that provide it.
+///
+/// ```toml
+/// [[services]]                     # ① one vendor provides the whole service
+/// name = "電子カルテ"
+/// lead = "さくらメディカルクラウド"
+///
+/// [[services]]                     # ② the hospital contracts each vendor
+/// name = "地域医療連携"
+/// vendors = ["信州ネットワーク", "瀬田データサービス"]
+/// ```
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    pub name: String,
+    /// Case ①: the vendor that provides the whole service to the hospital.
+    #[serde(default)]
+    pub lead: Option<String>,
+    /// Case ②: the vendors the hospital contracts directly (with `lead`:
+    /// further vendors whose contracts the hospital also holds).
+    #[serde(default)]
+    pub vendors: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -142,6 +169,30 @@ impl PartySettings {
         Ok(PartySettings { folders, cli })
     }
 
+    /// The services declared in the scanned folders' `keiyaku.toml`, with the
+    /// index of the scanned folder that declares each; and warnings for
+    /// services declared elsewhere (a vendor folder's file), which are not used.
+    pub fn services(&self, roots: &[Root]) -> (Vec<(usize, ServiceConfig)>, Vec<String>) {
+        let mut found = Vec::new();
+        for (i, root) in roots.iter().enumerate() {
+            if let Some(c) = self.folders.get(&root.path) {
+                found.extend(c.services.iter().cloned().map(|s| (i, s)));
+            }
+        }
+        let warnings = self
+            .folders
+            .iter()
+            .filter(|(dir, c)| !c.services.is_empty() && !roots.iter().any(|r| &r.path == *dir))
+            .map(|(dir, _)| {
+                format!(
+                    "{}: [[services]] は読むフォルダの keiyaku.toml にだけ書けます（無視しました）/ services are read only from a scanned folder's keiyaku.toml; ignored",
+                    dir.join("keiyaku.toml").display()
+                )
+            })
+            .collect();
+        (found, warnings)
+    }
+
     /// The overrides for one document, the most specific last (it wins):
     /// the holding folder's entry for this folder, the folder's `[parties]`,
     /// its `[vendors."name"]` entry, the vendor folder's own `[parties]`,
@@ -222,7 +273,7 @@ fn settings_dirs(input: &Input) -> Vec<PathBuf> {
 
 /// A name as people write it loosely: width folded (NFKC), company-form
 /// words and spaces gone, lower case.
-fn loose(name: &str) -> String {
+pub(crate) fn loose(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut s: String = name.nfkc().collect::<String>().to_lowercase();
     for form in [

@@ -232,7 +232,6 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
 
 /// With --fail-on, say on stderr which vendors fell short and why the exit code is 1.
 fn explain_shortfall(report: &keiyaku::report::model::Report, fail_on: keiyaku::cli::FailOn) {
-    use keiyaku::report::model::Status;
     eprintln!(
         "keiyaku: --fail-on {} の条件を満たさない事業者があるため終了コード 1 / exit 1: vendors fall short",
         match fail_on {
@@ -241,24 +240,21 @@ fn explain_shortfall(report: &keiyaku::report::model::Report, fail_on: keiyaku::
             keiyaku::cli::FailOn::Never => "never",
         }
     );
+    let marks = |ps: &mut dyn Iterator<Item = (keiyaku::report::model::Status, &str)>| {
+        ps.filter(|(s, _)| app::short_of(*s, fail_on))
+            .map(|(s, short)| format!("{}{}", s.mark(), short))
+            .collect::<Vec<String>>()
+    };
     for v in &report.vendors {
-        let short: Vec<String> = v
-            .provisions
-            .iter()
-            .filter(|p| match fail_on {
-                keiyaku::cli::FailOn::Missing => {
-                    matches!(
-                        p.status,
-                        Status::Missing | Status::Negated | Status::Unknown
-                    )
-                }
-                keiyaku::cli::FailOn::Weak => p.status != Status::Present,
-                keiyaku::cli::FailOn::Never => false,
-            })
-            .map(|p| format!("{}{}", p.status.mark(), p.short))
-            .collect();
+        let short = marks(&mut v.provisions.iter().map(|p| (p.status, &*p.short)));
         if !short.is_empty() {
             eprintln!("  {}: {}", v.name, short.join(" "));
+        }
+    }
+    for s in &report.services {
+        let short = marks(&mut s.provisions.iter().map(|p| (p.status, &*p.short)));
+        if !short.is_empty() {
+            eprintln!("  サービス「{}」: {}", s.name, short.join(" "));
         }
     }
 }

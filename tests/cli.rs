@@ -166,7 +166,7 @@ fn evidence_cites_file_page_and_clause() {
 #[test]
 fn report_names_schema_rules_and_hashes() {
     let r = scan_json(&[samples().to_str().unwrap()], &[]);
-    assert_eq!(r["schema"], "keiyaku.report/2");
+    assert_eq!(r["schema"], "keiyaku.report/3");
     assert_eq!(r["rules"]["id"], "mhlw-guideline-5.2-outsourcing");
     assert_eq!(r["rules"]["sha256"].as_str().unwrap().len(), 64);
     let d = &vendor(&r, "ことぶきデータ")["documents"][0];

@@ -259,6 +259,7 @@ pub fn report(
             })
             .collect(),
         vendors,
+        services: Vec::new(),
         ignored,
         warnings,
         summary,

@@ -40,6 +40,8 @@ pub enum ScanError {
     Discover(#[from] discover::DiscoverError),
     #[error("{0}")]
     Config(String),
+    #[error(transparent)]
+    Service(#[from] crate::aggregate::services::ServiceError),
     #[error("文書が見つかりません / no documents found in {0}")]
     NothingToScan(String),
     #[error("cannot start worker threads: {0}")]
@@ -67,6 +69,21 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
     }
     let settings = PartySettings::load(&found.roots, &found.inputs, opts.parties.clone())
         .map_err(ScanError::Config)?;
+    let (services, service_warnings) = settings.services(&found.roots);
+    // Before an hour of reading: a service naming a vendor that is not there.
+    let folder_names: Vec<String> = found
+        .vendors
+        .iter()
+        .filter_map(|v| match v {
+            VendorName::Folder { name, .. } => Some(name.text.clone()),
+            VendorName::Loose { .. } => None,
+        })
+        .collect();
+    let loose_files = found
+        .inputs
+        .iter()
+        .any(|i| matches!(i.vendor, Some(VendorName::Loose { .. })));
+    crate::aggregate::services::check(&services, &folder_names, loose_files)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.unwrap_or(0))
         .build()?;
@@ -89,11 +106,13 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
     }
     let names: Vec<Option<VendorKey>> = parts.iter().map(|p| p.key().cloned()).collect();
 
-    let warnings = crate::config::unknown_vendor_warnings(&settings.folders, &found.roots, &names);
+    let mut warnings =
+        crate::config::unknown_vendor_warnings(&settings.folders, &found.roots, &names);
+    warnings.extend(service_warnings);
     for w in &warnings {
         eprintln!("keiyaku: 警告 / warning: {w}");
     }
-    Ok(assemble::report(
+    let mut report = assemble::report(
         rules,
         parts,
         &found.vendors,
@@ -103,7 +122,18 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
             paths: opts.paths.iter().map(|p| p.display().to_string()).collect(),
             options: opts.options.clone(),
         },
-    ))
+    );
+    let root_names: Vec<Option<String>> = found
+        .roots
+        .iter()
+        .map(|r| r.shown.as_ref().map(|n| n.text.clone()))
+        .collect();
+    let resolved = crate::aggregate::services::resolve(&services, &report.vendors, &root_names)?;
+    report.services = resolved
+        .iter()
+        .map(|s| crate::aggregate::services::evaluate(rules, &report.vendors, s))
+        .collect();
+    Ok(report)
 }
 
 fn units(inputs: Vec<discover::Input>) -> Vec<Vec<discover::Input>> {
@@ -217,18 +247,26 @@ fn vendor_key(d: &work::DocWork) -> Option<VendorKey> {
 
 /// Does any vendor fall short under `--fail-on`?
 pub fn falls_short(report: &Report, fail_on: crate::cli::FailOn) -> bool {
-    use crate::cli::FailOn;
-    use crate::report::model::Status;
-    report
+    let vendors = report
         .vendors
         .iter()
         .flat_map(|v| &v.provisions)
-        .any(|p| match fail_on {
-            FailOn::Never => false,
-            FailOn::Missing => matches!(
-                p.status,
-                Status::Missing | Status::Negated | Status::Unknown
-            ),
-            FailOn::Weak => p.status != Status::Present,
-        })
+        .map(|p| p.status);
+    let services = report
+        .services
+        .iter()
+        .flat_map(|s| &s.provisions)
+        .map(|p| p.status);
+    vendors.chain(services).any(|s| short_of(s, fail_on))
+}
+
+/// Does one status fall short under `--fail-on`?
+pub fn short_of(s: crate::report::model::Status, fail_on: crate::cli::FailOn) -> bool {
+    use crate::cli::FailOn;
+    use crate::report::model::Status;
+    match fail_on {
+        FailOn::Never => false,
+        FailOn::Missing => matches!(s, Status::Missing | Status::Negated | Status::Unknown),
+        FailOn::Weak => s != Status::Present,
+    }
 }

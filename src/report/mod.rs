@@ -20,7 +20,7 @@ pub trait Render {
 pub enum Format {
     /// A table per vendor for people (○ △ 否 × ？)
     Text,
-    /// Machine-readable report, schema keiyaku.report/2
+    /// Machine-readable report, schema keiyaku.report/3
     Json,
     /// Workbook for Excel: 一覧 (coloured marks), 詳細, 文書, 実行情報
     Xlsx,
@@ -104,7 +104,7 @@ mod tests {
     #[test]
     fn keiyaku_reports_are_recognised_and_contracts_are_not() {
         assert!(is_keiyaku_report(
-            b"{\n  \"schema\": \"keiyaku.report/2\",\n  \"tool\": {}"
+            b"{\n  \"schema\": \"keiyaku.report/3\",\n  \"tool\": {}"
         ));
         assert!(is_keiyaku_report(
             "keiyaku 0.1.0 — 規則セット mhlw-5.2 1\n\n■ A".as_bytes()

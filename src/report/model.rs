@@ -3,7 +3,7 @@
 use crate::matching::parties::{PartyDef, RoleBasis};
 use serde::Serialize;
 
-pub const SCHEMA: &str = "keiyaku.report/2";
+pub const SCHEMA: &str = "keiyaku.report/3";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -120,6 +120,8 @@ pub struct Report {
     /// act on a gap: the guideline source and suggested wording.
     pub provisions: Vec<ProvisionInfo>,
     pub vendors: Vec<VendorReport>,
+    /// Services of several vendors declared in keiyaku.toml (empty when none).
+    pub services: Vec<ServiceReport>,
     /// Files lying directly in a scanned folder that are not documents
     /// (hidden files, keiyaku's own reports, …): listed, belonging to no vendor.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -179,6 +181,106 @@ pub struct VendorReport {
     pub complete: bool,
     pub documents: Vec<DocReport>,
     pub provisions: Vec<ProvisionResult>,
+}
+
+/// A service provided by several vendors (the guideline's figure 4-1), as
+/// its vendors' contracts cover it together.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceReport {
+    pub name: String,
+    pub case: ServiceCase,
+    /// Case ①: the vendor that provides the whole service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
+    /// Every vendor of the service, the lead first.
+    pub vendors: Vec<String>,
+    pub provisions: Vec<ServiceProvision>,
+    /// Provisions no vendor of the service covers (no vendor present or weak).
+    pub uncovered: Vec<std::sync::Arc<str>>,
+    /// Provisions one vendor's own contract must carry and does not.
+    pub shortfalls: Vec<ServiceShortfall>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceCase {
+    /// ① One vendor provides the whole service (its subcontractors behind it).
+    Lead,
+    /// ② The hospital contracts each vendor itself.
+    Direct,
+}
+
+impl ServiceCase {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            ServiceCase::Lead => "① 一社が一括して提供",
+            ServiceCase::Direct => "② 各事業者と個別に契約",
+        }
+    }
+
+    /// Why a provision tied to one vendor cannot come from another's contract.
+    pub fn why_ja(self) -> &'static str {
+        match self {
+            ServiceCase::Lead => "一括して提供する事業者は再委託先を含めサービス提供責任を負うため、主たる事業者の契約に必要です（図4-1 ①）",
+            ServiceCase::Direct => "各事業者と個別に取り決める事項で、他の事業者の契約では代わりになりません（図4-1 ②）",
+        }
+    }
+}
+
+/// Whose contract a provision of a service must be found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Coverage {
+    /// Any vendor of the service: the best status among them.
+    Any,
+    /// The lead vendor's own contract (case ①).
+    Lead,
+    /// Every vendor's own contract (case ②): the worst status among them.
+    Each,
+}
+
+impl Coverage {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Coverage::Any => "いずれかの事業者",
+            Coverage::Lead => "主たる事業者の契約",
+            Coverage::Each => "各事業者の契約",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceProvision {
+    pub id: std::sync::Arc<str>,
+    pub short: std::sync::Arc<str>,
+    pub status: Status,
+    pub coverage: Coverage,
+    /// Each vendor's own status for this provision, in the service's vendor order.
+    pub vendors: Vec<VendorStatus>,
+    /// The evidence of the vendors that decided the status, each named.
+    pub evidence: Vec<ServiceEvidence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VendorStatus {
+    pub vendor: String,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceEvidence {
+    pub vendor: String,
+    #[serde(flatten)]
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceShortfall {
+    pub provision: std::sync::Arc<str>,
+    pub vendor: String,
+    pub status: Status,
+    /// Why it must be that vendor's contract, in Japanese.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

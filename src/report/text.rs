@@ -151,6 +151,93 @@ impl TextWriter {
     }
 }
 
+impl TextWriter {
+    /// A service of several vendors: per provision its status, whose contract
+    /// it must be in, and each vendor's own mark; then what no vendor covers
+    /// and what one vendor's own contract lacks.
+    fn service(&self, s: &super::model::ServiceReport, out: &mut dyn Write) -> std::io::Result<()> {
+        use super::model::Coverage;
+        writeln!(out)?;
+        let lead = s
+            .lead
+            .as_ref()
+            .map(|l| format!("（主たる事業者: {l}）"))
+            .unwrap_or_default();
+        writeln!(out, "■ サービス「{}」　{}{lead}", s.name, s.case.label_ja())?;
+        writeln!(out, "  事業者: {}", s.vendors.join("、"))?;
+        let short_w = s
+            .provisions
+            .iter()
+            .map(|p| self.width(&p.short))
+            .max()
+            .unwrap_or(0);
+        for p in &s.provisions {
+            let each: Vec<String> = p
+                .vendors
+                .iter()
+                .map(|v| format!("{} {}", v.vendor, self.paint(v.status.mark(), v.status)))
+                .collect();
+            let coverage = match p.coverage {
+                Coverage::Any => String::new(),
+                c => format!("［{}］", c.label_ja()),
+            };
+            let by = p
+                .evidence
+                .first()
+                .map(|e| {
+                    let mut w = format!("　根拠: {} {}", e.vendor, file_page(&e.evidence));
+                    if let Some(c) = &e.evidence.clause {
+                        w.push(' ');
+                        w.push_str(c);
+                    }
+                    w
+                })
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {} {}  {}{coverage}{by}",
+                self.paint(p.status.mark(), p.status),
+                self.pad(&p.short, short_w),
+                each.join("  "),
+            )?;
+        }
+        let short = |id: &str| {
+            s.provisions
+                .iter()
+                .find(|p| &*p.id == id)
+                .map(|p| p.short.to_string())
+                .unwrap_or_else(|| id.to_string())
+        };
+        if !s.uncovered.is_empty() {
+            let names: Vec<String> = s.uncovered.iter().map(|u| short(u)).collect();
+            writeln!(out, "  どの事業者の契約にもない: {}", names.join("、"))?;
+        }
+        // Per vendor, what its own contract lacks; then why once.
+        let mut by_vendor: Vec<(&str, Vec<String>)> = Vec::new();
+        for f in &s.shortfalls {
+            let mark = format!(
+                "{}{}",
+                self.paint(f.status.mark(), f.status),
+                short(&f.provision)
+            );
+            match by_vendor.iter_mut().find(|(v, _)| *v == f.vendor) {
+                Some((_, marks)) => marks.push(mark),
+                None => by_vendor.push((&f.vendor, vec![mark])),
+            }
+        }
+        for (v, marks) in &by_vendor {
+            writeln!(out, "  不足: {v} — {}", marks.join(" "))?;
+        }
+        if !by_vendor.is_empty() {
+            writeln!(out, "  （{}）", s.case.why_ja())?;
+        }
+        if s.uncovered.is_empty() && s.shortfalls.is_empty() {
+            writeln!(out, "  不足: なし")?;
+        }
+        Ok(())
+    }
+}
+
 impl Render for TextWriter {
     fn render(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "{}", super::first_line(r))?;
@@ -294,6 +381,9 @@ impl Render for TextWriter {
         }
         if r.vendors.len() > 1 {
             self.overview(r, out)?;
+        }
+        for svc in &r.services {
+            self.service(svc, out)?;
         }
         if !r.ignored.is_empty() {
             let paths: Vec<&str> = r.ignored.iter().map(|d| d.path.as_str()).collect();

@@ -120,6 +120,18 @@ pub struct RuleSet {
     pub keywords: AhoCorasick,
     /// Provision index of each keyword.
     pub keyword_owner: Vec<usize>,
+    /// Which provisions a service's vendors cannot share.
+    pub services: ServiceRules,
+}
+
+/// Provisions (by index) a service needs from one vendor's own contract
+/// rather than from any of its vendors: `[services]` of ruleset.toml.
+#[derive(Debug, Default, Clone)]
+pub struct ServiceRules {
+    /// Case ① (one vendor provides the whole service): the lead's contract.
+    pub lead: Vec<usize>,
+    /// Case ② (the hospital contracts each vendor): every vendor's contract.
+    pub each: Vec<usize>,
 }
 
 impl RuleSet {
@@ -322,6 +334,23 @@ impl RuleSet {
                 owner.push(i);
             }
         }
+        let mut services = ServiceRules::default();
+        if let Some(sv) = &parsed.header.services {
+            for (ids, into) in [
+                (&sv.lead, &mut services.lead),
+                (&sv.each, &mut services.each),
+            ] {
+                for id in ids {
+                    match provisions.iter().position(|p| &p.id == id.get_ref()) {
+                        Some(i) => into.push(i),
+                        None => errors.push(header_file.error(
+                            Some(id.span()),
+                            format!("[services]: no provision \"{}\"", id.get_ref()),
+                        )),
+                    }
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -338,6 +367,7 @@ impl RuleSet {
             lexicon,
             keywords,
             keyword_owner: owner,
+            services,
         })
     }
 

@@ -19,6 +19,22 @@ pub struct RuleSetFile {
     pub provision: Vec<ProvisionFile>,
     #[serde(default)]
     pub lexicon: Option<LexiconFile>,
+    /// What a service of several vendors needs from whose contract.
+    #[serde(default)]
+    pub services: Option<ServicesFile>,
+}
+
+/// `[services]` of ruleset.toml: the provisions a service's vendors cannot
+/// share (the guideline's figure 4-1).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesFile {
+    /// Case ①: provisions the lead vendor's own contract must carry.
+    #[serde(default)]
+    pub lead: Vec<Spanned<String>>,
+    /// Case ②: provisions every directly contracted vendor's contract must carry.
+    #[serde(default)]
+    pub each: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
