@@ -177,7 +177,7 @@ fn the_json_report_carries_each_service_with_coverage_shortfalls_and_named_evide
             "reason": "再委託: 一括して提供する事業者は再委託先を含めサービス提供責任を負うため、主たる事業者の契約に必要です（図4-1 ①）"
         }])
     );
-    let sub = in_service(&emr, "subcontractor-responsibility");
+    let sub = in_service(emr, "subcontractor-responsibility");
     assert_eq!(sub["status"], "missing");
     assert_eq!(sub["coverage"], "lead");
     assert_eq!(
@@ -190,13 +190,13 @@ fn the_json_report_carries_each_service_with_coverage_shortfalls_and_named_evide
     let direct = &services[1];
     assert_eq!(direct["case"], "direct");
     assert!(direct.get("lead").is_none());
-    let lead = in_service(&direct, "investigation-lead");
+    let lead = in_service(direct, "investigation-lead");
     assert_eq!(
         (lead["status"].as_str(), lead["coverage"].as_str()),
         (Some("missing"), Some("each"))
     );
     // A shared provision one vendor has is covered, its evidence named by vendor.
-    let periodic = in_service(&direct, "periodic-reporting");
+    let periodic = in_service(direct, "periodic-reporting");
     assert_eq!(periodic["status"], "present");
     assert_eq!(periodic["evidence"][0]["vendor"], "しらかばネット");
     assert_eq!(periodic["evidence"][0]["clause"], "第3条");
@@ -254,4 +254,77 @@ fn a_vendor_may_serve_two_services_and_a_scan_without_services_has_an_empty_list
     let o = scan(dir.path(), &["--format", "json"]);
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r["services"], serde_json::json!([]));
+}
+
+#[test]
+fn every_report_format_shows_each_service_with_the_json_statuses() {
+    use calamine::Reader;
+    let dir = corpus(false);
+    let out = tempfile::tempdir().unwrap();
+    let path = |ext: &str| out.path().join(format!("結果.{ext}"));
+    let mut args = vec!["scan".to_string(), "-q".to_string()];
+    for ext in ["json", "csv", "xlsx", "md", "html"] {
+        args.push("-o".into());
+        args.push(path(ext).to_str().unwrap().into());
+    }
+    args.push(dir.path().to_str().unwrap().into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = keiyaku(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path("json")).unwrap()).unwrap();
+    let emr = &r["services"][0];
+    let mark = |id: &str| match in_service(emr, id)["status"].as_str().unwrap() {
+        "present" => "○",
+        "weak" => "△",
+        "negated" => "否",
+        "missing" => "×",
+        _ => "？",
+    };
+
+    // CSV: a row per service × provision after the vendors' rows.
+    let csv = String::from_utf8(std::fs::read(path("csv")).unwrap()).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("サービス「電子カルテ」,再委託先を含む一括責任,"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(
+        row.contains(&format!(",{} なし,", mark("subcontractor-responsibility"))),
+        "{row}"
+    );
+    assert!(
+        row.contains("主たる事業者の契約（図4-1 ①）: あおばクラウド ×、みなとデータセンター ○"),
+        "{row}"
+    );
+
+    // XLSX: the overview has the service below its vendors, one mark per provision.
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path("xlsx")).unwrap();
+    let sheet = wb.worksheet_range("一覧").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let head = &rows[0];
+    let service_row = rows
+        .iter()
+        .find(|r| r[0] == "サービス「電子カルテ」")
+        .expect("service row in 一覧");
+    for p in r["provisions"].as_array().unwrap() {
+        let col = head.iter().position(|h| *h == p["short"]).unwrap();
+        assert_eq!(
+            service_row[col],
+            mark(p["id"].as_str().unwrap()),
+            "{}",
+            p["id"]
+        );
+    }
+
+    // Markdown and HTML: a section per service naming the shortfall.
+    let md = std::fs::read_to_string(path("md")).unwrap();
+    assert!(md.contains("## サービス「電子カルテ」"), "{md}");
+    assert!(md.contains("- 不足: あおばクラウド — × 再委託:"), "{md}");
+    let html = std::fs::read_to_string(path("html")).unwrap();
+    assert!(html.contains("<h2>サービス「電子カルテ」</h2>"));
+    assert!(html.contains("<h2>サービス「地域医療連携」</h2>"));
+    assert!(html.contains("不足: あおばクラウド — <span class=\"badge st-missing\">"));
 }

@@ -113,6 +113,63 @@ pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
             });
         }
     }
+    rows.extend(service_rows(r));
+    rows
+}
+
+/// A service as one cell: 「サービス「電子カルテ」」, apart from every vendor name.
+pub fn service_label(s: &super::model::ServiceReport) -> String {
+    format!("サービス「{}」", s.name)
+}
+
+/// Why a service's provision got its status: whose contract counts, and
+/// each vendor's own mark (`各事業者の契約: A ○、B ×`).
+pub fn service_reason_ja(
+    case: super::model::ServiceCase,
+    p: &super::model::ServiceProvision,
+) -> String {
+    use super::model::Coverage;
+    let marks: Vec<String> = p
+        .vendors
+        .iter()
+        .map(|v| format!("{} {}", v.vendor, v.status.mark()))
+        .collect();
+    match p.coverage {
+        Coverage::Any => format!("{}: {}", p.coverage.label_ja(), marks.join("、")),
+        c => format!(
+            "{}（{}）: {}",
+            c.label_ja(),
+            case.figure(),
+            marks.join("、")
+        ),
+    }
+}
+
+/// Every service × provision, after the vendors' rows.
+fn service_rows(r: &Report) -> Vec<DetailRow<'_>> {
+    let mut rows = Vec::new();
+    for s in &r.services {
+        for p in &s.provisions {
+            let e = p.evidence.first().map(|e| &e.evidence);
+            let title = r
+                .provisions
+                .iter()
+                .find(|i| *i.id == *p.id)
+                .map_or(&*p.short, |i| i.title.as_str());
+            rows.push(DetailRow {
+                vendor: service_label(s),
+                title,
+                status: p.status,
+                reason: service_reason_ja(s.case, p),
+                path: e.map_or("", |e| &*e.path),
+                page: e.and_then(|e| e.page),
+                clause: e.and_then(|e| e.clause.as_deref()).unwrap_or(""),
+                heading: e.and_then(|e| e.heading.as_deref()).unwrap_or(""),
+                quote: e.map_or("", |e| e.text.as_str()),
+                suggestion: "",
+            });
+        }
+    }
     rows
 }
 

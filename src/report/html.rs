@@ -641,6 +641,72 @@ fn vendor(out: &mut String, r: &Report, i: usize, v: &VendorReport) {
     out.push_str("</section>\n");
 }
 
+/// A service of several vendors: per provision its status, whose contract
+/// counts, each vendor's mark and the deciding clause; then what falls short.
+fn service(out: &mut String, r: &Report, i: usize, s: &super::model::ServiceReport) {
+    let _ = write!(
+        out,
+        "<section class=\"service\" id=\"service-{}\">\n<h2>サービス「{}」</h2>\n<p>{}",
+        i + 1,
+        escape(&s.name),
+        escape(s.case.label_ja())
+    );
+    if let Some(l) = &s.lead {
+        let _ = write!(out, "（主たる事業者: {}）", escape(l));
+    }
+    let _ = writeln!(out, "。事業者: {}。</p>", escape(&s.vendors.join("、")));
+    out.push_str("<table class=\"service-table\">\n<thead><tr><th>規定</th><th class=\"col\">判定</th><th>事業者ごと</th><th>根拠</th></tr></thead>\n<tbody>\n");
+    for p in &s.provisions {
+        let title = r
+            .provisions
+            .iter()
+            .find(|x| *x.id == *p.id)
+            .map_or(&*p.short, |x| x.title.as_str());
+        let _ = write!(out, "<tr><td>{}</td>", escape(title));
+        status_cell(out, p.status, title);
+        let _ = write!(
+            out,
+            "<td>{}</td><td>",
+            escape(&super::csv::service_reason_ja(s.case, p))
+        );
+        if let Some(e) = p.evidence.first() {
+            let _ = write!(out, "{}: ", escape(&e.vendor));
+            evidence(out, &e.evidence);
+        }
+        out.push_str("</td></tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    if s.shortfalls.is_empty() && s.uncovered.is_empty() {
+        out.push_str("<p>不足: なし。</p>\n");
+    } else {
+        out.push_str("<ul>\n");
+        for f in &s.shortfalls {
+            let _ = writeln!(
+                out,
+                "<li class=\"warn\">不足: {} — {} {}</li>",
+                escape(&f.vendor),
+                badge(f.status),
+                escape(&f.reason)
+            );
+        }
+        let uncovered: Vec<String> = s
+            .provisions
+            .iter()
+            .filter(|p| s.uncovered.contains(&p.id))
+            .map(|p| escape(&p.short))
+            .collect();
+        if !uncovered.is_empty() {
+            let _ = writeln!(
+                out,
+                "<li class=\"warn\">どの事業者の契約にもない: {}</li>",
+                uncovered.join("、")
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</section>\n");
+}
+
 impl Render for HtmlWriter {
     fn render(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let mut h = String::with_capacity(64 * 1024);
@@ -662,6 +728,9 @@ impl Render for HtmlWriter {
         header(&mut h, r);
         filters(&mut h, r);
         overview(&mut h, r);
+        for (i, s) in r.services.iter().enumerate() {
+            service(&mut h, r, i, s);
+        }
         for (i, v) in r.vendors.iter().enumerate() {
             vendor(&mut h, r, i, v);
         }

@@ -63,6 +63,81 @@ fn row(out: &mut dyn Write, cells: &[String]) -> std::io::Result<()> {
     writeln!(out, "| {} |", cells.join(" | "))
 }
 
+impl MarkdownWriter {
+    /// A service: per provision its status, whose contract counts and each
+    /// vendor's mark, the deciding clause; then what falls short.
+    fn service(
+        &self,
+        r: &Report,
+        s: &super::model::ServiceReport,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        writeln!(out)?;
+        writeln!(out, "## {}", cell(&super::csv::service_label(s)))?;
+        writeln!(out)?;
+        match &s.lead {
+            Some(l) => writeln!(out, "{}（主たる事業者: {}）", s.case.label_ja(), cell(l))?,
+            None => writeln!(out, "{}", s.case.label_ja())?,
+        }
+        writeln!(out, "事業者: {}", cell(&s.vendors.join("、")))?;
+        writeln!(out)?;
+        row(out, &["条項", "判定", "箇所", "理由"].map(String::from))?;
+        row(out, &["---", ":-:", "---", "---"].map(String::from))?;
+        for p in &s.provisions {
+            let title = r
+                .provisions
+                .iter()
+                .find(|i| *i.id == *p.id)
+                .map_or(&*p.short, |i| i.title.as_str());
+            let at = p
+                .evidence
+                .first()
+                .map(|e| {
+                    // The path starts with the vendor's folder.
+                    let mut w = e.evidence.path.to_string();
+                    if let Some(c) = &e.evidence.clause {
+                        w.push(' ');
+                        w.push_str(c);
+                    }
+                    w
+                })
+                .unwrap_or_default();
+            row(
+                out,
+                &[
+                    cell(title),
+                    format!("{} {}", p.status.mark(), p.status.label_ja()),
+                    cell(&at),
+                    cell(&super::csv::service_reason_ja(s.case, p)),
+                ],
+            )?;
+        }
+        writeln!(out)?;
+        for f in &s.shortfalls {
+            writeln!(
+                out,
+                "- 不足: {} — {} {}",
+                cell(&f.vendor),
+                f.status.mark(),
+                cell(&f.reason)
+            )?;
+        }
+        if s.shortfalls.is_empty() && s.uncovered.is_empty() {
+            writeln!(out, "- 不足: なし")?;
+        }
+        if !s.uncovered.is_empty() {
+            let ids: Vec<String> = s
+                .provisions
+                .iter()
+                .filter(|p| s.uncovered.contains(&p.id))
+                .map(|p| cell(&p.short))
+                .collect();
+            writeln!(out, "- どの事業者の契約にもない: {}", ids.join("、"))?;
+        }
+        Ok(())
+    }
+}
+
 impl Render for MarkdownWriter {
     fn render(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "{}", super::first_line(r))?;
@@ -112,8 +187,23 @@ impl Render for MarkdownWriter {
             }
             row(out, &cells)?;
         }
+        for s in &r.services {
+            let mut cells = vec![cell(&super::csv::service_label(s))];
+            for p in &r.provisions {
+                let mark = s
+                    .provisions
+                    .iter()
+                    .find(|x| *x.id == *p.id)
+                    .map_or(" ", |x| x.status.mark());
+                cells.push(mark.to_string());
+            }
+            row(out, &cells)?;
+        }
         writeln!(out)?;
         writeln!(out, "{}", legend())?;
+        for s in &r.services {
+            self.service(r, s, out)?;
+        }
 
         for v in &r.vendors {
             writeln!(out)?;

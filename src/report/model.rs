@@ -218,6 +218,14 @@ impl ServiceCase {
         }
     }
 
+    /// The case's place in the guideline.
+    pub fn figure(self) -> &'static str {
+        match self {
+            ServiceCase::Lead => "図4-1 ①",
+            ServiceCase::Direct => "図4-1 ②",
+        }
+    }
+
     /// Why a provision tied to one vendor cannot come from another's contract.
     pub fn why_ja(self) -> &'static str {
         match self {

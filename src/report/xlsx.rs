@@ -185,12 +185,26 @@ fn overview(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError
             ws.write_string_with_format(row, i as u16 + 1, p.status.mark(), mark_format(p.status))?;
         }
     }
+    // Services below their vendors, in the same columns.
+    for (k, s) in r.services.iter().enumerate() {
+        let row = (r.vendors.len() + k) as u32 + 1;
+        let name = super::csv::service_label(s);
+        ws.write_string_with_format(row, 0, &name, &st.bold)?;
+        widths.fit(0, &name);
+        for p in &s.provisions {
+            let Some(i) = r.provisions.iter().position(|i| *i.id == *p.id) else {
+                continue;
+            };
+            ws.write_string_with_format(row, i as u16 + 1, p.status.mark(), mark_format(p.status))?;
+        }
+    }
+    let rows = (r.vendors.len() + r.services.len()) as u32;
     let last_col = r.provisions.len() as u16;
     ws.set_freeze_panes(1, 1)?;
-    ws.autofilter(0, 0, r.vendors.len() as u32, last_col)?;
+    ws.autofilter(0, 0, rows, last_col)?;
     widths.apply(ws)?;
     // The legend, below the filtered range.
-    let mut row = r.vendors.len() as u32 + 2;
+    let mut row = rows + 2;
     ws.write_string_with_format(row, 0, "凡例", &st.bold)?;
     for s in ALL {
         row += 1;
