@@ -10,6 +10,7 @@
 
 pub mod aggregate;
 pub mod app;
+pub mod audit;
 pub mod cjk;
 pub mod cli;
 pub mod config;

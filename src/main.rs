@@ -82,6 +82,63 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => scan(&args),
         Command::Text(args) => text(&args),
         Command::Rules(cmd) => rules_command(cmd),
+        Command::Diff(args) => diff(&args),
+        Command::Verify(args) => verify(&args),
+    }
+}
+
+/// `keiyaku diff OLD.json NEW.json`.
+fn diff(args: &keiyaku::cli::DiffArgs) -> anyhow::Result<ExitCode> {
+    use keiyaku::audit::{diff, saved::Saved};
+    let old = Saved::load(&args.old)?;
+    let new = Saved::load(&args.new)?;
+    let d = diff::diff(&old, &new);
+    output::write_with(&Output::Stdout, |w| match args.format {
+        keiyaku::cli::AuditFormat::Text => diff::render_text(&d, w),
+        keiyaku::cli::AuditFormat::Json => {
+            serde_json::to_writer_pretty(&mut *w, &d)?;
+            writeln!(w)
+        }
+    })
+    .or_else(closed_pipe)?;
+    let regressed = d.summary.regressed > 0;
+    Ok(match args.fail_on {
+        keiyaku::cli::DiffFailOn::Regressed if regressed => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+/// `keiyaku verify REPORT.json [PATH…]`.
+fn verify(args: &keiyaku::cli::VerifyArgs) -> anyhow::Result<ExitCode> {
+    use keiyaku::audit::{saved::Saved, verify};
+    let saved = Saved::load(&args.report)?;
+    if args.paths.is_empty() && saved.run.paths.is_empty() {
+        anyhow::bail!(
+            "報告に PATH が記録されていません。文書のあるフォルダを指定してください / the report records no PATH: give the folders to check"
+        );
+    }
+    let exclude = output::resolved(&args.report).into_iter().collect();
+    let v = verify::verify(&saved, &args.paths, exclude)?;
+    output::write_with(&Output::Stdout, |w| match args.format {
+        keiyaku::cli::AuditFormat::Text => verify::render_text(&v, w),
+        keiyaku::cli::AuditFormat::Json => {
+            serde_json::to_writer_pretty(&mut *w, &v)?;
+            writeln!(w)
+        }
+    })
+    .or_else(closed_pipe)?;
+    Ok(if v.differs() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// A reader that went away (`| head`) has what it wanted.
+fn closed_pipe(e: output::OutputError) -> Result<(), output::OutputError> {
+    match e {
+        output::OutputError::Closed => Ok(()),
+        e => Err(e),
     }
 }
 
@@ -137,6 +194,16 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };
+    if args.fail_on == keiyaku::cli::FailOn::Regressed && args.baseline.is_none() {
+        anyhow::bail!(
+            "--fail-on regressed には --baseline 前回.json が必要です / --fail-on regressed needs --baseline OLD.json"
+        );
+    }
+    // Read before the scan: an hour of reading must not end in "cannot read the baseline".
+    let baseline = match &args.baseline {
+        Some(p) => Some(keiyaku::audit::saved::Saved::load(p)?),
+        None => None,
+    };
     let destinations = destinations(args);
     if destinations
         .iter()
@@ -173,7 +240,10 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
             .collect(),
     };
     let started = std::time::Instant::now();
-    let report = app::scan(&opts, &rules)?;
+    let mut report = app::scan(&opts, &rules)?;
+    if args.record {
+        report.run.recorded = Some(keiyaku::audit::record::Recorded::now(&args.paths));
+    }
     if !args.quiet {
         let s = &report.summary;
         eprintln!(
@@ -186,7 +256,18 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
             started.elapsed().as_secs_f64(),
         );
     }
-    let code = if app::falls_short(&report, args.fail_on) {
+    let mut regressed = false;
+    if let Some(old) = &baseline {
+        let new = keiyaku::audit::saved::Saved::of(&report).map_err(anyhow::Error::msg)?;
+        let d = keiyaku::audit::diff::diff(old, &new);
+        regressed = d.summary.regressed > 0;
+        let mut text = Vec::new();
+        keiyaku::audit::diff::render_text(&d, &mut text)?;
+        eprint!("{}", String::from_utf8_lossy(&text));
+    }
+    let code = if app::falls_short(&report, args.fail_on)
+        || (regressed && args.fail_on == keiyaku::cli::FailOn::Regressed)
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -232,11 +313,18 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
 
 /// With --fail-on, say on stderr which vendors fell short and why the exit code is 1.
 fn explain_shortfall(report: &keiyaku::report::model::Report, fail_on: keiyaku::cli::FailOn) {
+    if fail_on == keiyaku::cli::FailOn::Regressed {
+        eprintln!(
+            "keiyaku: --baseline より悪化した判定があるため終了コード 1 / exit 1: statuses got worse than the baseline"
+        );
+        return;
+    }
     eprintln!(
         "keiyaku: --fail-on {} の条件を満たさない事業者があるため終了コード 1 / exit 1: vendors fall short",
         match fail_on {
             keiyaku::cli::FailOn::Missing => "missing",
             keiyaku::cli::FailOn::Weak => "weak",
+            keiyaku::cli::FailOn::Regressed => "regressed",
             keiyaku::cli::FailOn::Never => "never",
         }
     );

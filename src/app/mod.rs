@@ -121,6 +121,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
         crate::report::model::RunInfo {
             paths: opts.paths.iter().map(|p| p.display().to_string()).collect(),
             options: opts.options.clone(),
+            recorded: None,
         },
     );
     let root_names: Vec<Option<String>> = found
@@ -265,7 +266,8 @@ pub fn short_of(s: crate::report::model::Status, fail_on: crate::cli::FailOn) ->
     use crate::cli::FailOn;
     use crate::report::model::Status;
     match fail_on {
-        FailOn::Never => false,
+        // Regressions are found by comparing with a baseline, not per status.
+        FailOn::Never | FailOn::Regressed => false,
         FailOn::Missing => matches!(s, Status::Missing | Status::Negated | Status::Unknown),
         FailOn::Weak => s != Status::Present,
     }

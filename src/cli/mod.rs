@@ -45,6 +45,61 @@ pub enum Command {
     /// 規則セットの確認・一覧・説明・書き出し / Check, list, explain or export a rule set.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// 二つの JSON 報告の違い（悪化・改善を先に）/ What changed between two JSON reports.
+    ///
+    /// 事業者×条項の判定の変化（悪化、改善の順に、新旧の根拠付き）、事業者の追加・削除、文書の追加・
+    /// 削除・変更（sha256）。規則セットが異なるときは警告します（変化が規則によるものかもしれないため）。
+    /// Status changes first (regressed, then improved, with both evidences), then vendors and
+    /// documents added, removed or changed (by sha256); a warning when the rule sets differ.
+    ///
+    /// 終了コード / exit codes: 0 完了 / done; 1 --fail-on regressed で悪化あり / something got
+    /// worse under --fail-on regressed; 2 報告が読めない / a report cannot be read.
+    Diff(DiffArgs),
+    /// 報告が作られたときの文書と今の文書が同じか確かめる / Is this the archive a report was made from?
+    ///
+    /// 報告に載った文書をすべて探し直してハッシュを比べ、同一・変更・なし・新規を表示します。
+    /// Re-hashes every document the report lists and says which are unchanged, changed, missing
+    /// or new. 終了コード / exit codes: 0 同一 / the same; 1 違いあり / any difference; 2 誤り / error.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// 前回の JSON 報告 / The earlier JSON report.
+    pub old: PathBuf,
+    /// 今回の JSON 報告 / The later JSON report.
+    pub new: PathBuf,
+    /// 出力の形式 / Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: AuditFormat,
+    /// 終了コード 1 にする条件 / Exit with 1 when anything got worse (`regressed`) or never.
+    #[arg(long, value_enum, default_value = "never")]
+    pub fail_on: DiffFailOn,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// 確かめる JSON 報告 / The JSON report to check against.
+    pub report: PathBuf,
+    /// 文書のあるフォルダ（省略時は報告に記録された PATH）/ Where the documents are now
+    /// [default: the PATHs the report records].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// 出力の形式 / Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: AuditFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFailOn {
+    Regressed,
+    Never,
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,10 +129,20 @@ pub struct ScanArgs {
     /// 同時に読む文書の数 / Documents read in parallel [default: all cores]
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// 終了コード 1 にする条件 / Exit with 1 when a vendor falls short: `missing` = なし・否定・不明
-    /// がある / missing, negated or unknown; `weak` = あり以外がある / not present; `never` = 常に 0.
+    /// 終了コード 1 にする条件 / Exit with 1 when a vendor or service falls short: `missing` =
+    /// なし・否定・不明がある / missing, negated or unknown; `weak` = あり以外がある / not present;
+    /// `regressed` = --baseline より悪化した / worse than --baseline; `never` = 常に 0.
     #[arg(long, value_enum, default_value = "never")]
     pub fail_on: FailOn,
+    /// 前回の JSON 報告と比べ、違いを標準エラーに表示 / Compare with an earlier JSON report and
+    /// print what changed on standard error (as `keiyaku diff`).
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+    /// 監査用に実行日時（UTC）・コマンド行・作業フォルダ・絶対パス・ホスト名を報告に記録 / Record
+    /// the scan time (UTC), command line, working folder, absolute PATHs and host name in the
+    /// report (off by default, so that a re-run gives the same bytes).
+    #[arg(long)]
+    pub record: bool,
     /// 色付け / Colour in the text report and messages: auto (a terminal; NO_COLOR,
     /// CLICOLOR_FORCE and TERM=dumb honoured), always, never.
     #[arg(long, value_enum, default_value = "auto")]
@@ -149,6 +214,7 @@ impl ScanArgs {
 pub enum FailOn {
     Missing,
     Weak,
+    Regressed,
     Never,
 }
 

@@ -93,6 +93,16 @@ pub fn read_capped(path: &Path, limit: u64, follow: bool) -> Result<Vec<u8>, Ope
     Ok(buf)
 }
 
+/// The sha256 of a regular file, read in pieces (an archive's largest file
+/// need not fit in memory), with the same refusals as [`read_capped`].
+pub fn sha256_of(path: &Path, follow: bool) -> Result<String, OpenError> {
+    use sha2::{Digest, Sha256};
+    let mut file = open_regular(path, follow)?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher)?;
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;

@@ -175,26 +175,24 @@ impl Render for MarkdownWriter {
         let mut rule = vec!["---".to_string()];
         rule.extend(r.provisions.iter().map(|_| ":-:".to_string()));
         row(out, &rule)?;
-        for v in &r.vendors {
-            let mut cells = vec![cell(&vendor_label(v))];
+        // One row per vendor, then per service: a mark under each provision (by id).
+        let vendors = r.vendors.iter().map(|v| {
+            let marks: Vec<(&str, Status)> =
+                v.provisions.iter().map(|x| (&*x.id, x.status)).collect();
+            (vendor_label(v), marks)
+        });
+        let services = r.services.iter().map(|s| {
+            let marks: Vec<(&str, Status)> =
+                s.provisions.iter().map(|x| (&*x.id, x.status)).collect();
+            (super::csv::service_label(s), marks)
+        });
+        for (name, marks) in vendors.chain(services) {
+            let mut cells = vec![cell(&name)];
             for p in &r.provisions {
-                let mark = v
-                    .provisions
+                let mark = marks
                     .iter()
-                    .find(|x| *x.id == *p.id)
-                    .map_or(" ", |x| x.status.mark());
-                cells.push(mark.to_string());
-            }
-            row(out, &cells)?;
-        }
-        for s in &r.services {
-            let mut cells = vec![cell(&super::csv::service_label(s))];
-            for p in &r.provisions {
-                let mark = s
-                    .provisions
-                    .iter()
-                    .find(|x| *x.id == *p.id)
-                    .map_or(" ", |x| x.status.mark());
+                    .find(|(id, _)| *id == p.id)
+                    .map_or(" ", |(_, s)| s.mark());
                 cells.push(mark.to_string());
             }
             row(out, &cells)?;

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 pub const SCHEMA: &str = "keiyaku.report/3";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Present,
@@ -51,7 +51,7 @@ impl Status {
 /// (not a contract document) leave a vendor's verdict complete; every other
 /// status means text that may hold a provision was not read, so the vendor's
 /// not-found provisions are `unknown`, never `missing`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocStatus {
     /// Read (see `unread_pages` for pages that were not).
@@ -152,6 +152,9 @@ pub struct RulesInfo {
 pub struct RunInfo {
     pub paths: Vec<String>,
     pub options: Vec<String>,
+    /// With `--record` only: when, where and how the scan was run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<crate::audit::record::Recorded>,
 }
 
 #[derive(Debug, Clone, Serialize)]

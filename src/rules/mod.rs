@@ -487,6 +487,39 @@ mod tests {
         std::fs::write(p, text).unwrap();
     }
 
+    /// The rule files cannot change without a new version: the changelog
+    /// pins each version's sha256, so a report's version names one set of files.
+    #[test]
+    fn the_rule_files_match_the_sha256_the_changelog_records_for_their_version() {
+        let rs = RuleSet::embedded().unwrap();
+        let log = include_str!("../../clause_patterns/CHANGELOG.md");
+        let newest = log
+            .lines()
+            .find_map(|l| l.strip_prefix("## "))
+            .expect("a version heading");
+        assert_eq!(
+            newest.trim(),
+            rs.version,
+            "ruleset.toml's version is not the newest entry of clause_patterns/CHANGELOG.md"
+        );
+        let entry = log
+            .split("\n## ")
+            .find(|e| e.lines().next().map(str::trim) == Some(rs.version.as_str()))
+            .expect("an entry for the current version");
+        let pinned = entry
+            .lines()
+            .find_map(|l| l.strip_prefix("sha256: `"))
+            .and_then(|l| l.strip_suffix('`'))
+            .expect("a sha256 line in the entry");
+        assert_eq!(
+            pinned, rs.sha256,
+            "the rule files changed but version {} did not: raise `version` in \
+             clause_patterns/ruleset.toml, add an entry to clause_patterns/CHANGELOG.md saying \
+             what changed, with the sha256 that `keiyaku rules check` prints",
+            rs.version
+        );
+    }
+
     #[test]
     fn embedded_rule_set_loads_with_eight_provisions() {
         let rs = RuleSet::embedded().unwrap();
