@@ -28,6 +28,8 @@ fn doc_report(d: &DocWork) -> DocReport {
         format,
         status: d.status,
         reason: d.reason.clone(),
+        notes: d.notes.clone(),
+        encoding: d.encoding,
         pages: d.pages,
         unread_pages: d.unread_pages.clone(),
         sha256: d.sha256.clone(),

@@ -27,6 +27,10 @@ pub struct DocWork {
     pub sha256: Option<String>,
     pub pages: Option<u32>,
     pub unread_pages: Vec<UnreadPages>,
+    /// A text file's encoding when it is not UTF-8.
+    pub encoding: Option<&'static str>,
+    /// What a reviewer should know about the reading (a guessed encoding).
+    pub notes: Vec<String>,
     /// Kept only until the document is matched (memory at archive scale).
     pub sentences: Vec<Sentence>,
     pub parties: Parties,
@@ -121,6 +125,8 @@ impl DocWork {
             sha256: None,
             pages: None,
             unread_pages: Vec::new(),
+            encoding: None,
+            notes: Vec::new(),
             sentences: Vec::new(),
             findings: None,
             deleted: Vec::new(),
@@ -205,6 +211,8 @@ pub fn work(
     };
     w.pages = doc.pages;
     w.unread_pages = doc.unread_pages.clone();
+    w.encoding = doc.encoding;
+    w.notes = std::mem::take(&mut doc.notes);
     let mut budget = std::mem::take(&mut w.budget);
     let segmented = segment_into(&mut w, || segment::try_segment(&doc, &mut budget));
     w.budget = budget;

@@ -192,6 +192,14 @@ pub struct DocReport {
     /// Why the status is not `ok`, or what was not read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// What a reviewer should know about a document that was read, in
+    /// Japanese: 「文字コードを推定（EUC-JP、確度低）」. Never changes a status.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// A text file's character encoding when it is not UTF-8: `Shift_JIS`,
+    /// `EUC-JP`, `ISO-2022-JP`, `UTF-16LE`, `UTF-16BE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<u32>,
     /// Runs of pages not read, each with its reason (a scan, undecodable
