@@ -19,8 +19,9 @@ fn b64(bytes: &[u8]) -> String {
 fn doc_report(d: &DocWork) -> DocReport {
     let format = match &d.input.kind {
         discover::Kind::Read(f) => f.name().to_string(),
+        discover::Kind::Archive => "zip".to_string(),
         _ if d.input.display.text.ends_with('/') => "folder".to_string(),
-        _ => discover::extension(&d.input.path),
+        _ => d.input.extension(),
     };
     DocReport {
         path: d.input.display.text.clone(),

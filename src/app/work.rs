@@ -51,7 +51,7 @@ pub struct DocWork {
     pub budget: Budget,
 }
 
-fn doc_status(e: &ExtractError) -> DocStatus {
+pub(super) fn doc_status(e: &ExtractError) -> DocStatus {
     match e {
         ExtractError::Encrypted(_) => DocStatus::Encrypted,
         ExtractError::NoText(_) => DocStatus::NoText,
@@ -78,7 +78,7 @@ pub fn extract_file(path: &Path, format: discover::Format) -> Result<Document, E
     extract_guarded(format, &read_input(path, true)?)
 }
 
-fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+pub(super) fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
     p.downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| p.downcast_ref::<String>().cloned())
@@ -113,12 +113,12 @@ pub fn vendor_hint(input: &Input) -> Option<&str> {
     }
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub(super) fn sha256(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
 impl DocWork {
-    fn new(input: Input) -> DocWork {
+    pub(super) fn new(input: Input) -> DocWork {
         DocWork {
             status: DocStatus::Ok,
             reason: None,
@@ -139,7 +139,7 @@ impl DocWork {
         }
     }
 
-    fn set(&mut self, status: DocStatus, reason: impl Into<String>) {
+    pub(super) fn set(&mut self, status: DocStatus, reason: impl Into<String>) {
         self.status = status;
         self.reason = Some(reason.into());
         // A document that ends here is never matched: its text kept apart goes too.
@@ -148,37 +148,57 @@ impl DocWork {
     }
 }
 
-pub fn work(
-    input: Input,
-    rules: &RuleSet,
-    settings: &PartySettings,
-    limits: &DocLimits,
-) -> DocWork {
+/// What every document's reading needs besides its input.
+pub struct Ctx<'a> {
+    pub rules: &'a RuleSet,
+    pub settings: &'a PartySettings,
+    pub limits: &'a DocLimits,
+}
+
+/// One input → its documents: one, or for a zip archive one per member
+/// ([`super::bundle`]).
+pub fn work(input: Input, ctx: &Ctx) -> Vec<DocWork> {
     let mut w = DocWork::new(input);
-    w.budget = limits.budget();
     let format = match w.input.kind.clone() {
         Kind::Ignored(r) => {
             w.set(DocStatus::Ignored, r);
-            return w;
+            return vec![w];
         }
         Kind::Skipped(r) => {
             w.set(DocStatus::Skipped, r);
-            return w;
+            return vec![w];
         }
         Kind::Unlistable(r) => {
             w.set(DocStatus::Error, r);
-            return w;
+            return vec![w];
         }
-        Kind::Unsupported => None,
+        Kind::Unsupported | Kind::Archive => None,
         Kind::Read(f) => Some(f),
     };
-    let bytes = match read_input_capped(&w.input.path, w.input.follow, limits.file_bytes) {
+    let bytes = match read_input_capped(&w.input.path, w.input.follow, ctx.limits.file_bytes) {
         Ok(b) => b,
         Err(e) => {
             w.set(doc_status(&e), e.to_string());
-            return w;
+            return vec![w];
         }
     };
+    if w.input.kind == Kind::Archive {
+        return super::bundle::expand(w, bytes, ctx);
+    }
+    vec![read_bytes(w, format, bytes, ctx)]
+}
+
+/// A document from its bytes (a file's, or an archive member's): hashed,
+/// recognised as keiyaku's own report, or extracted, segmented and — when it
+/// defines its parties — matched. `None` for a format keiyaku does not read.
+pub(super) fn read_bytes(
+    mut w: DocWork,
+    format: Option<discover::Format>,
+    bytes: Vec<u8>,
+    ctx: &Ctx,
+) -> DocWork {
+    let (rules, settings, limits) = (ctx.rules, ctx.settings, ctx.limits);
+    w.budget = limits.budget();
     // The input hash goes into the report, so an auditor can tell a re-run
     // was over the same files; unsupported files are hashed too.
     w.sha256 = Some(sha256(&bytes));
@@ -190,7 +210,7 @@ pub fn work(
         return w;
     }
     let Some(format) = format else {
-        let ext = discover::extension(&w.input.path);
+        let ext = w.input.extension();
         let what = if ext.is_empty() {
             "a file without an extension".to_string()
         } else {
@@ -198,7 +218,7 @@ pub fn work(
         };
         w.set(
             DocStatus::Unsupported,
-            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .txt, .md); its provisions are unknown"),
+            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .txt, .md, .zip); its provisions are unknown"),
         );
         return w;
     };
@@ -601,6 +621,7 @@ mod tests {
             display: Name::plain("V/a.txt"),
             kind: Kind::Read(discover::Format::Text),
             root: None,
+            member: None,
         })
     }
 
