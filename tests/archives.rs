@@ -17,7 +17,8 @@ fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, data) in members {
         if name.ends_with('/') {
-            w.add_directory(*name, SimpleFileOptions::default()).unwrap();
+            w.add_directory(*name, SimpleFileOptions::default())
+                .unwrap();
         } else {
             w.start_file(*name, SimpleFileOptions::default()).unwrap();
             w.write_all(data).unwrap();
@@ -132,7 +133,10 @@ fn a_zip_of_contracts_gives_the_provisions_of_its_files_with_evidence_inside_the
         doc(vendor(&rep, "A_files"), "A_files/契約書.docx")["sha256"]
     );
     assert_eq!(doc(a, "A_zip/束.zip/SLA.pdf")["pages"], 1);
-    assert_eq!(doc(a, "A_zip/束.zip/__MACOSX/._SLA.pdf")["status"], "ignored");
+    assert_eq!(
+        doc(a, "A_zip/束.zip/__MACOSX/._SLA.pdf")["status"],
+        "ignored"
+    );
     assert_eq!(a["documents"].as_array().unwrap().len(), 3);
     assert_eq!(
         doc(vendor(&rep, "M_zip"), "M_zip/束.zip/書類/覚書.txt")["status"],
@@ -162,7 +166,10 @@ fn a_password_protected_member_is_encrypted_and_its_vendor_unknown_not_missing()
     // The text report says so too.
     let o = keiyaku(&["scan", dir.path().to_str().unwrap(), "-q"]);
     let text = stdout(&o);
-    assert!(text.contains("契約書一式.zip/契約書.txt: 読取不可（暗号化） — パスワード付きZIP"), "{text}");
+    assert!(
+        text.contains("契約書一式.zip/契約書.txt: 読取不可（暗号化） — パスワード付きZIP"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -216,7 +223,10 @@ fn a_zip_bomb_and_a_broken_zip_are_errors_and_the_scan_goes_on() {
     let b = vendor(&rep, "B");
     let bomb = doc(b, "B/bomb.zip/bomb.txt");
     assert_eq!(bomb["status"], "error");
-    assert!(bomb["reason"].as_str().unwrap().contains("zip bomb"), "{bomb}");
+    assert!(
+        bomb["reason"].as_str().unwrap().contains("zip bomb"),
+        "{bomb}"
+    );
     assert_eq!(doc(b, "B/bomb.zip/覚書.txt")["status"], "ok");
     assert!(!statuses(b).contains("missing"), "{}", statuses(b));
 
@@ -282,10 +292,7 @@ fn a_loose_zip_is_one_vendor_named_after_its_contract() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = zip_of(&[("契約書.docx", &sample(DOCX)), ("SLA.pdf", &sample(PDF))]);
     put(dir.path(), "束.zip", &bundle);
-    for rep in [
-        scan(dir.path()),
-        scan(&dir.path().join("束.zip")),
-    ] {
+    for rep in [scan(dir.path()), scan(&dir.path().join("束.zip"))] {
         let vendors = rep["vendors"].as_array().unwrap();
         assert_eq!(vendors.len(), 1, "{}", rep["vendors"]);
         let v = &vendors[0];

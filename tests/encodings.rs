@@ -52,9 +52,21 @@ fn one_contract_in_every_japanese_encoding_reads_like_the_utf8_original() {
     let cases: Vec<(&str, Vec<u8>, Option<&str>)> = vec![
         ("utf-8", text.as_bytes().to_vec(), None),
         ("utf-8-bom", bom8, None),
-        ("shift_jis", encoded(encoding_rs::SHIFT_JIS, &text), Some("Shift_JIS")),
-        ("euc-jp", encoded(encoding_rs::EUC_JP, &text), Some("EUC-JP")),
-        ("iso-2022-jp", encoded(encoding_rs::ISO_2022_JP, &text), Some("ISO-2022-JP")),
+        (
+            "shift_jis",
+            encoded(encoding_rs::SHIFT_JIS, &text),
+            Some("Shift_JIS"),
+        ),
+        (
+            "euc-jp",
+            encoded(encoding_rs::EUC_JP, &text),
+            Some("EUC-JP"),
+        ),
+        (
+            "iso-2022-jp",
+            encoded(encoding_rs::ISO_2022_JP, &text),
+            Some("ISO-2022-JP"),
+        ),
         ("utf-16le", utf16(&text, false), Some("UTF-16LE")),
         ("utf-16be", utf16(&text, true), Some("UTF-16BE")),
     ];

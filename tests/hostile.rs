@@ -222,7 +222,10 @@ fn mutated_zip_archives_end_with_a_status() {
     let limits = Limits::for_file_cap(8 << 20);
     let mut rng = Rng(7);
     for (name, data) in [
-        ("ppap.zip", std::fs::read(root.join("tests/data/zip/ppap.zip")).unwrap()),
+        (
+            "ppap.zip",
+            std::fs::read(root.join("tests/data/zip/ppap.zip")).unwrap(),
+        ),
         ("sjis-names.zip", inner.clone()),
         ("nested", nested),
     ] {

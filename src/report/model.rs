@@ -58,11 +58,11 @@ pub enum DocStatus {
     Ok,
     /// Corrupt, unreadable, over a size cap, or a folder that could not be listed.
     Error,
-    /// Needs a password.
+    /// Needs a password (a PDF, a DOCX, a member of a password-protected zip).
     Encrypted,
     /// No text layer: a scan, or glyphs without Unicode.
     NoText,
-    /// A file type keiyaku does not read yet (.doc, .xlsx, .zip, images, …).
+    /// A file type keiyaku does not read yet (.doc, .xlsx, images, …).
     Unsupported,
     /// Not opened: a symbolic link not followed, a FIFO, socket or device, a
     /// folder below the depth limit.
