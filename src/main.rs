@@ -292,6 +292,9 @@ fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    for note in &doc.notes {
+        eprintln!("keiyaku: {}: {note}", args.file.display());
+    }
     let mut out = std::io::stdout().lock();
     if args.normalized {
         for s in keiyaku::segment::segment(&doc) {

@@ -69,6 +69,9 @@ const GARBAGE_PER_TEN: usize = 1;
 /// few bytes are valid in several encodings.
 const FEW: usize = 8;
 
+/// Texts up to this size are checked for a second Japanese reading.
+const SHORT: usize = 64 * 1024;
+
 const ESC: u8 = 0x1B;
 
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
@@ -105,7 +108,10 @@ fn detect(bytes: &[u8]) -> Decoded<'_> {
     let guess = detector.guess(Some(b"jp"), chardetng::Utf8Detection::Allow);
     let first = Candidate::decode(bytes, guess);
     let enough = first.non_ascii >= FEW;
-    if enough && first.bad == 0 && first.reads_japanese() && !ambiguous(bytes, &first) {
+    // Only short texts are valid Japanese in two encodings; a long one is
+    // not decoded twice more to show it.
+    let ambiguous = bytes.len() <= SHORT && ambiguous(bytes, &first);
+    if enough && first.bad == 0 && first.reads_japanese() && !ambiguous {
         return first.into_decoded(Confidence::Sure);
     }
     let mut best = first;
