@@ -11,13 +11,16 @@ use crate::discover::{self, Input, Kind, Name};
 use crate::error::ExtractError;
 use crate::extract::bundle::{Archive, Budget, Limits};
 use crate::report::model::DocStatus;
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The reason of a member that needs a password.
 const PPAP: &str = "パスワード付きZIP: unzip it with its password and scan the files";
 
-/// The documents of the archive `w` whose bytes are `bytes`.
-pub fn expand(w: DocWork, bytes: Vec<u8>, ctx: &Ctx) -> Vec<DocWork> {
+/// The documents of the archive `w`, read from `file`.
+pub fn expand(w: DocWork, file: &File, ctx: &Ctx) -> Vec<DocWork> {
     let limits = Limits::for_file_cap(ctx.limits.file_bytes);
     let mut reading = Reading {
         ctx,
@@ -25,8 +28,30 @@ pub fn expand(w: DocWork, bytes: Vec<u8>, ctx: &Ctx) -> Vec<DocWork> {
         budget: Budget::new(&limits),
         out: Vec::new(),
     };
-    reading.archive(w, &bytes, 1);
+    reading.archive(w, BufReader::new(file), &Source::File(file), 1);
     reading.out
+}
+
+/// Where an archive's bytes are, to hash them when the archive itself is listed.
+enum Source<'a> {
+    File(&'a File),
+    /// An archive inside an archive, inflated.
+    Bytes(&'a [u8]),
+}
+
+impl Source<'_> {
+    fn sha256(&self) -> Option<String> {
+        match self {
+            Source::Bytes(b) => Some(work::sha256(b)),
+            Source::File(f) => {
+                let mut f = *f;
+                f.rewind().ok()?;
+                let mut hasher = Sha256::new();
+                std::io::copy(&mut f, &mut hasher).ok()?;
+                Some(format!("{:x}", hasher.finalize()))
+            }
+        }
+    }
 }
 
 struct Reading<'c, 'a> {
@@ -46,19 +71,25 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, ExtractError>) -> Result<T, ExtractE
 
 impl Reading<'_, '_> {
     /// List the archive itself, with its hash, as a document saying why.
-    fn archive_doc(&mut self, mut w: DocWork, bytes: &[u8], status: DocStatus, reason: String) {
-        w.sha256 = Some(work::sha256(bytes));
+    fn archive_doc(&mut self, mut w: DocWork, source: &Source, status: DocStatus, reason: String) {
+        w.sha256 = source.sha256();
         w.set(status, reason);
         self.out.push(w);
     }
 
-    /// The members of `archive`, `depth` archives deep.
-    fn archive(&mut self, archive: DocWork, bytes: &[u8], depth: usize) {
-        let mut zip = match guarded(|| Archive::open(bytes)) {
+    /// The members of `archive`, read from `reader`, `depth` archives deep.
+    fn archive<R: Read + Seek>(
+        &mut self,
+        archive: DocWork,
+        reader: R,
+        source: &Source,
+        depth: usize,
+    ) {
+        let mut zip = match guarded(|| Archive::open(reader)) {
             Ok(z) => z,
             Err(e) => {
                 let status = work::doc_status(&e);
-                self.archive_doc(archive, bytes, status, e.to_string());
+                self.archive_doc(archive, source, status, e.to_string());
                 return;
             }
         };
@@ -70,7 +101,7 @@ impl Reading<'_, '_> {
                     zip.len(),
                     self.limits.entries
                 );
-                self.archive_doc(archive, bytes, DocStatus::Error, reason);
+                self.archive_doc(archive, source, DocStatus::Error, reason);
                 return;
             }
             match guarded(|| zip.entry(index)) {
@@ -105,12 +136,18 @@ impl Reading<'_, '_> {
         }
         if self.out.len() == start {
             let reason = "an empty ZIP archive: nothing to read".to_string();
-            self.archive_doc(archive, bytes, DocStatus::Ignored, reason);
+            self.archive_doc(archive, source, DocStatus::Ignored, reason);
         }
     }
 
     /// Inflate one member and read it as the document it is.
-    fn member(&mut self, zip: &mut Archive, index: usize, mut w: DocWork, depth: usize) {
+    fn member<R: Read + Seek>(
+        &mut self,
+        zip: &mut Archive<R>,
+        index: usize,
+        mut w: DocWork,
+        depth: usize,
+    ) {
         let nested = w.input.kind == Kind::Archive;
         if nested && depth >= self.limits.depth {
             w.set(
@@ -138,7 +175,10 @@ impl Reading<'_, '_> {
             }
         };
         match w.input.kind.clone() {
-            Kind::Archive => self.archive(w, &bytes, depth + 1),
+            Kind::Archive => {
+                let source = Source::Bytes(&bytes);
+                self.archive(w, Cursor::new(&bytes[..]), &source, depth + 1)
+            }
             Kind::Read(f) => self.out.push(work::read_bytes(w, Some(f), bytes, self.ctx)),
             _ => self.out.push(work::read_bytes(w, None, bytes, self.ctx)),
         }

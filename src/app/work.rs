@@ -66,11 +66,15 @@ pub fn read_input(path: &Path, follow: bool) -> Result<Vec<u8>, ExtractError> {
 }
 
 fn read_input_capped(path: &Path, follow: bool, limit: u64) -> Result<Vec<u8>, ExtractError> {
-    open::read_capped(path, limit, follow).map_err(|e| match e {
+    open::read_capped(path, limit, follow).map_err(open_error)
+}
+
+fn open_error(e: open::OpenError) -> ExtractError {
+    match e {
         open::OpenError::TooLarge { limit } => ExtractError::TooLarge { limit },
         open::OpenError::Io(io) => ExtractError::Io(io),
         other => ExtractError::Io(std::io::Error::other(other.to_string())),
-    })
+    }
 }
 
 /// Extract one file the user named (see [`extract_guarded`]).
@@ -172,7 +176,18 @@ pub fn work(input: Input, ctx: &Ctx) -> Vec<DocWork> {
             w.set(DocStatus::Error, r);
             return vec![w];
         }
-        Kind::Unsupported | Kind::Archive => None,
+        Kind::Archive => {
+            // Read in parts from the file: an archive is never held whole.
+            let opened = open::open_capped(&w.input.path, ctx.limits.file_bytes, w.input.follow);
+            return match opened.map_err(open_error) {
+                Ok(file) => super::bundle::expand(w, &file, ctx),
+                Err(e) => {
+                    w.set(doc_status(&e), e.to_string());
+                    vec![w]
+                }
+            };
+        }
+        Kind::Unsupported => None,
         Kind::Read(f) => Some(f),
     };
     let bytes = match read_input_capped(&w.input.path, w.input.follow, ctx.limits.file_bytes) {
@@ -182,9 +197,6 @@ pub fn work(input: Input, ctx: &Ctx) -> Vec<DocWork> {
             return vec![w];
         }
     };
-    if w.input.kind == Kind::Archive {
-        return super::bundle::expand(w, bytes, ctx);
-    }
     vec![read_bytes(w, format, bytes, ctx)]
 }
 

@@ -3,17 +3,19 @@
 //!
 //! This module lists an archive's members and inflates one member at a time
 //! under caps; the app makes each member a document of the vendor. An archive
-//! is read from memory (it is a file, read under the file cap) and nothing is
-//! written to disk, so names such as `../x.pdf` or `/etc/x.pdf` are only names.
-//! Inflation is bounded per member (the file cap: a member is a file), per
-//! archive with the archives inside it (twice the file cap in all), and by
-//! ratio (a member inflating more than 200 times its compressed size is a zip
-//! bomb), so a bomb costs a bounded amount of memory and work.
+//! is read in parts (from its file, or from memory for an archive inside an
+//! archive) and nothing is written to disk, so names such as `../x.pdf` or
+//! `/etc/x.pdf` are only names. Inflation is bounded per member (the file
+//! cap: a member is a file), per archive with the archives inside it (twice
+//! the file cap in all), and by ratio: a member declaring more than 200 times
+//! its compressed size is a zip bomb and is not inflated at all, and one that
+//! inflates beyond what it declared is stopped there. A bomb costs a bounded
+//! amount of memory and work.
 
 mod names;
 
 use crate::error::ExtractError;
-use std::io::{Cursor, Read};
+use std::io::{Read, Seek};
 
 /// The caps on reading archives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +28,7 @@ pub struct Limits {
     /// Inflated bytes of an archive and the archives inside it, all members
     /// together.
     pub total_bytes: u64,
-    /// A member that inflates past [`RATIO_FLOOR`] to more than this many
+    /// A member declaring more than [`RATIO_FLOOR`] and more than this many
     /// times its compressed size is not read. Contracts compress about 1:1
     /// (PDF, DOCX) to 1:10 (text); zip bombs about 1:1000.
     pub ratio: u64,
@@ -78,13 +80,13 @@ pub struct Entry {
 /// General purpose bit 11: the name is UTF-8.
 const UTF8_FLAG: u16 = 0x0800;
 
-pub struct Archive<'a> {
-    zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+pub struct Archive<R> {
+    zip: zip::ZipArchive<R>,
 }
 
-impl<'a> Archive<'a> {
-    pub fn open(bytes: &'a [u8]) -> Result<Archive<'a>, ExtractError> {
-        zip::ZipArchive::new(Cursor::new(bytes))
+impl<R: Read + Seek> Archive<R> {
+    pub fn open(reader: R) -> Result<Archive<R>, ExtractError> {
+        zip::ZipArchive::new(reader)
             .map(|zip| Archive { zip })
             .map_err(|e| ExtractError::corrupt("ZIP", format!("not a readable ZIP archive ({e})")))
     }
@@ -133,11 +135,15 @@ impl<'a> Archive<'a> {
             }
             other => ExtractError::corrupt("ZIP", format!("member cannot be read ({other})")),
         })?;
-        let compressed = file.compressed_size().max(1);
+        let declared = file.size();
+        if declared > RATIO_FLOOR && declared / file.compressed_size().max(1) > limits.ratio {
+            return Err(ratio_error(limits));
+        }
         let cap = limits.member_bytes.min(budget.left);
-        // Sized from the declared length, bounded: the declaration is not trusted.
-        let mut out = Vec::with_capacity(file.size().min(cap).min(1 << 22) as usize);
-        let result = inflate(file, &mut out, cap, compressed, limits);
+        // The declared size, now bounded by the ratio and the caps, is what
+        // the member may inflate to: allocated once, never grown past.
+        let mut out = Vec::with_capacity(declared.min(cap).saturating_add(1) as usize);
+        let result = inflate(file, &mut out, cap, declared);
         budget.left = budget.left.saturating_sub(out.len() as u64);
         match result {
             Ok(()) => Ok(out),
@@ -145,10 +151,10 @@ impl<'a> Archive<'a> {
                 "ZIP",
                 format!("member is damaged ({e})"),
             )),
-            Err(Stop::Ratio) => Err(ExtractError::Cap(format!(
-                "the ZIP member inflates more than {}:1 (a zip bomb?)",
-                limits.ratio
-            ))),
+            Err(Stop::Undeclared) => Err(ExtractError::corrupt(
+                "ZIP",
+                format!("the member inflates beyond the {declared} bytes it declares"),
+            )),
             Err(Stop::Cap) if cap == limits.member_bytes => Err(ExtractError::TooLarge {
                 limit: limits.member_bytes,
             }),
@@ -160,43 +166,40 @@ impl<'a> Archive<'a> {
     }
 }
 
+fn ratio_error(limits: &Limits) -> ExtractError {
+    ExtractError::Cap(format!(
+        "the ZIP member inflates more than {}:1 (a zip bomb?)",
+        limits.ratio
+    ))
+}
+
 enum Stop {
     Damaged(std::io::Error),
-    Ratio,
+    /// More than the member declared: a lying header is not believed further.
+    Undeclared,
     Cap,
 }
 
-fn inflate(
-    file: impl Read,
-    out: &mut Vec<u8>,
-    cap: u64,
-    compressed: u64,
-    limits: &Limits,
-) -> Result<(), Stop> {
-    let mut reader = file.take(cap.saturating_add(1));
-    let mut chunk = vec![0u8; 64 * 1024];
-    loop {
-        let n = match reader.read(&mut chunk) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Stop::Damaged(e)),
-        };
-        out.extend_from_slice(chunk.get(..n).unwrap_or_default());
-        let len = out.len() as u64;
-        if len > cap {
-            return Err(Stop::Cap);
-        }
-        if len > RATIO_FLOOR && len / compressed > limits.ratio {
-            return Err(Stop::Ratio);
-        }
+/// Inflate into `out`, stopping one byte past `cap` or past `declared`.
+fn inflate(file: impl Read, out: &mut Vec<u8>, cap: u64, declared: u64) -> Result<(), Stop> {
+    let limit = cap.min(declared);
+    if let Err(e) = file.take(limit.saturating_add(1)).read_to_end(out) {
+        return Err(Stop::Damaged(e));
+    }
+    let len = out.len() as u64;
+    if len > cap {
+        Err(Stop::Cap)
+    } else if len > declared {
+        Err(Stop::Undeclared)
+    } else {
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::io::{Cursor, Write};
     use zip::write::SimpleFileOptions;
 
     fn archive(members: &[(&str, &[u8])]) -> Vec<u8> {
@@ -219,7 +222,7 @@ mod tests {
     #[test]
     fn members_are_listed_and_read() {
         let bytes = archive(&[("d/", b""), ("d/契約書.txt", "第1条".as_bytes())]);
-        let mut a = Archive::open(&bytes).unwrap();
+        let mut a = Archive::open(Cursor::new(&bytes)).unwrap();
         assert_eq!(a.len(), 2);
         assert!(a.entry(0).unwrap().is_dir);
         let e = a.entry(1).unwrap();
@@ -236,7 +239,7 @@ mod tests {
     fn a_zip_bomb_stops_at_the_ratio_long_before_the_caps() {
         let zeros = vec![0u8; 3 << 20];
         let bytes = archive(&[("bomb.txt", &zeros)]);
-        let mut a = Archive::open(&bytes).unwrap();
+        let mut a = Archive::open(Cursor::new(&bytes)).unwrap();
         let mut budget = Budget::new(&small());
         let err = a.read(0, &small(), &mut budget).unwrap_err();
         assert!(
@@ -252,7 +255,7 @@ mod tests {
             .collect();
         let third: &[u8] = noise.get(..(3 << 20)).unwrap();
         let bytes = archive(&[("big.pdf", &noise), ("a.pdf", third), ("b.pdf", third)]);
-        let mut a = Archive::open(&bytes).unwrap();
+        let mut a = Archive::open(Cursor::new(&bytes)).unwrap();
         let limits = small();
         let mut budget = Budget::new(&limits);
         let err = a.read(0, &limits, &mut budget).unwrap_err();
@@ -273,7 +276,7 @@ mod tests {
         bytes[6] |= 1;
         let central = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
         bytes[central + 8] |= 1;
-        let mut a = Archive::open(&bytes).unwrap();
+        let mut a = Archive::open(Cursor::new(&bytes)).unwrap();
         assert!(a.entry(0).unwrap().encrypted);
         let mut budget = Budget::new(&small());
         let err = a.read(0, &small(), &mut budget).unwrap_err();
@@ -284,7 +287,7 @@ mod tests {
     #[test]
     fn bytes_that_are_not_an_archive_are_corrupt() {
         assert!(matches!(
-            Archive::open(b"PK\x03\x04 not really"),
+            Archive::open(Cursor::new(b"PK\x03\x04 not really")),
             Err(ExtractError::Corrupt { .. })
         ));
     }
