@@ -66,6 +66,14 @@ pub struct Document {
     pub comments: Vec<Block>,
     /// Number of pages, when the format has pages.
     pub pages: Option<u32>,
+    /// The character encoding of a text file when it is not UTF-8
+    /// (`Shift_JIS`, `EUC-JP`, `ISO-2022-JP`, `UTF-16LE`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
+    /// What a reviewer should know about how the text was read that did not
+    /// stop it being read, in Japanese (「文字コードを推定（EUC-JP、確度低）」).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Pages that were not read, each run of pages with its reason: images with
     /// no text (a scanned page), text that could not be decoded (a broken
     /// ToUnicode map), or a safety cap that stopped the reading.

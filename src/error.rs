@@ -22,6 +22,10 @@ pub enum ExtractError {
     },
     #[error("internal error while reading: {0}")]
     Internal(String),
+    /// A safety cap stopped the reading (a zip bomb, an archive with too
+    /// many members): the message names the cap.
+    #[error("not read: {0}")]
+    Cap(String),
 }
 
 impl ExtractError {

@@ -349,6 +349,12 @@ fn explain_shortfall(report: &keiyaku::report::model::Report, fail_on: keiyaku::
 
 fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
     let Some(format) = keiyaku::discover::Format::from_path(&args.file) else {
+        if keiyaku::discover::extension(&args.file) == "zip" {
+            anyhow::bail!(
+                "{}: a zip archive; `keiyaku scan` reads its members, or unzip it and run `keiyaku text` on a member",
+                args.file.display()
+            );
+        }
         anyhow::bail!(
             "{}: unsupported file type (keiyaku reads .pdf, .docx, .txt, .md)",
             args.file.display()
@@ -370,6 +376,9 @@ fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    for note in &doc.notes {
+        eprintln!("keiyaku: {}: {note}", args.file.display());
+    }
     let mut out = std::io::stdout().lock();
     if args.normalized {
         for s in keiyaku::segment::segment(&doc) {

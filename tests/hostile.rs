@@ -201,3 +201,87 @@ fn mutated_content_streams_end_with_a_status() {
         );
     }
 }
+
+/// Mutated zip archives (PPAP, Shift_JIS names, an archive in an archive):
+/// listing and inflating every member ends with bytes or a typed error.
+#[test]
+fn mutated_zip_archives_end_with_a_status() {
+    use keiyaku::extract::bundle::{Archive, Budget, Limits};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mutants = std::env::var("KEIYAKU_MUTANTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let inner = std::fs::read(root.join("tests/data/zip/sjis-names.zip")).unwrap();
+    let mut nested = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    nested
+        .start_file("内側.zip", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut nested, &inner).unwrap();
+    let nested = nested.finish().unwrap().into_inner();
+    let limits = Limits::for_file_cap(8 << 20);
+    let mut rng = Rng(7);
+    let mut inflated = 0usize;
+    for (name, data) in [
+        (
+            "ppap.zip",
+            std::fs::read(root.join("tests/data/zip/ppap.zip")).unwrap(),
+        ),
+        ("sjis-names.zip", inner.clone()),
+        ("nested", nested),
+    ] {
+        for n in 0..mutants {
+            let m = mutate(&data, &mut rng);
+            let t = Instant::now();
+            let listed = std::panic::catch_unwind(|| {
+                let mut read = 0;
+                let Ok(mut a) = Archive::open(std::io::Cursor::new(&m[..])) else {
+                    return read;
+                };
+                let mut budget = Budget::new(&limits);
+                for i in 0..a.len().min(limits.entries) {
+                    if let Ok(e) = a.entry(i) {
+                        if !e.is_dir && a.read(i, &limits, &mut budget).is_ok() {
+                            read += 1;
+                        }
+                    }
+                }
+                read
+            });
+            let Ok(read) = listed else {
+                panic!("{name} mutant {n}: panic in the zip reader");
+            };
+            inflated += read;
+            assert!(
+                t.elapsed() < Duration::from_secs(10),
+                "{name} mutant {n} took {:?}",
+                t.elapsed()
+            );
+        }
+    }
+    // The mutants reached the inflation, not only the archive's header.
+    assert!(inflated > mutants / 10, "{inflated} members inflated");
+}
+
+/// Mutated Japanese text in each encoding keiyaku detects.
+#[test]
+fn mutated_texts_in_every_encoding_end_with_a_status() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("samples/覚書_みらいヘルステック.txt")).unwrap();
+    let mut rng = Rng(11);
+    for enc in [
+        encoding_rs::SHIFT_JIS,
+        encoding_rs::EUC_JP,
+        encoding_rs::ISO_2022_JP,
+        encoding_rs::UTF_8,
+    ] {
+        let (bytes, _, _) = enc.encode(&text);
+        for n in 0..300 {
+            let m = mutate(&bytes, &mut rng);
+            let result = keiyaku::app::extract_guarded(Format::Text, &m);
+            if let Err(keiyaku::error::ExtractError::Internal(msg)) = &result {
+                panic!("{} mutant {n}: panic in text decoding: {msg}", enc.name());
+            }
+        }
+    }
+}

@@ -19,8 +19,9 @@ fn b64(bytes: &[u8]) -> String {
 fn doc_report(d: &DocWork) -> DocReport {
     let format = match &d.input.kind {
         discover::Kind::Read(f) => f.name().to_string(),
+        discover::Kind::Archive => "zip".to_string(),
         _ if d.input.display.text.ends_with('/') => "folder".to_string(),
-        _ => discover::extension(&d.input.path),
+        _ => d.input.extension(),
     };
     DocReport {
         path: d.input.display.text.clone(),
@@ -28,6 +29,8 @@ fn doc_report(d: &DocWork) -> DocReport {
         format,
         status: d.status,
         reason: d.reason.clone(),
+        notes: d.notes.clone(),
+        encoding: d.encoding,
         pages: d.pages,
         unread_pages: d.unread_pages.clone(),
         sha256: d.sha256.clone(),

@@ -3,6 +3,7 @@
 //! vendor → match → aggregate per vendor ([`assemble`]) → the report model.
 
 mod assemble;
+mod bundle;
 pub mod limits;
 pub mod work;
 
@@ -96,8 +97,12 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
         units
             .into_par_iter()
             .flat_map_iter(|unit| {
+                let archive = is_loose_archive(&unit);
                 let docs = vendor_unit(unit, rules, &settings, progress.as_ref(), &opts.limits);
-                assemble::parts(rules, &found.roots, docs, vendor_key)
+                match archive.then(|| archive_key(&docs)).flatten() {
+                    Some(k) => assemble::parts(rules, &found.roots, docs, |_| Some(k.clone())),
+                    None => assemble::parts(rules, &found.roots, docs, vendor_key),
+                }
             })
             .collect()
     });
@@ -160,11 +165,16 @@ fn vendor_unit(
     progress: Option<&indicatif::ProgressBar>,
     limits: &limits::DocLimits,
 ) -> Vec<work::DocWork> {
+    let ctx = work::Ctx {
+        rules,
+        settings,
+        limits,
+    };
     let mut docs: Vec<work::DocWork> = unit
         .into_par_iter()
-        .map(|i| {
+        .flat_map_iter(|i| {
             let counts = !matches!(i.kind, Kind::Ignored(_));
-            let w = work::work(i, rules, settings, limits);
+            let w = work::work(i, &ctx);
             if let (Some(p), true) = (progress, counts) {
                 p.inc(1);
             }
@@ -224,6 +234,36 @@ impl VendorKey {
             bytes: name.bytes.clone(),
         }
     }
+}
+
+/// A zip archive lying loose (directly in a scanned folder, or named as
+/// PATH): like a vendor folder in one file, all its members are one vendor's.
+fn is_loose_archive(unit: &[discover::Input]) -> bool {
+    matches!(unit, [i] if i.kind == Kind::Archive && matches!(i.vendor, Some(VendorName::Loose { .. })))
+}
+
+/// The one vendor of a loose archive's members: named after the first member
+/// whose preamble names the counterparty, else after the archive. None when
+/// nothing in it is a document (an empty archive), which then belongs to no vendor.
+fn archive_key(docs: &[work::DocWork]) -> Option<VendorKey> {
+    let read = docs
+        .iter()
+        .find(|d| d.status != crate::report::model::DocStatus::Ignored)?;
+    let named = docs.iter().find_map(|d| {
+        d.parties
+            .vendor_name()
+            .filter(|n| !crate::matching::preamble::is_placeholder(n))
+    });
+    let name = match (named, &read.input.vendor) {
+        (Some(n), _) => n.to_string(),
+        (None, Some(VendorName::Loose { stem })) => stem.clone(),
+        (None, _) => return None,
+    };
+    Some(VendorKey {
+        root: None,
+        name,
+        bytes: None,
+    })
 }
 
 fn vendor_key(d: &work::DocWork) -> Option<VendorKey> {

@@ -27,6 +27,10 @@ pub struct DocWork {
     pub sha256: Option<String>,
     pub pages: Option<u32>,
     pub unread_pages: Vec<UnreadPages>,
+    /// A text file's encoding when it is not UTF-8.
+    pub encoding: Option<&'static str>,
+    /// What a reviewer should know about the reading (a guessed encoding).
+    pub notes: Vec<String>,
     /// Kept only until the document is matched (memory at archive scale).
     pub sentences: Vec<Sentence>,
     pub parties: Parties,
@@ -47,7 +51,7 @@ pub struct DocWork {
     pub budget: Budget,
 }
 
-fn doc_status(e: &ExtractError) -> DocStatus {
+pub(super) fn doc_status(e: &ExtractError) -> DocStatus {
     match e {
         ExtractError::Encrypted(_) => DocStatus::Encrypted,
         ExtractError::NoText(_) => DocStatus::NoText,
@@ -62,11 +66,15 @@ pub fn read_input(path: &Path, follow: bool) -> Result<Vec<u8>, ExtractError> {
 }
 
 fn read_input_capped(path: &Path, follow: bool, limit: u64) -> Result<Vec<u8>, ExtractError> {
-    open::read_capped(path, limit, follow).map_err(|e| match e {
+    open::read_capped(path, limit, follow).map_err(open_error)
+}
+
+fn open_error(e: open::OpenError) -> ExtractError {
+    match e {
         open::OpenError::TooLarge { limit } => ExtractError::TooLarge { limit },
         open::OpenError::Io(io) => ExtractError::Io(io),
         other => ExtractError::Io(std::io::Error::other(other.to_string())),
-    })
+    }
 }
 
 /// Extract one file the user named (see [`extract_guarded`]).
@@ -74,7 +82,7 @@ pub fn extract_file(path: &Path, format: discover::Format) -> Result<Document, E
     extract_guarded(format, &read_input(path, true)?)
 }
 
-fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+pub(super) fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
     p.downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| p.downcast_ref::<String>().cloned())
@@ -109,18 +117,20 @@ pub fn vendor_hint(input: &Input) -> Option<&str> {
     }
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub(super) fn sha256(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
 impl DocWork {
-    fn new(input: Input) -> DocWork {
+    pub(super) fn new(input: Input) -> DocWork {
         DocWork {
             status: DocStatus::Ok,
             reason: None,
             sha256: None,
             pages: None,
             unread_pages: Vec::new(),
+            encoding: None,
+            notes: Vec::new(),
             sentences: Vec::new(),
             findings: None,
             deleted: Vec::new(),
@@ -133,7 +143,7 @@ impl DocWork {
         }
     }
 
-    fn set(&mut self, status: DocStatus, reason: impl Into<String>) {
+    pub(super) fn set(&mut self, status: DocStatus, reason: impl Into<String>) {
         self.status = status;
         self.reason = Some(reason.into());
         // A document that ends here is never matched: its text kept apart goes too.
@@ -142,37 +152,65 @@ impl DocWork {
     }
 }
 
-pub fn work(
-    input: Input,
-    rules: &RuleSet,
-    settings: &PartySettings,
-    limits: &DocLimits,
-) -> DocWork {
+/// What every document's reading needs besides its input.
+pub struct Ctx<'a> {
+    pub rules: &'a RuleSet,
+    pub settings: &'a PartySettings,
+    pub limits: &'a DocLimits,
+}
+
+/// One input → its documents: one, or for a zip archive one per member
+/// ([`super::bundle`]).
+pub fn work(input: Input, ctx: &Ctx) -> Vec<DocWork> {
     let mut w = DocWork::new(input);
-    w.budget = limits.budget();
     let format = match w.input.kind.clone() {
         Kind::Ignored(r) => {
             w.set(DocStatus::Ignored, r);
-            return w;
+            return vec![w];
         }
         Kind::Skipped(r) => {
             w.set(DocStatus::Skipped, r);
-            return w;
+            return vec![w];
         }
         Kind::Unlistable(r) => {
             w.set(DocStatus::Error, r);
-            return w;
+            return vec![w];
+        }
+        Kind::Archive => {
+            // Read in parts from the file: an archive is never held whole.
+            let opened = open::open_capped(&w.input.path, ctx.limits.file_bytes, w.input.follow);
+            return match opened.map_err(open_error) {
+                Ok(file) => super::bundle::expand(w, &file, ctx),
+                Err(e) => {
+                    w.set(doc_status(&e), e.to_string());
+                    vec![w]
+                }
+            };
         }
         Kind::Unsupported => None,
         Kind::Read(f) => Some(f),
     };
-    let bytes = match read_input_capped(&w.input.path, w.input.follow, limits.file_bytes) {
+    let bytes = match read_input_capped(&w.input.path, w.input.follow, ctx.limits.file_bytes) {
         Ok(b) => b,
         Err(e) => {
             w.set(doc_status(&e), e.to_string());
-            return w;
+            return vec![w];
         }
     };
+    vec![read_bytes(w, format, bytes, ctx)]
+}
+
+/// A document from its bytes (a file's, or an archive member's): hashed,
+/// recognised as keiyaku's own report, or extracted, segmented and — when it
+/// defines its parties — matched. `None` for a format keiyaku does not read.
+pub(super) fn read_bytes(
+    mut w: DocWork,
+    format: Option<discover::Format>,
+    bytes: Vec<u8>,
+    ctx: &Ctx,
+) -> DocWork {
+    let (rules, settings, limits) = (ctx.rules, ctx.settings, ctx.limits);
+    w.budget = limits.budget();
     // The input hash goes into the report, so an auditor can tell a re-run
     // was over the same files; unsupported files are hashed too.
     w.sha256 = Some(sha256(&bytes));
@@ -184,7 +222,7 @@ pub fn work(
         return w;
     }
     let Some(format) = format else {
-        let ext = discover::extension(&w.input.path);
+        let ext = w.input.extension();
         let what = if ext.is_empty() {
             "a file without an extension".to_string()
         } else {
@@ -192,7 +230,7 @@ pub fn work(
         };
         w.set(
             DocStatus::Unsupported,
-            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .txt, .md); its provisions are unknown"),
+            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .txt, .md, .zip); its provisions are unknown"),
         );
         return w;
     };
@@ -205,6 +243,8 @@ pub fn work(
     };
     w.pages = doc.pages;
     w.unread_pages = doc.unread_pages.clone();
+    w.encoding = doc.encoding;
+    w.notes = std::mem::take(&mut doc.notes);
     let mut budget = std::mem::take(&mut w.budget);
     let segmented = segment_into(&mut w, || segment::try_segment(&doc, &mut budget));
     w.budget = budget;
@@ -593,6 +633,7 @@ mod tests {
             display: Name::plain("V/a.txt"),
             kind: Kind::Read(discover::Format::Text),
             root: None,
+            member: None,
         })
     }
 

@@ -68,6 +68,9 @@ pub enum VendorName {
 pub enum Kind {
     /// A document to read.
     Read(Format),
+    /// A zip archive: its members are documents of the same vendor, each
+    /// listed on its own (`束.zip/契約書.pdf`).
+    Archive,
     /// A file that may hold contract text, of a type keiyaku does not read.
     Unsupported,
     /// Not a contract document (hidden, an Office lock file, keiyaku's own
@@ -97,11 +100,22 @@ pub struct Input {
     pub kind: Kind,
     /// The scanned folder, where `keiyaku.toml` may live.
     pub root: Option<PathBuf>,
+    /// For a member of a zip archive, its path inside the archive (through
+    /// the archives it lies in); `path` is then the archive on disk.
+    pub member: Option<String>,
 }
 
 impl Input {
     pub fn display_path(&self) -> &str {
         &self.display.text
+    }
+
+    /// Lower-case extension of the file (of the member, for a member).
+    pub fn extension(&self) -> String {
+        match &self.member {
+            Some(m) => extension(Path::new(m.rsplit('/').next().unwrap_or(m))),
+            None => extension(&self.path),
+        }
     }
 }
 
@@ -167,8 +181,37 @@ pub fn ignored_reason(name: &std::ffi::OsStr, is_dir: bool) -> Option<&'static s
 fn kind_of_file(path: &Path) -> Kind {
     match Format::from_path(path) {
         Some(f) => Kind::Read(f),
+        None if extension(path) == "zip" => Kind::Archive,
         None => Kind::Unsupported,
     }
+}
+
+/// What keiyaku does with a member of a zip archive, by its path inside the
+/// archive: the same as with a file of that name in a folder. `..` and a
+/// leading `/` are only parts of a name (nothing is written to disk).
+pub fn kind_of_member(path: &str) -> Kind {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+        .collect();
+    let Some((file, folders)) = parts.split_last() else {
+        return Kind::Ignored("a member without a name".into());
+    };
+    for folder in folders {
+        if *folder == "__MACOSX" {
+            return Kind::Ignored("macOS resource data (__MACOSX): not a document".into());
+        }
+        if let Some(r) = ignored_reason(std::ffi::OsStr::new(folder), true) {
+            return Kind::Ignored(r.into());
+        }
+    }
+    if *file == "keiyaku.toml" {
+        return Kind::Ignored("keiyaku.toml inside an archive: not read as settings".into());
+    }
+    if let Some(r) = ignored_reason(std::ffi::OsStr::new(file), false) {
+        return Kind::Ignored(r.into());
+    }
+    kind_of_file(Path::new(file))
 }
 
 fn stem(p: &Path) -> String {
@@ -255,6 +298,7 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Result<Discovery, Discover
             display: shown,
             path,
             root: None,
+            member: None,
         });
     }
     walk.resolve_links();
@@ -415,6 +459,7 @@ impl Walk<'_> {
             display,
             kind,
             root: Some(root.path.clone()),
+            member: None,
         });
         self.out.inputs.len() - 1
     }
@@ -520,6 +565,7 @@ mod tests {
             .map(|i| {
                 let k = match &i.kind {
                     Kind::Read(f) => f.name().to_string(),
+                    Kind::Archive => "zip".into(),
                     Kind::Unsupported => "unsupported".into(),
                     Kind::Ignored(_) => "ignored".into(),
                     Kind::Skipped(_) => "skipped".into(),
@@ -573,6 +619,37 @@ mod tests {
         );
         // The empty vendor folder is still a vendor.
         assert_eq!(d.vendors.len(), 2);
+    }
+
+    #[test]
+    fn zip_members_are_classified_like_files_and_dot_dot_is_only_a_name() {
+        let kind = |p: &str| match kind_of_member(p) {
+            Kind::Read(f) => f.name().to_string(),
+            Kind::Archive => "zip".into(),
+            Kind::Unsupported => "unsupported".into(),
+            Kind::Ignored(_) => "ignored".into(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(kind("契約書.PDF"), "pdf");
+        assert_eq!(kind("sub/SLA.docx"), "docx");
+        assert_eq!(kind("../../etc/覚書.txt"), "text");
+        assert_eq!(kind("/abs/x.md"), "text");
+        assert_eq!(kind("inner.zip"), "zip");
+        assert_eq!(kind("見積書.xlsx"), "unsupported");
+        assert_eq!(kind("__MACOSX/._契約書.pdf"), "ignored");
+        assert_eq!(kind("a/.DS_Store"), "ignored");
+        assert_eq!(kind(".hidden/契約書.pdf"), "ignored");
+        assert_eq!(kind("~$契約書.docx"), "ignored");
+        assert_eq!(kind("keiyaku.toml"), "ignored");
+    }
+
+    #[test]
+    fn a_zip_file_in_a_folder_is_an_archive_to_open() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("V")).unwrap();
+        std::fs::write(dir.path().join("V/束.ZIP"), b"PK").unwrap();
+        let d = discover(&[dir.path().to_path_buf()], &Options::default()).unwrap();
+        assert_eq!(listed(&d), pairs(&[("V/束.ZIP", "zip")]));
     }
 
     #[test]

@@ -75,6 +75,17 @@ fn open_regular(path: &Path, follow: bool) -> Result<File, OpenError> {
     Ok(file)
 }
 
+/// Open a regular file of at most `limit` bytes to read in parts (a zip
+/// archive, whose members are inflated one at a time), with the same checks
+/// as [`read_capped`].
+pub fn open_capped(path: &Path, limit: u64, follow: bool) -> Result<File, OpenError> {
+    let file = open_regular(path, follow)?;
+    if file.metadata()?.len() > limit {
+        return Err(OpenError::TooLarge { limit });
+    }
+    Ok(file)
+}
+
 /// Read a regular file of at most `limit` bytes. A final symbolic link is
 /// refused unless `follow` (a path the user named, or a link already checked
 /// to stay inside a scanned folder).

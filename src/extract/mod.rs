@@ -1,5 +1,6 @@
 //! Extraction: one file → the shared [`Document`] model, or a typed error.
 
+pub mod bundle;
 pub mod docx;
 pub mod pdf;
 pub mod text;

@@ -560,11 +560,15 @@ fn doc_row(out: &mut String, d: &DocReport) {
         d.status.label_ja(),
         d.pages.map(|p| p.to_string()).unwrap_or_default()
     );
-    if let Some(reason) = &d.reason {
-        out.push_str(&escape(reason));
-    }
+    let why: Vec<&str> = d
+        .reason
+        .iter()
+        .chain(&d.notes)
+        .map(|s| s.as_str())
+        .collect();
+    out.push_str(&escape(&why.join("；")));
     if !d.unread_pages.is_empty() {
-        if d.reason.is_some() {
+        if !why.is_empty() {
             out.push_str("<br>");
         }
         let pages: Vec<String> = d

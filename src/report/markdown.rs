@@ -248,7 +248,9 @@ impl Render for MarkdownWriter {
                 .documents
                 .iter()
                 .filter(|d| d.status != DocStatus::Ignored)
-                .filter(|d| d.status != DocStatus::Ok || !d.unread_pages.is_empty())
+                .filter(|d| {
+                    d.status != DocStatus::Ok || !d.unread_pages.is_empty() || !d.notes.is_empty()
+                })
                 .collect();
             if !unread.is_empty() {
                 writeln!(out)?;
@@ -257,8 +259,14 @@ impl Render for MarkdownWriter {
                     if !d.unread_pages.is_empty() {
                         line.push_str(&format!("（読めないページ: {}）", unread_pages_ja(d)));
                     }
-                    if let Some(why) = &d.reason {
-                        line.push_str(&format!(" — {}", cell(why)));
+                    let why: Vec<&str> = d
+                        .reason
+                        .iter()
+                        .chain(&d.notes)
+                        .map(|s| s.as_str())
+                        .collect();
+                    if !why.is_empty() {
+                        line.push_str(&format!(" — {}", cell(&why.join("；"))));
                     }
                     writeln!(out, "{line}")?;
                 }

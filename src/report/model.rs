@@ -58,11 +58,11 @@ pub enum DocStatus {
     Ok,
     /// Corrupt, unreadable, over a size cap, or a folder that could not be listed.
     Error,
-    /// Needs a password.
+    /// Needs a password (a PDF, a DOCX, a member of a password-protected zip).
     Encrypted,
     /// No text layer: a scan, or glyphs without Unicode.
     NoText,
-    /// A file type keiyaku does not read yet (.doc, .xlsx, .zip, images, …).
+    /// A file type keiyaku does not read yet (.doc, .xlsx, images, …).
     Unsupported,
     /// Not opened: a symbolic link not followed, a FIFO, socket or device, a
     /// folder below the depth limit.
@@ -305,6 +305,14 @@ pub struct DocReport {
     /// Why the status is not `ok`, or what was not read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// What a reviewer should know about a document that was read, in
+    /// Japanese: 「文字コードを推定（EUC-JP、確度低）」. Never changes a status.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// A text file's character encoding when it is not UTF-8: `Shift_JIS`,
+    /// `EUC-JP`, `ISO-2022-JP`, `UTF-16LE`, `UTF-16BE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<u32>,
     /// Runs of pages not read, each with its reason (a scan, undecodable

@@ -337,11 +337,19 @@ impl Render for TextWriter {
             }
             for d in &v.documents {
                 if d.status != DocStatus::Ignored
-                    && (d.status != DocStatus::Ok || !d.unread_pages.is_empty())
+                    && (d.status != DocStatus::Ok
+                        || !d.unread_pages.is_empty()
+                        || !d.notes.is_empty())
                 {
                     let mut line = format!("  ! {}: {}", d.path, d.status.label_ja());
-                    if let Some(e) = &d.reason {
-                        line.push_str(&format!(" — {e}"));
+                    let why: Vec<&str> = d
+                        .reason
+                        .iter()
+                        .chain(&d.notes)
+                        .map(|s| s.as_str())
+                        .collect();
+                    if !why.is_empty() {
+                        line.push_str(&format!(" — {}", why.join("；")));
                     }
                     if !d.unread_pages.is_empty() {
                         let pages: Vec<String> =

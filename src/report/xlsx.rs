@@ -289,12 +289,19 @@ fn documents(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxErro
         row += 1;
         let unread = unread_pages_ja(d);
         let parties = parties_ja(d);
+        let why: Vec<&str> = d
+            .reason
+            .iter()
+            .chain(&d.notes)
+            .map(|s| s.as_str())
+            .collect();
+        let why = why.join("；");
         let texts: [(u16, &str, &Format); 8] = [
             (0, &vendor, &st.text),
             (1, &d.path, &st.wrap),
             (2, &d.format, &st.text),
             (3, d.status.label_ja(), &st.text),
-            (4, d.reason.as_deref().unwrap_or(""), &st.wrap),
+            (4, &why, &st.wrap),
             (6, &unread, &st.wrap),
             (7, d.sha256.as_deref().unwrap_or(""), &st.text),
             (8, &parties, &st.wrap),
