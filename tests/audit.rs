@@ -281,3 +281,35 @@ fn record_adds_time_command_line_and_host_and_a_plain_scan_has_none() {
         serde_json::from_slice(&std::fs::read(a.later()).unwrap()).unwrap();
     assert!(plain["run"].get("recorded").is_none());
 }
+
+#[test]
+fn verify_checks_zip_members_by_their_archive() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let reports = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("あおばクラウド")).unwrap();
+    let zip_path = dir.path().join("あおばクラウド/束.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    z.start_file("契約書.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    z.write_all(CONTRACT.as_bytes()).unwrap();
+    z.finish().unwrap();
+    let report = reports.path().join("r.json");
+    scan_to(dir.path(), &report, &[]);
+    let o = keiyaku(&["verify", report.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("同一 1 件"), "{}", stdout(&o));
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&zip_path)
+        .unwrap()
+        .write_all(b"x")
+        .unwrap();
+    let o = keiyaku(&["verify", report.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("変更 / changed: あおばクラウド/束.zip/契約書.txt"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -34,6 +34,7 @@ fn doc_report(d: &DocWork) -> DocReport {
         pages: d.pages,
         unread_pages: d.unread_pages.clone(),
         sha256: d.sha256.clone(),
+        archive_sha256: d.archive_sha256.clone(),
         parties: with_overrides(&d.parties.defined, &d.overrides),
         party_notes: d.parties.notes.clone(),
         terms: d.parties.terms.clone(),

@@ -25,6 +25,8 @@ pub struct DocWork {
     pub status: DocStatus,
     pub reason: Option<String>,
     pub sha256: Option<String>,
+    /// For a member of an archive: the sha256 of the archive file it lies in.
+    pub archive_sha256: Option<String>,
     pub pages: Option<u32>,
     pub unread_pages: Vec<UnreadPages>,
     /// A text file's encoding when it is not UTF-8.
@@ -127,6 +129,7 @@ impl DocWork {
             status: DocStatus::Ok,
             reason: None,
             sha256: None,
+            archive_sha256: None,
             pages: None,
             unread_pages: Vec::new(),
             encoding: None,

@@ -75,6 +75,9 @@ pub struct SavedDoc {
     pub status: DocStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// A member of a ZIP archive: the archive file's sha256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

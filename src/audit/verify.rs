@@ -81,9 +81,42 @@ pub fn verify(
         unhashed: Vec::new(),
         unreadable: Vec::new(),
     };
+    // Archives on disk: their members are listed by the report, not the
+    // archive itself; a member is unchanged when its archive is.
+    let archives: Vec<(String, &discover::Input)> = on_disk
+        .iter()
+        .filter(|(_, i)| i.kind == Kind::Archive)
+        .map(|(p, i)| (format!("{p}/"), *i))
+        .collect();
+    let mut archive_hashes: BTreeMap<String, Result<String, String>> = BTreeMap::new();
     let mut listed = std::collections::BTreeSet::new();
     for d in report.documents() {
         listed.insert(d.path.as_str());
+        let member_of = archives
+            .iter()
+            .find(|(prefix, _)| d.path.starts_with(prefix));
+        if let (Some((prefix, input)), Some(old)) = (member_of, &d.archive_sha256) {
+            listed.insert(&prefix[..prefix.len() - 1]);
+            let now = archive_hashes
+                .entry(prefix.clone())
+                .or_insert_with(|| {
+                    discover::open::sha256_of(&input.path, input.follow).map_err(|e| e.to_string())
+                })
+                .clone();
+            match now {
+                Ok(new) if new == *old => v.unchanged += 1,
+                Ok(new) => v.changed.push(Changed {
+                    path: d.path.clone(),
+                    old: old.clone(),
+                    new,
+                }),
+                Err(reason) => v.unreadable.push(Unreadable {
+                    path: d.path.clone(),
+                    reason,
+                }),
+            }
+            continue;
+        }
         let Some(input) = on_disk.get(&d.path) else {
             if d.sha256.is_some() {
                 v.missing.push(d.path.clone());

@@ -321,6 +321,9 @@ pub struct DocReport {
     pub unread_pages: Vec<crate::document::UnreadPages>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// A member of a ZIP archive: the sha256 of the archive file it lies in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_sha256: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parties: Vec<PartyDef>,
     /// Where the parties' roles rest on missing or conflicting evidence
