@@ -28,11 +28,15 @@ fn tesseract(test: &str) -> bool {
     let langs = Command::new("tesseract").arg("--list-langs").output();
     let ok = langs.is_ok_and(|o| {
         let all = [o.stdout, o.stderr].concat();
-        String::from_utf8_lossy(&all).lines().any(|l| l.trim() == "jpn")
+        String::from_utf8_lossy(&all)
+            .lines()
+            .any(|l| l.trim() == "jpn")
     });
     if !ok {
         if std::env::var("KEIYAKU_REQUIRE_TESSERACT").as_deref() == Ok("1") {
-            panic!("{test}: tesseract with Japanese (jpn) is required (KEIYAKU_REQUIRE_TESSERACT=1)");
+            panic!(
+                "{test}: tesseract with Japanese (jpn) is required (KEIYAKU_REQUIRE_TESSERACT=1)"
+            );
         }
         eprintln!("{test}: SKIPPED — tesseract with Japanese (jpn) is not installed");
     }
@@ -97,7 +101,12 @@ fn a_scanned_contract_read_by_ocr_has_the_present_provisions_of_its_text_version
     put(text.path(), "瀬田", &samples().join(SETA), "契約書.pdf");
     let scans = tempfile::tempdir().unwrap();
     // Group 4 fax data at 200 dpi, and 1-bit Flate data at 300 dpi.
-    put(scans.path(), "北斗", &data("hokuto-ccitt.pdf"), "契約書.pdf");
+    put(
+        scans.path(),
+        "北斗",
+        &data("hokuto-ccitt.pdf"),
+        "契約書.pdf",
+    );
     put(scans.path(), "瀬田", &data("seta-flate.pdf"), "契約書.pdf");
     let t = scan(text.path(), &[], None);
     let s = scan(scans.path(), &[], None);
@@ -156,7 +165,10 @@ fn the_text_report_marks_evidence_read_by_ocr_with_its_confidence() {
     );
     let out = stdout(&o);
     assert!(out.contains("OCR（信頼度 "), "{out}");
-    assert!(out.contains("OCR で読んだ文書があり「なし」とは判定しません"), "{out}");
+    assert!(
+        out.contains("OCR で読んだ文書があり「なし」とは判定しません"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -180,12 +192,18 @@ fn image_files_are_read_by_ocr_page_by_page() {
     let incident = provision(v, "incident-reporting");
     assert_eq!(incident["status"], "present", "{}", statuses(v));
     let ev = &incident["evidence"][0];
-    assert_eq!((ev["path"].as_str(), ev["page"].as_u64()), (Some("V/押印済.tif"), Some(2)));
+    assert_eq!(
+        (ev["path"].as_str(), ev["page"].as_u64()),
+        (Some("V/押印済.tif"), Some(2))
+    );
 
     let o = keiyaku(&["text", data("hokuto.png").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.contains("委託者が行う障害の原因調査に協力し"), "{text}");
+    assert!(
+        text.contains("委託者が行う障害の原因調査に協力し"),
+        "{text}"
+    );
     assert!(stderr(&o).contains("p.1 OCR（信頼度"), "{}", stderr(&o));
 }
 
@@ -218,7 +236,10 @@ fn a_jpeg_scan_in_a_pdf_is_read() {
     let o = keiyaku(&["text", data("hokuto-top-dct.pdf").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.contains("保守作業の状況及び安全対策の実施状況"), "{text}");
+    assert!(
+        text.contains("保守作業の状況及び安全対策の実施状況"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -232,7 +253,10 @@ fn a_scan_too_coarse_to_read_stays_no_text_naming_its_confidence() {
     let d = document(v, "信州ネットワーク/特記事項_押印済.pdf");
     assert_eq!(d["status"], "no_text", "{d}");
     let reason = d["reason"].as_str().unwrap();
-    assert!(reason.contains("OCR confidence") && reason.contains("below 80%"), "{reason}");
+    assert!(
+        reason.contains("OCR confidence") && reason.contains("below 80%"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -245,10 +269,16 @@ fn ocr_never_keeps_scans_and_images_unread_as_before() {
     let pdf = document(v, "V/scan.pdf");
     assert_eq!(pdf["status"], "no_text");
     let reason = pdf["reason"].as_str().unwrap();
-    assert!(reason.contains("image-only") && reason.contains("--ocr never"), "{reason}");
+    assert!(
+        reason.contains("image-only") && reason.contains("--ocr never"),
+        "{reason}"
+    );
     let png = document(v, "V/scan.png");
     assert_eq!(png["status"], "unsupported");
-    assert!(png["reason"].as_str().unwrap().contains("OCR is off"), "{png}");
+    assert!(
+        png["reason"].as_str().unwrap().contains("OCR is off"),
+        "{png}"
+    );
     assert!(with_status(v, "missing").is_empty());
     assert_eq!(r["run"]["options"][0], "--ocr never");
 }
@@ -274,16 +304,25 @@ fn a_page_over_the_ocr_time_limit_is_stopped_and_says_it_was_a_wall_clock_limit(
     put(dir.path(), "V", &samples().join(SETA), "契約書.pdf");
     let started = std::time::Instant::now();
     let r = scan(dir.path(), &["--ocr-timeout", "1"], Some(fake.path()));
-    assert!(started.elapsed().as_secs() < 20, "the child was not stopped");
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "the child was not stopped"
+    );
     let v = vendor(&r, "V");
     let d = document(v, "V/scan.pdf");
     assert_eq!(d["status"], "error", "{d}");
     let reason = d["reason"].as_str().unwrap();
-    assert!(reason.contains("wall-clock") && reason.contains("1 s"), "{reason}");
+    assert!(
+        reason.contains("wall-clock") && reason.contains("1 s"),
+        "{reason}"
+    );
     // The batch goes on: the other document is read.
     assert_eq!(document(v, "V/契約書.pdf")["status"], "ok");
     let options = r["run"]["options"].to_string();
-    assert!(options.contains("tesseract 5.9.9") && options.contains("--ocr-timeout 1"), "{options}");
+    assert!(
+        options.contains("tesseract 5.9.9") && options.contains("--ocr-timeout 1"),
+        "{options}"
+    );
 }
 
 #[test]
@@ -295,7 +334,13 @@ fn a_jbig2_page_is_left_unread_with_that_reason() {
     let r = scan(dir.path(), &[], Some(fake.path()));
     let d = document(vendor(&r, "V"), "V/scan.pdf");
     assert_eq!(d["status"], "no_text", "{d}");
-    assert!(d["reason"].as_str().unwrap().contains("JBIG2 not supported"), "{d}");
+    assert!(
+        d["reason"]
+            .as_str()
+            .unwrap()
+            .contains("JBIG2 not supported"),
+        "{d}"
+    );
 }
 
 #[test]
@@ -321,12 +366,20 @@ fn ocr_always_without_tesseract_stops_before_reading() {
     let dir = tempfile::tempdir().unwrap();
     put(dir.path(), "V", &samples().join(SETA), "契約書.pdf");
     let o = run_with_path(
-        &["scan".as_ref(), "--ocr".as_ref(), "always".as_ref(), dir.path().as_os_str()],
+        &[
+            "scan".as_ref(),
+            "--ocr".as_ref(),
+            "always".as_ref(),
+            dir.path().as_os_str(),
+        ],
         Some(empty.path()),
     );
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("--ocr always") && err.contains("tesseract"), "{err}");
+    assert!(
+        err.contains("--ocr always") && err.contains("tesseract"),
+        "{err}"
+    );
     // auto goes on without it, and a text-only scan records nothing about OCR.
     let r = scan(dir.path(), &[], Some(empty.path()));
     assert!(r["run"]["options"].as_array().unwrap().is_empty());

@@ -102,9 +102,8 @@ pub fn parts(
         };
         part.any_read |= d.status == DocStatus::Ok;
         // OCR may misread or drop words: what it did not find is not missing.
-        part.all_read &= !d.status.leaves_text_unread()
-            && d.unread_pages.is_empty()
-            && d.ocr_pages.is_empty();
+        part.all_read &=
+            !d.status.leaves_text_unread() && d.unread_pages.is_empty() && d.ocr_pages.is_empty();
         part.findings.extend(d.findings.into_iter().flatten());
         part.near.extend(d.near);
         part.documents.push(report);

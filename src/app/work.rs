@@ -135,17 +135,26 @@ fn extract_with_ocr(
         Ok(d) => d,
         Err(ExtractError::NoText(reason)) => {
             // A scan with OCR off: say why OCR did not read it.
-            return Err(ExtractError::NoText(match reason.strip_suffix(extract::pdf::OCR_OFF) {
-                Some(head) => {
-                    *needed = true;
-                    format!("{head}{}", ocr.off_reason().unwrap_or(extract::pdf::OCR_OFF))
-                }
-                None => reason,
-            }));
+            return Err(ExtractError::NoText(
+                match reason.strip_suffix(extract::pdf::OCR_OFF) {
+                    Some(head) => {
+                        *needed = true;
+                        format!(
+                            "{head}{}",
+                            ocr.off_reason().unwrap_or(extract::pdf::OCR_OFF)
+                        )
+                    }
+                    None => reason,
+                },
+            ));
         }
         Err(e) => return Err(e),
     };
-    if doc.unread_pages.iter().any(|u| u.reason == UnreadReason::ImageOnly) {
+    if doc
+        .unread_pages
+        .iter()
+        .any(|u| u.reason == UnreadReason::ImageOnly)
+    {
         *needed = true;
     }
     if doc.scanned.is_empty() {

@@ -218,11 +218,9 @@ impl Render for TextWriter {
                     .unwrap_or_else(|| match (p.status, near) {
                         (Status::Unknown, _) if listed == 0 => "文書がなく判定できません".into(),
                         // What was seen, and where: 「第6条に定めあり。ただし甲（委託者）の義務」.
-                        (Status::Unknown, Some(n)) => format!(
-                            "{unknown_why}。{}（{}）",
-                            n.note,
-                            file_page(&n.evidence)
-                        ),
+                        (Status::Unknown, Some(n)) => {
+                            format!("{unknown_why}。{}（{}）", n.note, file_page(&n.evidence))
+                        }
                         (Status::Unknown, None) => unknown_why.into(),
                         (_, Some(n)) => format!("{}（{}）", n.note, file_page(&n.evidence)),
                         _ => "該当条項なし".into(),

@@ -276,7 +276,7 @@ fn documents(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxErro
         let mut unread = unread_pages_ja(d);
         if let Some(o) = d.ocr_label() {
             if !unread.is_empty() {
-                unread.push_str("、");
+                unread.push('、');
             }
             unread.push_str(&o);
         }

@@ -191,6 +191,9 @@ mod tests {
 
     #[test]
     fn cmyk_black_is_rgb_black() {
-        assert_eq!(cmyk_to_rgb(&[0, 0, 0, 255, 0, 0, 0, 0]), [0, 0, 0, 255, 255, 255]);
+        assert_eq!(
+            cmyk_to_rgb(&[0, 0, 0, 255, 0, 0, 0, 0]),
+            [0, 0, 0, 255, 255, 255]
+        );
     }
 }

@@ -33,12 +33,10 @@ pub fn pages(
             if pixels == 0 {
                 return Err(corrupt(&"an image of no pixels"));
             }
-            let page = capped(pixels, size.width, size.height, max_pixels).map(|()| {
-                Image {
-                    ext,
-                    bytes: bytes.to_vec(),
-                    dpi: None,
-                }
+            let page = capped(pixels, size.width, size.height, max_pixels).map(|()| Image {
+                ext,
+                bytes: bytes.to_vec(),
+                dpi: None,
             });
             Ok((vec![Job::Ready(page)], 1))
         }
@@ -102,7 +100,12 @@ fn tiff_pages(
         .iter()
         .enumerate()
         .map(|(i, &(w, h))| {
-            match capped(u64::from(w) * u64::from(h), w as usize, h as usize, max_pixels) {
+            match capped(
+                u64::from(w) * u64::from(h),
+                w as usize,
+                h as usize,
+                max_pixels,
+            ) {
                 Ok(()) => Job::TiffPage(i),
                 Err(e) => Job::Ready(Err(e)),
             }
@@ -113,7 +116,12 @@ fn tiff_pages(
 
 /// Page `index` (0-based) of a multi-page TIFF as a PNG.
 pub fn decode_page(bytes: &[u8], index: usize) -> Prepared {
-    let failed = |e: &dyn std::fmt::Display| (UnreadReason::OcrFailed, format!("TIFF page {}: {e}", index + 1));
+    let failed = |e: &dyn std::fmt::Display| {
+        (
+            UnreadReason::OcrFailed,
+            format!("TIFF page {}: {e}", index + 1),
+        )
+    };
     let mut d = decoder(bytes).map_err(|e| failed(&e))?;
     d.seek_to_image(index).map_err(|e| failed(&e))?;
     let (w, h) = d.dimensions().map_err(|e| failed(&e))?;

@@ -15,7 +15,7 @@ pub mod setup;
 mod tesseract;
 mod tsv;
 
-pub use setup::{Engine, Mode, Ocr, SetupError, Settings};
+pub use setup::{Engine, Mode, Ocr, Settings, SetupError};
 
 use crate::discover::Format;
 use crate::document::{mark_unread, Block, Document, OcrPage, UnreadReason};
@@ -64,7 +64,12 @@ const TRY_VERTICAL_BELOW: f64 = 85.0;
 fn read_page(engine: &Engine, settings: &Settings, page: u32, image: Prepared) -> Outcome {
     let result = image.and_then(|image| {
         let started = std::time::Instant::now();
-        let horizontal = recognise(engine, tesseract::Layout::Horizontal, settings.timeout, &image)?;
+        let horizontal = recognise(
+            engine,
+            tesseract::Layout::Horizontal,
+            settings.timeout,
+            &image,
+        )?;
         let left = settings.timeout.saturating_sub(started.elapsed());
         let weak = horizontal.confidence.is_none_or(|c| c < TRY_VERTICAL_BELOW);
         let best = if engine.vertical && weak && left.as_secs() >= 1 {
@@ -163,7 +168,12 @@ pub fn read_scanned_pdf(doc: &mut Document, bytes: &[u8], ocr: &Ocr) -> Vec<Stri
     let scanned = std::mem::take(&mut doc.scanned);
     let Some(engine) = ocr.engine() else {
         for s in scanned {
-            mark_unread(&mut doc.unread_pages, s.page, s.page, UnreadReason::ImageOnly);
+            mark_unread(
+                &mut doc.unread_pages,
+                s.page,
+                s.page,
+                UnreadReason::ImageOnly,
+            );
         }
         return Vec::new();
     };
@@ -181,9 +191,7 @@ pub fn read_scanned_pdf(doc: &mut Document, bytes: &[u8], ocr: &Ocr) -> Vec<Stri
                         "the page's image is not an image object".into(),
                     )),
                     (_, Err(e)) => Err((UnreadReason::OcrFailed, e.to_string())),
-                    (Some(id), Ok(pdf)) => {
-                        pdf_image::prepare(pdf, id, settings.max_pixels, s.dpi)
-                    }
+                    (Some(id), Ok(pdf)) => pdf_image::prepare(pdf, id, settings.max_pixels, s.dpi),
                 };
                 read_page(engine, settings, s.page, image)
             })
@@ -227,7 +235,12 @@ pub fn read_image_file(
     };
     let notes = merge(&mut doc, outcomes);
     if total > read {
-        mark_unread(&mut doc.unread_pages, read + 1, total, UnreadReason::PageCap);
+        mark_unread(
+            &mut doc.unread_pages,
+            read + 1,
+            total,
+            UnreadReason::PageCap,
+        );
     }
     Ok((doc, notes))
 }

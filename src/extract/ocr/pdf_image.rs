@@ -64,7 +64,8 @@ pub fn prepare(doc: &Document, id: (u32, u16), max_pixels: u64, dpi: Option<u32>
     let last = filters.last().map(Vec::as_slice).unwrap_or(b"");
     let image = |ext: &'static str, bytes: Vec<u8>| Image { ext, bytes, dpi };
     // Room for any encoding of the capped pixels.
-    let budget = usize::try_from(pixels.saturating_mul(8).saturating_add(1 << 20)).unwrap_or(usize::MAX);
+    let budget =
+        usize::try_from(pixels.saturating_mul(8).saturating_add(1 << 20)).unwrap_or(usize::MAX);
     match last {
         b"JBIG2Decode" => Err((UnreadReason::Jbig2, "JBIG2 not supported".into())),
         b"DCTDecode" | b"DCT" => Ok(image("jpg", outer_decoded(stream, &filters, budget)?)),
@@ -82,9 +83,14 @@ pub fn prepare(doc: &Document, id: (u32, u16), max_pixels: u64, dpi: Option<u32>
                 Err(e) => return Err((UnreadReason::OcrFailed, format!("image data: {e}"))),
             };
             let (pixels, data) = samples(doc, d, data)?;
-            encode::png(width, height, &pixels, &padded(data, &pixels, width, height))
-                .map(|bytes| image("png", bytes))
-                .map_err(unsupported)
+            encode::png(
+                width,
+                height,
+                &pixels,
+                &padded(data, &pixels, width, height),
+            )
+            .map(|bytes| image("png", bytes))
+            .map_err(unsupported)
         }
     }
 }
@@ -113,8 +119,10 @@ fn outer_decoded(
     let names: Vec<Object> = outer.iter().map(|f| Object::Name(f.clone())).collect();
     s.dict.set("Filter", Object::Array(names));
     if let Ok(Object::Array(params)) = stream.dict.get(b"DecodeParms") {
-        s.dict
-            .set("DecodeParms", Object::Array(params[..outer.len().min(params.len())].to_vec()));
+        s.dict.set(
+            "DecodeParms",
+            Object::Array(params[..outer.len().min(params.len())].to_vec()),
+        );
     }
     s.decompressed_content_with_limit(budget)
         .map_err(|e| (UnreadReason::OcrFailed, format!("image data: {e}")))
@@ -184,10 +192,7 @@ fn space(doc: &Document, o: &Object, depth: u8) -> Result<Space, String> {
             b"DeviceGray" | b"G" | b"CalGray" => Ok(Space::Gray),
             b"DeviceRGB" | b"RGB" | b"CalRGB" => Ok(Space::Rgb),
             b"DeviceCMYK" | b"CMYK" => Ok(Space::Cmyk),
-            other => Err(format!(
-                "colour space {}",
-                String::from_utf8_lossy(other)
-            )),
+            other => Err(format!("colour space {}", String::from_utf8_lossy(other))),
         },
         Object::Array(a) => {
             let family = a.first().and_then(|f| resolve(doc, f).as_name().ok());
@@ -219,10 +224,7 @@ fn space(doc: &Document, o: &Object, depth: u8) -> Result<Space, String> {
                     Ok(Space::Indexed(Box::new(base), lookup))
                 }
                 Some(b"Separation") => Ok(Space::Ink),
-                Some(other) => Err(format!(
-                    "colour space {}",
-                    String::from_utf8_lossy(other)
-                )),
+                Some(other) => Err(format!("colour space {}", String::from_utf8_lossy(other))),
                 None => Err("an unnamed colour space".into()),
             }
         }
@@ -277,11 +279,13 @@ fn samples(
         Space::Indexed(base, lookup) if bits <= 8 => {
             let colours = 1usize << bits;
             let palette: Vec<u8> = match *base {
-                Space::Gray => lookup.iter().take(colours).flat_map(|&g| [g, g, g]).collect(),
+                Space::Gray => lookup
+                    .iter()
+                    .take(colours)
+                    .flat_map(|&g| [g, g, g])
+                    .collect(),
                 Space::Rgb => lookup.iter().take(colours * 3).copied().collect(),
-                Space::Cmyk => {
-                    encode::cmyk_to_rgb(&lookup[..lookup.len().min(colours * 4)])
-                }
+                Space::Cmyk => encode::cmyk_to_rgb(&lookup[..lookup.len().min(colours * 4)]),
                 _ => return Err(unsupported("an Indexed colour space over another")),
             };
             if palette.len() < 3 {

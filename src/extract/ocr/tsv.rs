@@ -73,8 +73,7 @@ fn parse_word(line: &str) -> Option<Word> {
 
 /// Join two pieces of a line: no space where either side is Japanese.
 pub fn join(a: &mut String, b: &str) {
-    let cjk_edge =
-        a.chars().last().is_some_and(is_cjk) || b.chars().next().is_some_and(is_cjk);
+    let cjk_edge = a.chars().last().is_some_and(is_cjk) || b.chars().next().is_some_and(is_cjk);
     if !a.is_empty() && !cjk_edge {
         a.push(' ');
     }

@@ -368,7 +368,10 @@ fn without_image_data(
     object: &mut Object,
 ) -> Option<(lopdf::ObjectId, Object)> {
     if let Object::Stream(stream) = object {
-        if !stream.content.is_empty() && is_image(stream) && !KEEP_IMAGES.with(|k| k.borrow().contains(&id)) {
+        if !stream.content.is_empty()
+            && is_image(stream)
+            && !KEEP_IMAGES.with(|k| k.borrow().contains(&id))
+        {
             stream.content = vec![b' '];
             // Only its being an image and its size are read later (an
             // image-only page, the image OCR reads): the rest of the
