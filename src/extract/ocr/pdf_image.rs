@@ -298,3 +298,89 @@ fn samples(
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    fn doc_with(dict: Dictionary, data: Vec<u8>) -> (Document, (u32, u16)) {
+        let mut doc = Document::with_version("1.5");
+        let id = doc.add_object(Stream::new(dict, data));
+        (doc, id)
+    }
+
+    fn png_pixels(bytes: &[u8]) -> Vec<u8> {
+        let mut r = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; r.output_buffer_size().unwrap()];
+        let info = r.next_frame(&mut buf).unwrap();
+        buf.truncate(info.buffer_size());
+        buf
+    }
+
+    #[test]
+    fn grey_samples_with_an_inverted_decode_array_become_a_png_the_right_way_round() {
+        let (doc, id) = doc_with(
+            dictionary! {
+                "Subtype" => "Image", "Width" => 2, "Height" => 1,
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+                "Decode" => vec![1.into(), 0.into()],
+            },
+            vec![0, 255],
+        );
+        let image = prepare(&doc, id, 100, None).unwrap();
+        assert_eq!(image.ext, "png");
+        assert_eq!(png_pixels(&image.bytes), [255, 0]);
+    }
+
+    #[test]
+    fn an_indexed_image_keeps_its_palette() {
+        let (doc, id) = doc_with(
+            dictionary! {
+                "Subtype" => "Image", "Width" => 2, "Height" => 1, "BitsPerComponent" => 8,
+                "ColorSpace" => vec!["Indexed".into(), "DeviceGray".into(), 1.into(),
+                    Object::String(vec![0, 255], lopdf::StringFormat::Hexadecimal)],
+            },
+            vec![1, 0],
+        );
+        let image = prepare(&doc, id, 100, None).unwrap();
+        assert_eq!(png_pixels(&image.bytes), [1, 0]);
+    }
+
+    #[test]
+    fn jbig2_and_oversized_images_are_not_handed_over_and_say_why() {
+        let (doc, id) = doc_with(
+            dictionary! {
+                "Subtype" => "Image", "Width" => 10, "Height" => 10,
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 1,
+                "Filter" => "JBIG2Decode",
+            },
+            vec![0; 8],
+        );
+        let err = prepare(&doc, id, 1000, None).unwrap_err();
+        assert_eq!(err, (UnreadReason::Jbig2, "JBIG2 not supported".into()));
+        let err = prepare(&doc, id, 99, None).unwrap_err();
+        assert_eq!(err.0, UnreadReason::OcrImageCap);
+    }
+
+    #[test]
+    fn fax_data_whose_white_shows_black_is_marked_inverted() {
+        let (doc, id) = doc_with(
+            dictionary! {
+                "Subtype" => "Image", "Width" => 8, "Height" => 2,
+                "Filter" => "CCITTFaxDecode",
+                "DecodeParms" => dictionary! { "K" => -1, "Columns" => 8, "BlackIs1" => true },
+            },
+            vec![0; 4],
+        );
+        let Ok(Object::Stream(s)) = doc.get_object(id) else {
+            panic!()
+        };
+        let fax = fax_params(&doc, s, 8, 2);
+        assert!(fax.inverted);
+        assert_eq!((fax.k, fax.width, fax.height), (-1, 8, 2));
+        assert_eq!(prepare(&doc, id, 100, None).unwrap().ext, "tif");
+    }
+}
