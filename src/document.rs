@@ -78,6 +78,37 @@ pub struct Document {
     /// no text (a scanned page), text that could not be decoded (a broken
     /// ToUnicode map), or a safety cap that stopped the reading.
     pub unread_pages: Vec<UnreadPages>,
+    /// Pages whose text came from OCR, with tesseract's confidence: evidence
+    /// from them says so, and they never make a provision missing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ocr_pages: Vec<OcrPage>,
+    /// Pages that are images only, each with the image to OCR (the largest
+    /// drawn on it): filled by the PDF extractor when OCR is on, emptied by OCR.
+    #[serde(skip)]
+    pub scanned: Vec<ScannedPage>,
+}
+
+/// A page read by OCR and the mean confidence of its words (0–100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OcrPage {
+    pub page: u32,
+    pub confidence: u8,
+}
+
+/// The confidence of page `page`, when its text came from OCR.
+pub fn ocr_confidence(list: &[OcrPage], page: Option<u32>) -> Option<u8> {
+    let page = page?;
+    list.iter().find(|p| p.page == page).map(|p| p.confidence)
+}
+
+/// A PDF page with no text, drawn from images: the object number of its
+/// largest image XObject, when it has one that is an indirect object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScannedPage {
+    pub page: u32,
+    pub image: Option<(u32, u16)>,
+    /// The image's resolution as drawn on the page, when plausible.
+    pub dpi: Option<u32>,
 }
 
 /// Why a page was not read. Every cap keiyaku applies names itself here, so a
@@ -85,8 +116,24 @@ pub struct Document {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnreadReason {
-    /// Images and no text: a scanned page (OCR is not supported).
+    /// Images and no text: a scanned page, OCR off or not installed.
     ImageOnly,
+    /// A scanned page whose image is JBIG2, which OCR cannot be given.
+    Jbig2,
+    /// A scanned page whose image is in an encoding or colour space that
+    /// cannot be handed to OCR.
+    ImageFormat,
+    /// A scanned page whose image has more pixels than OCR is given.
+    OcrImageCap,
+    /// OCR did not finish within its time limit (a wall-clock limit: the
+    /// only cap that counts seconds, so it may differ on a slower machine).
+    OcrTimeout,
+    /// OCR failed on the page (a corrupt image, tesseract's error).
+    OcrFailed,
+    /// OCR found no text on the page.
+    OcrNoText,
+    /// OCR's confidence was too low for its text to be used.
+    OcrLowConfidence,
     /// Text whose glyphs cannot be decoded to Unicode.
     Undecodable,
     /// Beyond the number of pages keiyaku reads from one document.
@@ -105,6 +152,13 @@ impl UnreadReason {
     pub fn as_str(self) -> &'static str {
         match self {
             UnreadReason::ImageOnly => "image_only",
+            UnreadReason::Jbig2 => "jbig2",
+            UnreadReason::ImageFormat => "image_format",
+            UnreadReason::OcrImageCap => "ocr_image_cap",
+            UnreadReason::OcrTimeout => "ocr_timeout",
+            UnreadReason::OcrFailed => "ocr_failed",
+            UnreadReason::OcrNoText => "ocr_no_text",
+            UnreadReason::OcrLowConfidence => "ocr_low_confidence",
             UnreadReason::Undecodable => "undecodable",
             UnreadReason::PageCap => "page_cap",
             UnreadReason::ContentCap => "content_cap",
@@ -118,6 +172,13 @@ impl UnreadReason {
     pub fn label_ja(self) -> &'static str {
         match self {
             UnreadReason::ImageOnly => "画像のみ（スキャン）",
+            UnreadReason::Jbig2 => "JBIG2 画像（OCR 未対応）",
+            UnreadReason::ImageFormat => "OCR に渡せない画像形式",
+            UnreadReason::OcrImageCap => "OCR の画素数上限超過",
+            UnreadReason::OcrTimeout => "OCR の時間上限超過（実時間）",
+            UnreadReason::OcrFailed => "OCR 失敗",
+            UnreadReason::OcrNoText => "OCR で文字なし",
+            UnreadReason::OcrLowConfidence => "OCR の信頼度が低い",
             UnreadReason::Undecodable => "文字を復号できない",
             UnreadReason::PageCap => "ページ数の上限超過",
             UnreadReason::ContentCap => "ページ内容の容量上限超過",

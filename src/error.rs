@@ -20,6 +20,12 @@ pub enum ExtractError {
         format: &'static str,
         reason: String,
     },
+    /// A file keiyaku cannot read as things stand (an image with OCR off).
+    #[error("{0}")]
+    Unsupported(String),
+    /// OCR did not finish within its time limit.
+    #[error("{0}")]
+    Timeout(String),
     #[error("internal error while reading: {0}")]
     Internal(String),
     /// A safety cap stopped the reading (a zip bomb, an archive with too

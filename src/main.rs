@@ -221,7 +221,9 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
             exclude.extend(output::resolved(path));
         }
     }
+    let ocr = args.ocr.detect()?;
     let opts = app::ScanOptions {
+        ocr,
         limits: args.limits(),
         paths: args.paths.clone(),
         jobs: args.jobs,
@@ -356,7 +358,7 @@ fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
             );
         }
         anyhow::bail!(
-            "{}: unsupported file type (keiyaku reads .pdf, .docx, .txt, .md)",
+            "{}: unsupported file type (keiyaku reads .pdf, .docx, .txt, .md, and by OCR .tif, .jpg, .png)",
             args.file.display()
         );
     };
@@ -369,8 +371,22 @@ fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
         ),
         Ok(_) => {}
     }
-    let doc = match app::extract_file(&args.file, format) {
-        Ok(d) => d,
+    let ocr = args.ocr.detect()?;
+    let doc = match app::extract_file_ocr(&args.file, format, &ocr) {
+        Ok((d, notes)) => {
+            for n in notes {
+                eprintln!("keiyaku: {}: OCR: {n}", args.file.display());
+            }
+            for p in &d.ocr_pages {
+                eprintln!(
+                    "keiyaku: {}: p.{} OCR（信頼度 {}%）",
+                    args.file.display(),
+                    p.page,
+                    p.confidence
+                );
+            }
+            d
+        }
         Err(e) => {
             eprintln!("keiyaku: {}: {e}", args.file.display());
             return Ok(ExitCode::from(2));

@@ -110,6 +110,7 @@ fn default_pdf_caps_are_the_documented_values() {
             content_bytes: 64 * 1024 * 1024,
             operators_per_page: 5_000_000,
             glyphs_per_page: 500_000,
+            scans: false,
         }
     );
     assert_eq!(docx::Limits::default().member_bytes, 64 * 1024 * 1024);

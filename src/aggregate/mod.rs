@@ -88,6 +88,7 @@ mod tests {
     fn ev(t: &str, s: Status) -> Evidence {
         Evidence {
             deadline: None,
+            ocr_confidence: None,
             path: "a.pdf".into(),
             page: Some(1),
             clause: None,

@@ -33,6 +33,7 @@ fn doc_report(d: &DocWork) -> DocReport {
         encoding: d.encoding,
         pages: d.pages,
         unread_pages: d.unread_pages.clone(),
+        ocr_pages: d.ocr_pages.clone(),
         sha256: d.sha256.clone(),
         archive_sha256: d.archive_sha256.clone(),
         parties: with_overrides(&d.parties.defined, &d.overrides),
@@ -104,7 +105,9 @@ pub fn parts(
             }
         };
         part.any_read |= d.status == DocStatus::Ok;
-        part.all_read &= !d.status.leaves_text_unread() && d.unread_pages.is_empty();
+        // OCR may misread or drop words: what it did not find is not missing.
+        part.all_read &=
+            !d.status.leaves_text_unread() && d.unread_pages.is_empty() && d.ocr_pages.is_empty();
         part.findings.extend(d.findings.into_iter().flatten());
         part.near.extend(d.near);
         part.documents.push(report);

@@ -15,7 +15,7 @@ use crate::rules::RuleSet;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-pub use work::{extract_file, extract_guarded, read_input};
+pub use work::{extract_file, extract_file_ocr, extract_guarded, read_input};
 
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
@@ -32,6 +32,8 @@ pub struct ScanOptions {
     pub parties: Vec<Override>,
     /// Per-document caps.
     pub limits: limits::DocLimits,
+    /// Whether and how scanned pages and images are read by OCR.
+    pub ocr: crate::extract::ocr::Ocr,
 }
 
 /// Why a scan could not run at all (exit 2).
@@ -93,12 +95,16 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
     // party definitions shared, matched and reduced to its findings before its
     // memory is let go, so memory grows with the vendors in flight, not the archive.
     let units = units(found.inputs);
+    let ocr_needed = std::sync::atomic::AtomicBool::new(false);
     let parts: Vec<assemble::Part> = pool.install(|| {
         units
             .into_par_iter()
             .flat_map_iter(|unit| {
                 let archive = is_loose_archive(&unit);
-                let docs = vendor_unit(unit, rules, &settings, progress.as_ref(), &opts.limits);
+                let docs = vendor_unit(unit, rules, &settings, progress.as_ref(), opts);
+                if docs.iter().any(|d| d.ocr_needed) {
+                    ocr_needed.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
                 match archive.then(|| archive_key(&docs)).flatten() {
                     Some(k) => assemble::parts(rules, &found.roots, docs, |_| Some(k.clone())),
                     None => assemble::parts(rules, &found.roots, docs, vendor_key),
@@ -106,6 +112,8 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
             })
             .collect()
     });
+    let mut options = opts.options.clone();
+    options.extend(opts.ocr.recorded(ocr_needed.into_inner()));
     if let Some(p) = progress {
         p.finish_and_clear();
     }
@@ -125,7 +133,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
         warnings,
         crate::report::model::RunInfo {
             paths: opts.paths.iter().map(|p| p.display().to_string()).collect(),
-            options: opts.options.clone(),
+            options,
             recorded: None,
         },
     );
@@ -163,12 +171,13 @@ fn vendor_unit(
     rules: &RuleSet,
     settings: &PartySettings,
     progress: Option<&indicatif::ProgressBar>,
-    limits: &limits::DocLimits,
+    opts: &ScanOptions,
 ) -> Vec<work::DocWork> {
     let ctx = work::Ctx {
         rules,
         settings,
-        limits,
+        limits: &opts.limits,
+        ocr: &opts.ocr,
     };
     let mut docs: Vec<work::DocWork> = unit
         .into_par_iter()

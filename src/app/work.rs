@@ -6,9 +6,10 @@
 use super::limits::DocLimits;
 use crate::config::PartySettings;
 use crate::discover::{self, open, Input, Kind, VendorName};
-use crate::document::{Document, UnreadPages};
+use crate::document::{Document, OcrPage, UnreadPages, UnreadReason};
 use crate::error::ExtractError;
 use crate::extract;
+use crate::extract::ocr::{self, Ocr};
 use crate::matching::parties::{Override, Parties, Role};
 use crate::matching::{self, Basis, Hit, MissKind, Strength};
 use crate::report::model::{Deadline, DocStatus, Evidence, NearMiss, Status};
@@ -33,6 +34,11 @@ pub struct DocWork {
     pub encoding: Option<&'static str>,
     /// What a reviewer should know about the reading (a guessed encoding).
     pub notes: Vec<String>,
+    /// Pages read by OCR, with their confidence.
+    pub ocr_pages: Vec<OcrPage>,
+    /// The document had pages for OCR (scanned pages or an image file),
+    /// whether or not OCR was on: the run then records how OCR was set.
+    pub ocr_needed: bool,
     /// Kept only until the document is matched (memory at archive scale).
     pub sentences: Vec<Sentence>,
     pub parties: Parties,
@@ -57,6 +63,7 @@ pub(super) fn doc_status(e: &ExtractError) -> DocStatus {
     match e {
         ExtractError::Encrypted(_) => DocStatus::Encrypted,
         ExtractError::NoText(_) => DocStatus::NoText,
+        ExtractError::Unsupported(_) => DocStatus::Unsupported,
         _ => DocStatus::Error,
     }
 }
@@ -84,6 +91,103 @@ pub fn extract_file(path: &Path, format: discover::Format) -> Result<Document, E
     extract_guarded(format, &read_input(path, true)?)
 }
 
+/// [`extract_file`] with OCR as `ocr` sets it: the document, and notes on
+/// the pages OCR could not read.
+pub fn extract_file_ocr(
+    path: &Path,
+    format: discover::Format,
+    ocr: &Ocr,
+) -> Result<(Document, Vec<String>), ExtractError> {
+    let bytes = read_input(path, true)?;
+    let sha = sha256(&bytes);
+    let mut needed = false;
+    extract_with_ocr(
+        path,
+        true,
+        &sha,
+        format,
+        bytes,
+        &DocLimits::default(),
+        ocr,
+        &mut needed,
+    )
+}
+
+/// Extract, then read by OCR what only OCR can read: an image file, or the
+/// scanned pages of a PDF (for which the file is read again, and must not
+/// have changed: only the images of those pages are loaded, a few pages at
+/// a time). `needed` is set when the document had pages for OCR.
+#[allow(clippy::too_many_arguments)]
+fn extract_with_ocr(
+    path: &Path,
+    follow: bool,
+    sha: &str,
+    format: discover::Format,
+    bytes: Vec<u8>,
+    limits: &DocLimits,
+    ocr: &Ocr,
+    needed: &mut bool,
+) -> Result<(Document, Vec<String>), ExtractError> {
+    if format.is_image() {
+        *needed = true;
+        let (doc, notes) = catch_unwind(AssertUnwindSafe(|| {
+            ocr::read_image_file(format, &bytes, ocr, limits.pdf_pages)
+        }))
+        .unwrap_or_else(|p| Err(ExtractError::Internal(panic_message(&*p))))?;
+        return if doc.is_empty() {
+            Err(ocr::no_text_error(&doc, &notes, format.name()))
+        } else {
+            Ok((doc, notes))
+        };
+    }
+    let scans = ocr.engine().is_some();
+    let mut doc = match extract_guarded_owned(format, bytes, limits, scans) {
+        Ok(d) => d,
+        Err(ExtractError::NoText(reason)) => {
+            // A scan with OCR off: say why OCR did not read it.
+            return Err(ExtractError::NoText(
+                match reason.strip_suffix(extract::pdf::OCR_OFF) {
+                    Some(head) => {
+                        *needed = true;
+                        format!(
+                            "{head}{}",
+                            ocr.off_reason().unwrap_or(extract::pdf::OCR_OFF)
+                        )
+                    }
+                    None => reason,
+                },
+            ));
+        }
+        Err(e) => return Err(e),
+    };
+    if doc
+        .unread_pages
+        .iter()
+        .any(|u| u.reason == UnreadReason::ImageOnly)
+    {
+        *needed = true;
+    }
+    if doc.scanned.is_empty() {
+        return Ok((doc, Vec::new()));
+    }
+    *needed = true;
+    let again = read_input_capped(path, follow, limits.file_bytes)?;
+    if sha256(&again) != sha {
+        return Err(ExtractError::Io(std::io::Error::other(
+            "the file changed while it was being read",
+        )));
+    }
+    let notes = catch_unwind(AssertUnwindSafe(|| {
+        ocr::read_scanned_pdf(&mut doc, &again, ocr)
+    }))
+    .map_err(|p| ExtractError::Internal(panic_message(&*p)))?;
+    drop(again);
+    if doc.is_empty() {
+        return Err(ocr::no_text_error(&doc, &notes, "PDF"));
+    }
+    Ok((doc, notes))
+}
+
 pub(super) fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
     p.downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -104,8 +208,12 @@ fn extract_guarded_owned(
     format: discover::Format,
     bytes: Vec<u8>,
     limits: &DocLimits,
+    scans: bool,
 ) -> Result<Document, ExtractError> {
-    let pdf = limits.pdf();
+    let pdf = extract::pdf::Limits {
+        scans,
+        ..limits.pdf()
+    };
     catch_unwind(AssertUnwindSafe(move || {
         extract::extract_owned(format, bytes, &pdf, limits.pdf_glyphs)
     }))
@@ -134,6 +242,8 @@ impl DocWork {
             unread_pages: Vec::new(),
             encoding: None,
             notes: Vec::new(),
+            ocr_pages: Vec::new(),
+            ocr_needed: false,
             sentences: Vec::new(),
             findings: None,
             deleted: Vec::new(),
@@ -160,6 +270,7 @@ pub struct Ctx<'a> {
     pub rules: &'a RuleSet,
     pub settings: &'a PartySettings,
     pub limits: &'a DocLimits,
+    pub ocr: &'a Ocr,
 }
 
 /// One input → its documents: one, or for a zip archive one per member
@@ -233,12 +344,40 @@ pub(super) fn read_bytes(
         };
         w.set(
             DocStatus::Unsupported,
-            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .txt, .md, .zip); its provisions are unknown"),
+            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .txt, .md, .zip, and by OCR .tif, .jpg, .png); its provisions are unknown"),
         );
         return w;
     };
-    let mut doc = match extract_guarded_owned(format, bytes, limits) {
-        Ok(d) => d,
+    let sha = w.sha256.clone().unwrap_or_default();
+    let path = w.input.path.clone();
+    // A scanned PDF's pages are OCR'd from its file read again; a member of
+    // an archive has no file of its own to read again.
+    let member_ocr;
+    let ocr = if w.input.member.is_some() && format == discover::Format::Pdf {
+        member_ocr = ctx.ocr.off_because(
+            "OCR of scanned pages inside a ZIP archive is not done: unzip it to read them",
+        );
+        &member_ocr
+    } else {
+        ctx.ocr
+    };
+    let extracted = extract_with_ocr(
+        &path,
+        w.input.follow,
+        &sha,
+        format,
+        bytes,
+        limits,
+        ocr,
+        &mut w.ocr_needed,
+    );
+    let mut doc = match extracted {
+        Ok((d, notes)) => {
+            if !notes.is_empty() {
+                w.reason = Some(format!("OCR: {}", notes.join("; ")));
+            }
+            d
+        }
         Err(e) => {
             w.set(doc_status(&e), e.to_string());
             return w;
@@ -248,6 +387,7 @@ pub(super) fn read_bytes(
     w.unread_pages = doc.unread_pages.clone();
     w.encoding = doc.encoding;
     w.notes = std::mem::take(&mut doc.notes);
+    w.ocr_pages = std::mem::take(&mut doc.ocr_pages);
     let mut budget = std::mem::take(&mut w.budget);
     let segmented = segment_into(&mut w, || segment::try_segment(&doc, &mut budget));
     w.budget = budget;
@@ -519,6 +659,7 @@ fn near_miss(
         evidence: Evidence {
             path: w.input.display.text.as_str().into(),
             page: s.page,
+            ocr_confidence: crate::document::ocr_confidence(&w.ocr_pages, s.page),
             clause: clause.as_deref().map(shared),
             heading: heading.as_deref().map(shared),
             strength: Status::Missing,
@@ -600,6 +741,7 @@ fn find_with(
             let evidence = Evidence {
                 path: path.clone(),
                 page: s.page,
+                ocr_confidence: crate::document::ocr_confidence(&w.ocr_pages, s.page),
                 clause: s.clause().as_deref().map(shared),
                 heading: s.heading.as_deref().map(shared),
                 strength: strength_status(h.strength),

@@ -196,6 +196,39 @@ pub struct ScanArgs {
         help_heading = "上限 / Limits (per document; defaults far above any contract)"
     )]
     pub max_work: u64,
+    #[command(flatten)]
+    pub ocr: OcrArgs,
+}
+
+/// OCR of scanned pages and image files by the external `tesseract`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OcrArgs {
+    /// スキャン画像の文字認識（OCR、tesseract）/ OCR of scanned PDF pages and image files
+    /// (.tif, .jpg, .png) with tesseract: auto = when `tesseract` with Japanese (jpn) is on
+    /// PATH; always = stop at once if it is not; never = scans stay unread.
+    #[arg(long, value_enum, default_value = "auto", help_heading = "OCR")]
+    pub ocr: crate::extract::ocr::Mode,
+    /// OCR 1 ページの時間上限（秒、実時間）/ Seconds tesseract may take on one page before
+    /// it is stopped (wall-clock: the page is listed as unread, ocr_timeout).
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::extract::ocr::setup::DEFAULT_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..), help_heading = "OCR")]
+    pub ocr_timeout: u64,
+    /// OCR に渡す 1 ページの画素数の上限 / Pixels of one page image OCR reads; a larger
+    /// page is listed as unread (ocr_image_cap).
+    #[arg(long, value_name = "N", default_value_t = crate::extract::ocr::setup::DEFAULT_MAX_PIXELS, help_heading = "OCR")]
+    pub ocr_max_pixels: u64,
+}
+
+impl OcrArgs {
+    /// Look for tesseract as asked (`--ocr always` without it is an error).
+    pub fn detect(&self) -> Result<crate::extract::ocr::Ocr, crate::extract::ocr::SetupError> {
+        crate::extract::ocr::Ocr::detect(
+            self.ocr,
+            crate::extract::ocr::Settings {
+                timeout: std::time::Duration::from_secs(self.ocr_timeout),
+                max_pixels: self.ocr_max_pixels,
+            },
+        )
+    }
 }
 
 impl ScanArgs {
@@ -233,7 +266,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, clap::Args)]
 pub struct TextArgs {
-    /// PDF・DOCX・TXT ファイル / A PDF, DOCX or TXT file.
+    /// PDF・DOCX・TXT・画像ファイル / A PDF, DOCX, TXT file, or an image read by OCR.
     pub file: PathBuf,
     /// 照合に使う文（正規化済み、第N条第M項付き）を表示 / Show the sentences as matched:
     /// normalized (NFKC, spaces between Japanese characters removed), each with its clause.
@@ -242,6 +275,8 @@ pub struct TextArgs {
     /// ヘッダー・フッター・ページ番号も表示（照合しない部分）/ Also print headers, footers, page numbers.
     #[arg(long)]
     pub furniture: bool,
+    #[command(flatten)]
+    pub ocr: OcrArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,6 +25,10 @@ pub enum Format {
     Pdf,
     Docx,
     Text,
+    /// Scanned images, read by OCR only.
+    Tiff,
+    Jpeg,
+    Png,
 }
 
 impl Format {
@@ -33,6 +37,9 @@ impl Format {
             "pdf" => Some(Format::Pdf),
             "docx" => Some(Format::Docx),
             "txt" | "md" => Some(Format::Text),
+            "tif" | "tiff" => Some(Format::Tiff),
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            "png" => Some(Format::Png),
             _ => None,
         }
     }
@@ -42,7 +49,15 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Docx => "docx",
             Format::Text => "text",
+            Format::Tiff => "tiff",
+            Format::Jpeg => "jpeg",
+            Format::Png => "png",
         }
+    }
+
+    /// An image: its text can only come from OCR.
+    pub fn is_image(self) -> bool {
+        matches!(self, Format::Tiff | Format::Jpeg | Format::Png)
     }
 }
 

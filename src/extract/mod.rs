@@ -2,6 +2,7 @@
 
 pub mod bundle;
 pub mod docx;
+pub mod ocr;
 pub mod pdf;
 pub mod text;
 
@@ -17,12 +18,20 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
         Format::Pdf => pdf::extract(bytes)?,
         Format::Docx => docx::extract(bytes)?,
         Format::Text => text::extract(bytes)?,
+        Format::Tiff | Format::Jpeg | Format::Png => {
+            return Err(ExtractError::Unsupported(format!(
+                "a .{} image: its text can only be read by OCR",
+                format.name()
+            )))
+        }
     };
     not_empty(doc)
 }
 
 /// [`extract_bytes`] taking the bytes, so an extractor can free them once
-/// parsed (PDF), with the PDF caps of the scan.
+/// parsed (PDF), with the PDF caps of the scan. With `pdf_limits.scans`, a
+/// PDF's image-only pages are left in [`Document::scanned`] for OCR, and a
+/// PDF of such pages alone is returned without text.
 pub fn extract_owned(
     format: Format,
     bytes: Vec<u8>,
@@ -30,7 +39,14 @@ pub fn extract_owned(
     pdf_glyphs: usize,
 ) -> Result<Document, ExtractError> {
     match format {
-        Format::Pdf => not_empty(pdf::extract_owned(bytes, pdf_limits, pdf_glyphs)?),
+        Format::Pdf => {
+            let doc = pdf::extract_owned(bytes, pdf_limits, pdf_glyphs)?;
+            if doc.scanned.is_empty() {
+                not_empty(doc)
+            } else {
+                Ok(doc)
+            }
+        }
         _ => extract_bytes(format, &bytes),
     }
 }

@@ -37,10 +37,14 @@ pub fn vendor_label(v: &VendorReport) -> String {
 /// there is none (the near miss seen, when there is one).
 pub fn reason_ja(v: &VendorReport, p: &ProvisionResult) -> String {
     if let Some(e) = p.evidence.first() {
-        return match &e.deadline {
+        let mut why = match &e.deadline {
             Some(d) => format!("{}（{}）", e.basis.label_ja(), d.label_ja()),
             None => e.basis.label_ja().to_string(),
         };
+        if let Some(o) = e.ocr_label() {
+            why.push_str(&format!("・{o}"));
+        }
+        return why;
     }
     let near = p.near_miss.as_ref().map(|n| &*n.note);
     match (p.status, near) {
@@ -48,6 +52,8 @@ pub fn reason_ja(v: &VendorReport, p: &ProvisionResult) -> String {
             let listed = v.documents.iter().any(|d| d.status != DocStatus::Ignored);
             match near {
                 _ if !listed => "文書なし".into(),
+                Some(n) if v.unknown_by_ocr() => format!("OCR で読んだ文書あり。{n}"),
+                None if v.unknown_by_ocr() => "OCR で読んだ文書あり（読み落としの可能性）".into(),
                 Some(n) => format!("読めない文書あり。{n}"),
                 None => "読めない文書あり".into(),
             }

@@ -470,6 +470,9 @@ fn evidence(out: &mut String, e: &Evidence) {
     if let Some(pg) = e.page {
         let _ = write!(out, " p.{pg}");
     }
+    if let Some(o) = e.ocr_label() {
+        let _ = write!(out, " <span class=\"ocr\">{}</span>", escape(&o));
+    }
     if let Some(c) = &e.clause {
         let _ = write!(out, " {}", escape(c));
     }
@@ -513,6 +516,9 @@ fn provision(out: &mut String, r: &Report, v: &VendorReport, p: &ProvisionResult
     if p.evidence.is_empty() {
         let why = match p.status {
             Status::Unknown if listed(v) == 0 => "文書がなく判定できません。",
+            Status::Unknown if v.unknown_by_ocr() => {
+                "OCR で読んだ文書があり「なし」とは判定しません（読み落としがあるかもしれません）。"
+            }
             Status::Unknown => {
                 "読めない文書があり判定できません（その文書に規定があるかもしれません）。"
             }
@@ -560,6 +566,12 @@ fn doc_row(out: &mut String, d: &DocReport) {
         d.status.label_ja(),
         d.pages.map(|p| p.to_string()).unwrap_or_default()
     );
+    if let Some(o) = d.ocr_label() {
+        out.push_str(&escape(&o));
+        if d.reason.is_some() || !d.notes.is_empty() {
+            out.push_str("<br>");
+        }
+    }
     let why: Vec<&str> = d
         .reason
         .iter()

@@ -227,6 +227,10 @@ impl Render for MarkdownWriter {
                         if let Some(pg) = e.page {
                             s.push_str(&format!(" p.{pg}"));
                         }
+                        if let Some(o) = e.ocr_label() {
+                            s.push(' ');
+                            s.push_str(&o);
+                        }
                         if let Some(c) = &e.clause {
                             s.push(' ');
                             s.push_str(c);
@@ -249,13 +253,19 @@ impl Render for MarkdownWriter {
                 .iter()
                 .filter(|d| d.status != DocStatus::Ignored)
                 .filter(|d| {
-                    d.status != DocStatus::Ok || !d.unread_pages.is_empty() || !d.notes.is_empty()
+                    d.status != DocStatus::Ok
+                        || !d.unread_pages.is_empty()
+                        || !d.notes.is_empty()
+                        || !d.ocr_pages.is_empty()
                 })
                 .collect();
             if !unread.is_empty() {
                 writeln!(out)?;
                 for d in unread {
                     let mut line = format!("- {}: {}", cell(&d.path), d.status.label_ja());
+                    if let Some(o) = d.ocr_label() {
+                        line.push_str(&format!("（{o}）"));
+                    }
                     if !d.unread_pages.is_empty() {
                         line.push_str(&format!("（読めないページ: {}）", unread_pages_ja(d)));
                     }

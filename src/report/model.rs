@@ -294,6 +294,39 @@ pub struct ServiceShortfall {
     pub reason: String,
 }
 
+impl VendorReport {
+    /// Its not-found provisions are unknown only because some of its text
+    /// was read by OCR (everything else was read in full).
+    pub fn unknown_by_ocr(&self) -> bool {
+        self.documents
+            .iter()
+            .all(|d| !d.status.leaves_text_unread() && d.unread_pages.is_empty())
+            && self.documents.iter().any(|d| !d.ocr_pages.is_empty())
+    }
+}
+
+impl DocReport {
+    /// 「OCR: p.1 信頼度 93%、p.2 信頼度 88%」, when pages were read by OCR.
+    pub fn ocr_label(&self) -> Option<String> {
+        if self.ocr_pages.is_empty() {
+            return None;
+        }
+        let pages: Vec<String> = self
+            .ocr_pages
+            .iter()
+            .take(10)
+            .map(|p| format!("p.{} 信頼度 {}%", p.page, p.confidence))
+            .collect();
+        let more = self.ocr_pages.len().saturating_sub(pages.len());
+        let more = if more > 0 {
+            format!(" ほか {more} ページ")
+        } else {
+            String::new()
+        };
+        Some(format!("OCR: {}{more}", pages.join("、")))
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DocReport {
     pub path: String,
@@ -319,6 +352,9 @@ pub struct DocReport {
     /// text, or a cap that stopped the reading).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unread_pages: Vec<crate::document::UnreadPages>,
+    /// Pages read by OCR, each with tesseract's mean confidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ocr_pages: Vec<crate::document::OcrPage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
     /// A member of a ZIP archive: the sha256 of the archive file it lies in.
@@ -398,6 +434,9 @@ pub struct Evidence {
     pub path: std::sync::Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The page's OCR confidence (0–100), when its text came from OCR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_confidence: Option<u8>,
     /// 条項番号 and article heading, shared across the report
     /// ([`super::shared::shared`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -422,6 +461,13 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deadline {
     pub wording: Option<String>,
+}
+
+impl Evidence {
+    /// 「OCR（信頼度 87%）」 for evidence read by OCR.
+    pub fn ocr_label(&self) -> Option<String> {
+        self.ocr_confidence.map(|c| format!("OCR（信頼度 {c}%）"))
+    }
 }
 
 impl Deadline {

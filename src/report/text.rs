@@ -102,6 +102,10 @@ fn file_page(e: &super::model::Evidence) -> String {
     if let Some(pg) = e.page {
         s.push_str(&format!(" p.{pg}"));
     }
+    if let Some(o) = e.ocr_label() {
+        s.push(' ');
+        s.push_str(&o);
+    }
     s
 }
 
@@ -272,6 +276,11 @@ impl Render for TextWriter {
             if !line.is_empty() {
                 writeln!(out, "  当事者: {line}")?;
             }
+            let unknown_why = if v.unknown_by_ocr() {
+                "OCR で読んだ文書があり「なし」とは判定しません"
+            } else {
+                "読めない文書があり判定できません"
+            };
             for p in &v.provisions {
                 let mark = self.paint(p.status.mark(), p.status);
                 let near = p.near_miss.as_ref();
@@ -296,12 +305,10 @@ impl Render for TextWriter {
                     .unwrap_or_else(|| match (p.status, near) {
                         (Status::Unknown, _) if listed == 0 => "文書がなく判定できません".into(),
                         // What was seen, and where: 「第6条に定めあり。ただし甲（委託者）の義務」.
-                        (Status::Unknown, Some(n)) => format!(
-                            "読めない文書があり判定できません。{}（{}）",
-                            n.note,
-                            file_page(&n.evidence)
-                        ),
-                        (Status::Unknown, None) => "読めない文書があり判定できません".into(),
+                        (Status::Unknown, Some(n)) => {
+                            format!("{unknown_why}。{}（{}）", n.note, file_page(&n.evidence))
+                        }
+                        (Status::Unknown, None) => unknown_why.into(),
                         (_, Some(n)) => format!("{}（{}）", n.note, file_page(&n.evidence)),
                         _ => "該当条項なし".into(),
                     });
@@ -339,9 +346,13 @@ impl Render for TextWriter {
                 if d.status != DocStatus::Ignored
                     && (d.status != DocStatus::Ok
                         || !d.unread_pages.is_empty()
-                        || !d.notes.is_empty())
+                        || !d.notes.is_empty()
+                        || !d.ocr_pages.is_empty())
                 {
                     let mut line = format!("  ! {}: {}", d.path, d.status.label_ja());
+                    if let Some(o) = d.ocr_label() {
+                        line.push_str(&format!("（{o}）"));
+                    }
                     let why: Vec<&str> = d
                         .reason
                         .iter()

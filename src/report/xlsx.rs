@@ -287,7 +287,13 @@ fn documents(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxErro
     let mut row = 0u32;
     for (vendor, d) in docs {
         row += 1;
-        let unread = unread_pages_ja(d);
+        let mut unread = unread_pages_ja(d);
+        if let Some(o) = d.ocr_label() {
+            if !unread.is_empty() {
+                unread.push('、');
+            }
+            unread.push_str(&o);
+        }
         let parties = parties_ja(d);
         let why: Vec<&str> = d
             .reason

@@ -59,12 +59,37 @@ fn direction(m: &Matrix) -> u8 {
     }
 }
 
+/// An image XObject drawn on the page, as OCR would read it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DrawnImage {
+    /// Its object number, when it is an indirect object (as images are).
+    pub id: Option<ObjectId>,
+    pub width: u32,
+    pub height: u32,
+    /// Its width on the page, in points.
+    pub drawn_width: f64,
+}
+
+impl DrawnImage {
+    pub fn pixels(&self) -> u64 {
+        u64::from(self.width) * u64::from(self.height)
+    }
+
+    /// Pixels per inch as drawn, when plausible for a scan.
+    pub fn dpi(&self) -> Option<u32> {
+        let dpi = f64::from(self.width) / (self.drawn_width / 72.0);
+        (dpi.is_finite() && (50.0..=2400.0).contains(&dpi)).then(|| dpi.round() as u32)
+    }
+}
+
 #[derive(Default)]
 pub struct PageContent {
     pub glyphs: Vec<Placed>,
     /// Thin lines drawn on the page (table borders), in page space.
     pub rules: Rules,
     pub images: usize,
+    /// The largest image drawn (by pixels): what OCR reads of a scanned page.
+    pub largest_image: Option<DrawnImage>,
     pub undecodable: usize,
     /// Glyphs shown with a font that maps no code to Unicode.
     pub unmapped: usize,
@@ -528,6 +553,28 @@ impl<'d> Interpreter<'d> {
             .unwrap_or(b"");
         if subtype == b"Image" {
             self.out.images += 1;
+            let dim = |k: &[u8]| {
+                stream
+                    .dict
+                    .get(k)
+                    .ok()
+                    .and_then(|o| resolve(self.doc, o).as_i64().ok())
+                    .and_then(|v| u32::try_from(v).ok())
+            };
+            let ctm = &self.gs.ctm;
+            let drawn = DrawnImage {
+                id,
+                width: dim(b"Width").unwrap_or(0),
+                height: dim(b"Height").unwrap_or(0),
+                drawn_width: ctm[0].hypot(ctm[1]),
+            };
+            if self
+                .out
+                .largest_image
+                .is_none_or(|l| drawn.pixels() > l.pixels())
+            {
+                self.out.largest_image = Some(drawn);
+            }
             return;
         }
         if subtype != b"Form" || self.forms.len() >= MAX_FORM_DEPTH {

@@ -2,13 +2,15 @@
 //! content interpreter, fonts and layout on top (see `content`, `fonts`, `layout`).
 
 mod cmap;
-mod content;
+pub(crate) mod content;
 mod fonts;
 mod glyphs;
-mod layout;
+pub(crate) mod layout;
 mod lexer;
 
-use crate::document::{mark_unread, Block, BlockKind, Document, UnreadPages, UnreadReason};
+use crate::document::{
+    mark_unread, Block, BlockKind, Document, ScannedPage, UnreadPages, UnreadReason,
+};
 use crate::error::ExtractError;
 use lopdf::{Dictionary, Object};
 use std::collections::HashMap;
@@ -27,6 +29,10 @@ pub struct Limits {
     pub operators_per_page: usize,
     /// Glyphs kept from one page.
     pub glyphs_per_page: usize,
+    /// Leave image-only pages in [`Document::scanned`] for OCR (instead of
+    /// listing them as image-only), and a PDF of nothing else is returned
+    /// without text instead of as `NoText`.
+    pub scans: bool,
 }
 
 impl Default for Limits {
@@ -36,6 +42,7 @@ impl Default for Limits {
             content_bytes: 64 * 1024 * 1024,
             operators_per_page: 5_000_000,
             glyphs_per_page: 500_000,
+            scans: false,
         }
     }
 }
@@ -47,12 +54,18 @@ struct PageText {
     rules: content::Rules,
     height: (f64, f64),
     images: usize,
+    /// The largest image drawn on it.
+    image: Option<content::DrawnImage>,
     /// Lines whose one cell is the whole line (most of them): the cell is
     /// left out until the page's blocks are built, see [`fold_cell`].
     folded: Vec<bool>,
     /// A cap or damage stopped the page: it is listed for that, not as image-only.
     cut: bool,
 }
+
+/// How a scan's `NoText` reason ends when the extractor reads it without
+/// OCR; the caller that knows why OCR is off puts the reason there.
+pub const OCR_OFF: &str = "OCR is not supported";
 
 /// Glyphs read from one document, all its pages together: 5,000 pages of a
 /// dense contract hold about a tenth of it, a file that draws one huge
@@ -184,6 +197,7 @@ fn extract_loaded(
             rules,
             height: page_box(&doc, page),
             images: out.images,
+            image: out.largest_image,
             folded,
             cut: !cut.is_empty(),
         });
@@ -192,9 +206,11 @@ fn extract_loaded(
     {
         mark_unread(&mut unread_pages, first, last, UnreadReason::PageCap);
     }
-    if total_glyphs == 0 {
-        let images: usize = texts.iter().map(|t| t.images).sum();
-        let cut = cut_short(&unread_pages, limits, glyphs_per_document);
+    let images: usize = texts.iter().map(|t| t.images).sum();
+    let cut = cut_short(&unread_pages, limits, glyphs_per_document);
+    // A scan whose pages OCR will read goes on without text.
+    let for_ocr = limits.scans && cut.is_none() && images > 0;
+    if total_glyphs == 0 && !for_ocr {
         return Err(match cut {
             // Not "no text": the text may be in what the caps or the damage
             // kept from being read.
@@ -211,7 +227,7 @@ fn extract_loaded(
             None => ExtractError::NoText(if unmapped_glyphs > 0 {
                 "the glyphs carry no Unicode mapping (text cannot be recovered without OCR)".into()
             } else if images > 0 {
-                "image-only pages (a scan); OCR is not supported".into()
+                format!("image-only pages (a scan); {OCR_OFF}")
             } else {
                 "the document contains no text".into()
             }),
@@ -244,12 +260,20 @@ fn extract_loaded(
             }
         }
         if t.lines.is_empty() && t.images > 0 && !t.cut {
-            mark_unread(
-                &mut document.unread_pages,
-                t.number,
-                t.number,
-                UnreadReason::ImageOnly,
-            );
+            if limits.scans {
+                document.scanned.push(ScannedPage {
+                    page: t.number,
+                    image: t.image.and_then(|i| i.id.map(|id| (id.0, id.1))),
+                    dpi: t.image.and_then(|i| i.dpi()),
+                });
+            } else {
+                mark_unread(
+                    &mut document.unread_pages,
+                    t.number,
+                    t.number,
+                    UnreadReason::ImageOnly,
+                );
+            }
         }
         let (body, furn): (Vec<_>, Vec<_>) = t
             .lines
@@ -344,17 +368,48 @@ fn without_image_data(
     object: &mut Object,
 ) -> Option<(lopdf::ObjectId, Object)> {
     if let Object::Stream(stream) = object {
-        if !stream.content.is_empty() && is_image(stream) {
+        if !stream.content.is_empty()
+            && is_image(stream)
+            && !KEEP_IMAGES.with(|k| k.borrow().contains(&id))
+        {
             stream.content = vec![b' '];
-            // Only its being an image is read later (an image-only page):
-            // the rest of the dictionary goes too.
+            // Only its being an image and its size are read later (an
+            // image-only page, the image OCR reads): the rest of the
+            // dictionary goes too.
             let mut dict = Dictionary::new();
             dict.set("Subtype", Object::Name(b"Image".to_vec()));
+            for key in [&b"Width"[..], b"Height"] {
+                if let Ok(v) = stream.dict.get(key) {
+                    dict.set(key, v.clone());
+                }
+            }
             stream.dict = dict;
         }
         return Some((id, Object::Null));
     }
     Some((id, object.clone()))
+}
+
+thread_local! {
+    /// Image objects whose data [`load_images`] keeps. lopdf's load filter is
+    /// a plain function called on the loading thread (lopdf is built without
+    /// its parallel loading), so the set travels beside it.
+    static KEEP_IMAGES: std::cell::RefCell<std::collections::HashSet<lopdf::ObjectId>> =
+        Default::default();
+}
+
+/// The document with the data of the image objects `ids` alone (the images
+/// OCR reads), every other image's data left out as in [`load`].
+pub fn load_images(bytes: &[u8], ids: &[(u32, u16)]) -> Result<lopdf::Document, ExtractError> {
+    KEEP_IMAGES.with(|k| *k.borrow_mut() = ids.iter().copied().collect());
+    let loaded = load(bytes);
+    KEEP_IMAGES.with(|k| k.borrow_mut().clear());
+    let mut doc = loaded.map_err(|e| ExtractError::corrupt("PDF", e))?;
+    if doc.is_encrypted() {
+        doc.decrypt("")
+            .map_err(|_| ExtractError::Encrypted("a user password is needed to open it".into()))?;
+    }
+    Ok(doc)
 }
 
 /// Leave out a line's cell when it is the only one and the same as the line
@@ -445,7 +500,15 @@ fn cut_short(
                 UnreadReason::Broken => {
                     "broken (a page object or content stream that cannot be decoded)".into()
                 }
-                UnreadReason::ImageOnly | UnreadReason::Undecodable => return None,
+                UnreadReason::ImageOnly
+                | UnreadReason::Undecodable
+                | UnreadReason::Jbig2
+                | UnreadReason::ImageFormat
+                | UnreadReason::OcrImageCap
+                | UnreadReason::OcrTimeout
+                | UnreadReason::OcrFailed
+                | UnreadReason::OcrNoText
+                | UnreadReason::OcrLowConfidence => return None,
             };
             Some(if u.first == u.last {
                 format!("page {} {why}", u.first)
@@ -637,7 +700,7 @@ fn median_size(lines: &[&layout::Line]) -> Option<f64> {
     Some(*m)
 }
 
-fn is_page_number(s: &str) -> bool {
+pub(crate) fn is_page_number(s: &str) -> bool {
     let core: String = s
         .chars()
         .filter(|c| !c.is_whitespace() && !"-－‐–—/()（）ー".contains(*c))
