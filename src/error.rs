@@ -15,6 +15,10 @@ pub enum ExtractError {
     Encrypted(String),
     #[error("no text layer: {0}")]
     NoText(String),
+    /// A file of a kind keiyaku does not read, found inside a file whose
+    /// extension it reads (an RTF saved as .doc, a Word 95 document).
+    #[error("not read: {0}")]
+    Unsupported(String),
     #[error("corrupt or unsupported {format} file: {reason}")]
     Corrupt {
         format: &'static str,

@@ -51,6 +51,7 @@ fn doc_status(e: &ExtractError) -> DocStatus {
     match e {
         ExtractError::Encrypted(_) => DocStatus::Encrypted,
         ExtractError::NoText(_) => DocStatus::NoText,
+        ExtractError::Unsupported(_) => DocStatus::Unsupported,
         _ => DocStatus::Error,
     }
 }
@@ -192,7 +193,7 @@ pub fn work(
         };
         w.set(
             DocStatus::Unsupported,
-            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .txt, .md); its provisions are unknown"),
+            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .doc, .txt, .md); its provisions are unknown"),
         );
         return w;
     };

@@ -24,6 +24,8 @@ use std::path::{Path, PathBuf};
 pub enum Format {
     Pdf,
     Docx,
+    /// Word 97–2003.
+    Doc,
     Text,
 }
 
@@ -32,6 +34,7 @@ impl Format {
         match extension(path).as_str() {
             "pdf" => Some(Format::Pdf),
             "docx" => Some(Format::Docx),
+            "doc" => Some(Format::Doc),
             "txt" | "md" => Some(Format::Text),
             _ => None,
         }
@@ -41,6 +44,7 @@ impl Format {
         match self {
             Format::Pdf => "pdf",
             Format::Docx => "docx",
+            Format::Doc => "doc",
             Format::Text => "text",
         }
     }

@@ -1,5 +1,6 @@
 //! Extraction: one file → the shared [`Document`] model, or a typed error.
 
+pub mod doc;
 pub mod docx;
 pub mod pdf;
 pub mod text;
@@ -15,6 +16,7 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
     let doc = match format {
         Format::Pdf => pdf::extract(bytes)?,
         Format::Docx => docx::extract(bytes)?,
+        Format::Doc => doc::extract(bytes)?,
         Format::Text => text::extract(bytes)?,
     };
     not_empty(doc)
