@@ -231,10 +231,6 @@ impl Reader<'_> {
         range: Range<u32>,
         mut lists: Option<&mut lists::Lists>,
     ) -> Result<text::Story, ExtractError> {
-        let mut units = Vec::new();
-        self.pieces.read(self.word, range, &mut units)?;
-        let chars: Vec<text::Char> = units.iter().map(|u| self.char(u)).collect();
-        drop(units);
         let mut label = |pap: &Pap| {
             let lists = lists.as_deref_mut().filter(|l| !l.is_empty())?;
             let style = self.styles.numbering(pap.istd);
@@ -242,7 +238,10 @@ impl Reader<'_> {
             let ilvl = pap.numbering.ilvl.or(style.ilvl).unwrap_or(0);
             lists.next_label(ilfo, ilvl)
         };
-        Ok(text::story(&chars, &mut label))
+        let mut story = text::StoryBuilder::new(&mut label);
+        self.pieces
+            .read(self.word, range, |u| story.push(&self.char(&u)))?;
+        Ok(story.finish())
     }
 
     fn char(&self, u: &Unit) -> text::Char {

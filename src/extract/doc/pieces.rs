@@ -110,14 +110,14 @@ pub fn parse(clx: &[u8], max_pieces: usize) -> Result<PieceTable, ExtractError> 
 }
 
 impl PieceTable {
-    /// The characters of CPs `range`, appended to `out`. Every CP of the range
-    /// must lie in a piece and every piece in the stream: a gap would be text
-    /// silently lost.
+    /// The characters of CPs `range`, in order, each handed to `each` (so no
+    /// copy of the text is held). Every CP of the range must lie in a piece
+    /// and every piece in the stream: a gap would be text silently lost.
     pub fn read(
         &self,
         word: &[u8],
         range: Range<u32>,
-        out: &mut Vec<Unit>,
+        mut each: impl FnMut(Unit),
     ) -> Result<(), ExtractError> {
         if range.is_empty() {
             return Ok(());
@@ -148,9 +148,7 @@ impl PieceTable {
                         piece: i as u32,
                     })
                 });
-                out.push(
-                    unit.ok_or_else(|| corrupt("a piece lies outside the WordDocument stream"))?,
-                );
+                each(unit.ok_or_else(|| corrupt("a piece lies outside the WordDocument stream"))?);
             }
             cp = end;
         }
@@ -201,7 +199,7 @@ pub(crate) mod tests {
         let clx = clx_bytes(&[(0, 3, 0x4000_0000), (3, 5, 3)]);
         let t = parse(&clx, 100).unwrap();
         let mut out = Vec::new();
-        t.read(&word, 1..5, &mut out).unwrap();
+        t.read(&word, 1..5, |u| out.push(u)).unwrap();
         let text = String::from_utf16(&out.iter().map(|u| u.ch).collect::<Vec<_>>()).unwrap();
         assert_eq!(text, "b€契約");
         assert_eq!(out.iter().map(|u| u.fc).collect::<Vec<_>>(), [1, 2, 3, 5]);
@@ -210,8 +208,8 @@ pub(crate) mod tests {
     #[test]
     fn a_piece_outside_the_stream_or_a_gap_is_an_error() {
         let t = parse(&clx_bytes(&[(0, 4, 0x4000_0000)]), 100).unwrap();
-        assert!(t.read(b"ab", 0..4, &mut Vec::new()).is_err());
-        assert!(t.read(b"abcd", 0..5, &mut Vec::new()).is_err());
+        assert!(t.read(b"ab", 0..4, |_| {}).is_err());
+        assert!(t.read(b"abcd", 0..5, |_| {}).is_err());
         assert!(parse(&clx_bytes(&[(0, 4, 0), (4, 2, 0)]), 100).is_err());
     }
 

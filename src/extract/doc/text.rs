@@ -53,30 +53,45 @@ struct Builder<'l> {
     after_cell_mark: bool,
 }
 
-/// The blocks of one text range; `label` renders a paragraph's numbering.
-pub fn story(chars: &[Char], label: &mut dyn FnMut(&Pap) -> Option<String>) -> Story {
-    let mut b = Builder {
-        label,
-        out: Story::default(),
-        after: Vec::new(),
-        before: Vec::new(),
-        has_deleted: false,
-        fields: Vec::new(),
-        overflow: 0,
-        cells: Vec::new(),
-        cell: String::new(),
-        after_cell_mark: false,
-    };
-    for c in chars {
-        b.push(c);
+/// Builds the blocks of one text range from its characters in order.
+pub struct StoryBuilder<'l> {
+    b: Builder<'l>,
+}
+
+impl<'l> StoryBuilder<'l> {
+    /// `label` renders a paragraph's numbering from its mark's properties.
+    pub fn new(label: &'l mut dyn FnMut(&Pap) -> Option<String>) -> Self {
+        StoryBuilder {
+            b: Builder {
+                label,
+                out: Story::default(),
+                after: Vec::new(),
+                before: Vec::new(),
+                has_deleted: false,
+                fields: Vec::new(),
+                overflow: 0,
+                cells: Vec::new(),
+                cell: String::new(),
+                after_cell_mark: false,
+            },
+        }
     }
-    if !b.after.is_empty() || !b.before.is_empty() {
-        b.end_paragraph(None, None);
+
+    pub fn push(&mut self, c: &Char) {
+        self.b.push(c);
     }
-    if b.in_row() {
-        b.end_row();
+
+    /// End the range: an unterminated paragraph or row is kept.
+    pub fn finish(mut self) -> Story {
+        let b = &mut self.b;
+        if !b.after.is_empty() || !b.before.is_empty() {
+            b.end_paragraph(None, None);
+        }
+        if b.in_row() {
+            b.end_row();
+        }
+        self.b.out
     }
-    b.out
 }
 
 impl Builder<'_> {
@@ -239,7 +254,15 @@ mod tests {
     };
 
     fn story(chars: &[Char]) -> Story {
-        super::story(chars, &mut |_| None)
+        story_labelled(chars, &mut |_| None)
+    }
+
+    fn story_labelled(chars: &[Char], label: &mut dyn FnMut(&Pap) -> Option<String>) -> Story {
+        let mut b = StoryBuilder::new(label);
+        for c in chars {
+            b.push(c);
+        }
+        b.finish()
     }
     const ROW_END: Pap = Pap { ttp: true, ..CELL };
 
@@ -419,7 +442,7 @@ mod tests {
             c.chp.deleted = true;
         }
         let mut n = 0;
-        let s = super::story(&cs, &mut |p| {
+        let s = story_labelled(&cs, &mut |p| {
             p.numbering.ilfo.map(|_| {
                 n += 1;
                 format!("第{n}条")
