@@ -580,6 +580,18 @@ mod tests {
     }
 
     #[test]
+    fn word_97_2003_files_are_read_whatever_the_case_of_their_extension() {
+        for name in ["契約書.doc", "契約書.DOC", "a.Doc"] {
+            assert_eq!(
+                Format::from_path(Path::new(name)),
+                Some(Format::Doc),
+                "{name}"
+            );
+        }
+        assert_eq!(Format::from_path(Path::new("a.dot")), None);
+    }
+
+    #[test]
     fn a_path_given_twice_is_read_once() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("V")).unwrap();

@@ -127,11 +127,18 @@ pub fn extract_with_limits(bytes: &[u8], limits: &Limits) -> Result<Document, Ex
     doc.blocks.extend(boxes.blocks);
     doc.deleted = main.deleted;
     doc.deleted.extend(boxes.deleted);
-    // Notes and running heads are text a reader sees, but not the clauses.
+    // Notes and running heads are text a reader sees, but not the clauses;
+    // comments are only searched for near misses. A range of these the piece
+    // table does not cover is left out rather than failing the document.
     for r in [ranges.ftn, ranges.edn, ranges.hdd, ranges.hdr_txbx] {
-        doc.furniture.extend(reader.story(r, None)?.blocks);
+        if let Ok(story) = reader.story(r, None) {
+            doc.furniture.extend(story.blocks);
+        }
     }
-    doc.comments = reader.story(ranges.atn, None)?.blocks;
+    doc.comments = reader
+        .story(ranges.atn, None)
+        .map(|s| s.blocks)
+        .unwrap_or_default();
     Ok(doc)
 }
 
