@@ -161,7 +161,7 @@ impl PieceTable {
 
 /// 8-bit text is cp1252 ([MS-DOC] 2.4.1 lists the 0x80–0x9F mappings).
 fn cp1252(b: u8) -> u16 {
-    if b < 0x80 || b >= 0xA0 {
+    if !(0x80..0xA0).contains(&b) {
         return u16::from(b);
     }
     let byte = [b];
