@@ -6,7 +6,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 c="$here/corpus"
-mkdir -p "$c/pdf" "$c/docx" "$c/text" "$c/rules" "$c/config"
+mkdir -p "$c/pdf" "$c/docx" "$c/doc" "$c/text" "$c/rules" "$c/config"
 cd "$repo"
 
 # Copy files named like $1 under the given folders, flattened to unique names;
@@ -21,6 +21,7 @@ seed() {
 
 seed pdf '*.pdf' samples tests/fixtures tests/data
 seed docx '*.docx' samples tests/fixtures tests/data
+seed doc '*.doc' tests/data
 seed text '*.txt' samples tests/fixtures tests/data
 seed text '*.md' samples tests/fixtures tests/data clause_patterns
 
@@ -61,6 +62,6 @@ find samples tests -name keiyaku.toml -type f 2>/dev/null | while IFS= read -r f
     cp "$f" "$c/config/$(printf '%s' "$f" | tr '/' '_')"
 done
 
-for t in pdf docx text rules config; do
+for t in pdf docx doc text rules config; do
     printf '%s: %s files\n' "$t" "$(ls "$c/$t" | wc -l)"
 done

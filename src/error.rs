@@ -20,7 +20,9 @@ pub enum ExtractError {
         format: &'static str,
         reason: String,
     },
-    /// A file keiyaku cannot read as things stand (an image with OCR off).
+    /// A file keiyaku cannot read as things stand: an image with OCR off, or
+    /// a kind it does not read found under an extension it reads (an RTF
+    /// saved as .doc, a Word 95 document).
     #[error("{0}")]
     Unsupported(String),
     /// OCR did not finish within its time limit.

@@ -358,7 +358,7 @@ fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
             );
         }
         anyhow::bail!(
-            "{}: unsupported file type (keiyaku reads .pdf, .docx, .txt, .md, and by OCR .tif, .jpg, .png)",
+            "{}: unsupported file type (keiyaku reads .pdf, .docx, .doc, .txt, .md, and by OCR .tif, .jpg, .png)",
             args.file.display()
         );
     };

@@ -155,8 +155,8 @@ const PARTIAL: &str = "瀬田データサービス";
 fn unsupported_files_make_a_vendors_unfound_provisions_unknown_and_non_documents_do_not() {
     let root = open_dir();
     let r = root.path();
-    copy_sample(PARTIAL, &r.join("P_doc"));
-    std::fs::write(r.join("P_doc/旧契約書.doc"), b"\xd0\xcf\x11\xe0legacy").unwrap();
+    copy_sample(PARTIAL, &r.join("P_rtf"));
+    std::fs::write(r.join("P_rtf/旧契約書.rtf"), b"{\\rtf1\\ansi legacy}").unwrap();
     copy_sample(PARTIAL, &r.join("P_scan"));
     std::fs::write(r.join("P_scan/押印済.tif"), b"II*\0").unwrap();
     std::fs::create_dir(r.join("X_only")).unwrap();
@@ -170,14 +170,14 @@ fn unsupported_files_make_a_vendors_unfound_provisions_unknown_and_non_documents
     // TIFF header, is an error: unknown either way).
     let (rep, _) = json_scan(&[r], &["--ocr", "never"], false);
 
-    for v in ["P_doc", "P_scan"] {
+    for v in ["P_rtf", "P_scan"] {
         let v = vendor(&rep, v);
         assert_eq!(count(v, "missing"), 0, "{}", statuses(v));
         assert_eq!(count(v, "unknown"), 4, "{}", statuses(v));
         assert_eq!(v["complete"], false);
     }
     assert_eq!(
-        doc(vendor(&rep, "P_doc"), "P_doc/旧契約書.doc")["status"],
+        doc(vendor(&rep, "P_rtf"), "P_rtf/旧契約書.rtf")["status"],
         "unsupported"
     );
     assert_eq!(
@@ -755,7 +755,8 @@ fn torture_folder_every_entry_listed_with_its_status() {
         ("E_capped/付属書.pdf", "ok"),
         ("F\\xFF/\\xFE.txt", "ok"),
         ("H_legacy/~$契約書.doc", "ignored"),
-        ("H_legacy/契約書.doc", "unsupported"),
+        // Four bytes of a compound file header: a damaged .doc.
+        ("H_legacy/契約書.doc", "error"),
         ("前回の結果.json", "ignored"),
     ];
     let mut got = listed.clone();

@@ -89,6 +89,13 @@ fn docx(name: &str) {
     });
 }
 
+fn doc(name: &str) {
+    let bytes = data("doc", name);
+    returns(name, move || {
+        let _ = keiyaku::extract::doc::extract(&bytes);
+    });
+}
+
 fn text(name: &str) {
     let bytes = data("text", name);
     returns(name, move || {
@@ -130,6 +137,11 @@ fn saved_pdf_inputs_return() {
 #[test]
 fn saved_docx_inputs_return() {
     saved("docx").iter().for_each(|n| docx(n));
+}
+
+#[test]
+fn saved_doc_inputs_return() {
+    saved("doc").iter().for_each(|n| doc(n));
 }
 
 #[test]

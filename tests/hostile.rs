@@ -1,5 +1,5 @@
 //! Hostile input: deterministic mutations (bit flips, truncations, inserted
-//! and duplicated bytes) of real PDFs and DOCX files. Every mutant must end
+//! and duplicated bytes) of real PDFs, DOCX and DOC files. Every mutant must end
 //! with a document or a typed error, quickly: no panic escapes the firewall,
 //! no stack overflow, no hang.
 
@@ -144,6 +144,68 @@ fn mutated_docx_end_with_a_status() {
         ],
         1000,
     );
+}
+
+#[test]
+fn mutated_doc_end_with_a_status() {
+    run(
+        &[
+            ("tests/data/doc/features.doc", Format::Doc),
+            ("tests/data/legacy/test03.doc", Format::Doc),
+        ],
+        1000,
+    );
+}
+
+/// Mutate the WordDocument and table streams inside a valid compound file, so
+/// the FIB, piece table, formatting runs, lists and styles (not the compound
+/// file reader) meet the damage.
+#[test]
+fn mutated_doc_streams_end_with_a_status() {
+    use std::io::{Read, Write};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut rng = Rng(7);
+    for path in [
+        "tests/data/doc/features.doc",
+        "tests/data/legacy/test06.doc",
+    ] {
+        let data = std::fs::read(root.join(path)).unwrap();
+        let mut cf = cfb::CompoundFile::open(std::io::Cursor::new(&data)).unwrap();
+        let names: Vec<String> = cf
+            .walk()
+            .filter(|e| e.is_stream())
+            .map(|e| e.path().to_string_lossy().into_owned())
+            .collect();
+        let mut streams = Vec::new();
+        for name in names {
+            let mut buf = Vec::new();
+            cf.open_stream(&name)
+                .unwrap()
+                .read_to_end(&mut buf)
+                .unwrap();
+            streams.push((name, buf));
+        }
+        for n in 0..300 {
+            let mut out = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+            for (name, buf) in &streams {
+                let target = name.ends_with("WordDocument") || name.ends_with("Table");
+                let body = if target && rng.below(2) == 0 {
+                    mutate(buf, &mut rng)
+                } else {
+                    buf.clone()
+                };
+                if let Some(parent) = std::path::Path::new(name).parent() {
+                    out.create_storage_all(parent).unwrap();
+                }
+                out.create_stream(name).unwrap().write_all(&body).unwrap();
+            }
+            let bytes = out.into_inner().into_inner();
+            let result = keiyaku::app::extract_guarded(Format::Doc, &bytes);
+            if let Err(keiyaku::error::ExtractError::Internal(msg)) = &result {
+                panic!("{path} mutant {n}: panic inside the .doc reader: {msg}");
+            }
+        }
+    }
 }
 
 /// Mutate the decompressed page content streams inside an otherwise valid PDF,

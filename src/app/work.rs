@@ -344,7 +344,7 @@ pub(super) fn read_bytes(
         };
         w.set(
             DocStatus::Unsupported,
-            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .txt, .md, .zip, and by OCR .tif, .jpg, .png); its provisions are unknown"),
+            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .doc, .txt, .md, .zip, and by OCR .tif, .jpg, .png); its provisions are unknown"),
         );
         return w;
     };

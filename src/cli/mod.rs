@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// keiyaku — 委託先・クラウド事業者との契約書に、医療情報システムの安全管理に関するガイドラインが求める条項があるかを一括で確認します。
 ///
-/// Scans vendor contracts (PDF, DOCX, TXT) for the provisions Japan's guideline for
+/// Scans vendor contracts (PDF, DOCX, DOC, TXT) for the provisions Japan's guideline for
 /// medical information systems requires, and reports per vendor which are present,
 /// weak, negated, missing or unknown, with the clause that decided it.
 #[derive(Debug, Parser)]
@@ -266,7 +266,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, clap::Args)]
 pub struct TextArgs {
-    /// PDF・DOCX・TXT・画像ファイル / A PDF, DOCX, TXT file, or an image read by OCR.
+    /// PDF・DOCX・DOC・TXT・画像ファイル / A PDF, DOCX, DOC, TXT file, or an image read by OCR.
     pub file: PathBuf,
     /// 照合に使う文（正規化済み、第N条第M項付き）を表示 / Show the sentences as matched:
     /// normalized (NFKC, spaces between Japanese characters removed), each with its clause.

@@ -24,6 +24,8 @@ use std::path::{Path, PathBuf};
 pub enum Format {
     Pdf,
     Docx,
+    /// Word 97–2003.
+    Doc,
     Text,
     /// Scanned images, read by OCR only.
     Tiff,
@@ -36,6 +38,7 @@ impl Format {
         match extension(path).as_str() {
             "pdf" => Some(Format::Pdf),
             "docx" => Some(Format::Docx),
+            "doc" => Some(Format::Doc),
             "txt" | "md" => Some(Format::Text),
             "tif" | "tiff" => Some(Format::Tiff),
             "jpg" | "jpeg" => Some(Format::Jpeg),
@@ -48,6 +51,7 @@ impl Format {
         match self {
             Format::Pdf => "pdf",
             Format::Docx => "docx",
+            Format::Doc => "doc",
             Format::Text => "text",
             Format::Tiff => "tiff",
             Format::Jpeg => "jpeg",
@@ -665,6 +669,18 @@ mod tests {
         std::fs::write(dir.path().join("V/束.ZIP"), b"PK").unwrap();
         let d = discover(&[dir.path().to_path_buf()], &Options::default()).unwrap();
         assert_eq!(listed(&d), pairs(&[("V/束.ZIP", "zip")]));
+    }
+
+    #[test]
+    fn word_97_2003_files_are_read_whatever_the_case_of_their_extension() {
+        for name in ["契約書.doc", "契約書.DOC", "a.Doc"] {
+            assert_eq!(
+                Format::from_path(Path::new(name)),
+                Some(Format::Doc),
+                "{name}"
+            );
+        }
+        assert_eq!(Format::from_path(Path::new("a.dot")), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Extraction: one file → the shared [`Document`] model, or a typed error.
 
 pub mod bundle;
+pub mod doc;
 pub mod docx;
 pub mod ocr;
 pub mod pdf;
@@ -17,6 +18,7 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
     let doc = match format {
         Format::Pdf => pdf::extract(bytes)?,
         Format::Docx => docx::extract(bytes)?,
+        Format::Doc => doc::extract(bytes)?,
         Format::Text => text::extract(bytes)?,
         Format::Tiff | Format::Jpeg | Format::Png => {
             return Err(ExtractError::Unsupported(format!(

@@ -6,7 +6,7 @@
 //! also lets us render automatic numbering (第N条 that is not in the text).
 
 mod body;
-mod numbering;
+pub(crate) mod numbering;
 mod styles;
 mod xml;
 
@@ -45,14 +45,13 @@ pub fn extract_with_limits(bytes: &[u8], limits: &Limits) -> Result<Document, Ex
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
             .collect();
-        return Err(if bytes.windows(marker.len()).any(|w| w == marker) {
-            ExtractError::Encrypted("the DOCX is protected with a password".into())
-        } else {
-            ExtractError::corrupt(
-                "DOCX",
-                "this is a legacy Word (.doc) file; save it as .docx",
-            )
-        });
+        if bytes.windows(marker.len()).any(|w| w == marker) {
+            return Err(ExtractError::Encrypted(
+                "the DOCX is protected with a password".into(),
+            ));
+        }
+        // A Word 97–2003 document saved under a .docx name.
+        return super::doc::extract(bytes);
     }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ExtractError::corrupt("DOCX", format!("not a readable ZIP archive ({e})")))?;
