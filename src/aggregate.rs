@@ -88,6 +88,7 @@ mod tests {
             deadline: None,
             path: "a.pdf".into(),
             page: Some(1),
+            sheet: None,
             clause: None,
             heading: None,
             strength: s,

@@ -66,6 +66,10 @@ pub struct Document {
     pub comments: Vec<Block>,
     /// Number of pages, when the format has pages.
     pub pages: Option<u32>,
+    /// The name of each page, where the format names them (a workbook's
+    /// sheets, one page each): index = page − 1.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub page_names: Vec<String>,
     /// Pages that were not read, each run of pages with its reason: images with
     /// no text (a scanned page), text that could not be decoded (a broken
     /// ToUnicode map), or a safety cap that stopped the reading.

@@ -27,6 +27,9 @@ pub struct DocWork {
     pub sha256: Option<String>,
     pub pages: Option<u32>,
     pub unread_pages: Vec<UnreadPages>,
+    /// The name of each page where the document names them (a workbook's
+    /// sheets), for the evidence to say which sheet.
+    pub page_names: Vec<std::sync::Arc<str>>,
     /// Kept only until the document is matched (memory at archive scale).
     pub sentences: Vec<Sentence>,
     pub parties: Parties,
@@ -121,6 +124,7 @@ impl DocWork {
             sha256: None,
             pages: None,
             unread_pages: Vec::new(),
+            page_names: Vec::new(),
             sentences: Vec::new(),
             findings: None,
             deleted: Vec::new(),
@@ -131,6 +135,12 @@ impl DocWork {
             budget: Budget::default(),
             input,
         }
+    }
+
+    /// The name of page `page`, where the document names its pages.
+    fn page_name(&self, page: Option<u32>) -> Option<std::sync::Arc<str>> {
+        let i = usize::try_from(page?.checked_sub(1)?).ok()?;
+        self.page_names.get(i).cloned()
     }
 
     fn set(&mut self, status: DocStatus, reason: impl Into<String>) {
@@ -205,6 +215,7 @@ pub fn work(
     };
     w.pages = doc.pages;
     w.unread_pages = doc.unread_pages.clone();
+    w.page_names = doc.page_names.iter().map(|n| n.as_str().into()).collect();
     let mut budget = std::mem::take(&mut w.budget);
     let segmented = segment_into(&mut w, || segment::try_segment(&doc, &mut budget));
     w.budget = budget;
@@ -476,6 +487,7 @@ fn near_miss(
         evidence: Evidence {
             path: w.input.display.text.as_str().into(),
             page: s.page,
+            sheet: w.page_name(s.page),
             clause: clause.as_deref().map(shared),
             heading: heading.as_deref().map(shared),
             strength: Status::Missing,
@@ -557,6 +569,7 @@ fn find_with(
             let evidence = Evidence {
                 path: path.clone(),
                 page: s.page,
+                sheet: w.page_name(s.page),
                 clause: s.clause().as_deref().map(shared),
                 heading: s.heading.as_deref().map(shared),
                 strength: strength_status(h.strength),

@@ -274,6 +274,10 @@ pub struct Evidence {
     pub path: std::sync::Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The name of the page, where the document names its pages: the sheet
+    /// of a workbook (one sheet, one page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<std::sync::Arc<str>>,
     /// 条項番号 and article heading, shared across the report
     /// ([`super::shared::shared`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -292,6 +296,18 @@ pub struct Evidence {
     /// deadline the clause sets, or `{"wording": null}` when it sets none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Deadline>,
+}
+
+impl Evidence {
+    /// Where in the document, as every writer shows it: `シート: 責任分界表`
+    /// for a workbook's sheet, else `p.3`; None when the format has no pages.
+    pub fn place_ja(&self) -> Option<String> {
+        match (&self.sheet, self.page) {
+            (Some(s), _) => Some(format!("シート: {s}")),
+            (None, Some(p)) => Some(format!("p.{p}")),
+            (None, None) => None,
+        }
+    }
 }
 
 /// The deadline wording of a clause (直ちに, 72時間以内), if any.
