@@ -266,8 +266,9 @@ fn explain_shortfall(report: &keiyaku::report::model::Report, fail_on: keiyaku::
 fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
     let Some(format) = keiyaku::discover::Format::from_path(&args.file) else {
         anyhow::bail!(
-            "{}: unsupported file type (keiyaku reads .pdf, .docx, .txt, .md)",
-            args.file.display()
+            "{}: unsupported file type (keiyaku reads {})",
+            args.file.display(),
+            keiyaku::discover::Format::READ
         );
     };
     match std::fs::metadata(&args.file) {

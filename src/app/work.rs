@@ -202,7 +202,10 @@ pub fn work(
         };
         w.set(
             DocStatus::Unsupported,
-            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .txt, .md); its provisions are unknown"),
+            format!(
+                "keiyaku does not read {what} yet (it reads {}); its provisions are unknown",
+                discover::Format::READ
+            ),
         );
         return w;
     };

@@ -25,6 +25,15 @@ pub enum Format {
     Pdf,
     Docx,
     Text,
+    /// Excel workbooks: .xlsx, .xlsm.
+    Xlsx,
+    /// Legacy Excel workbooks (.xls, BIFF).
+    Xls,
+    /// OpenDocument spreadsheets (LibreOffice Calc).
+    Ods,
+    /// OpenDocument text (LibreOffice Writer).
+    Odt,
+    Rtf,
 }
 
 impl Format {
@@ -33,15 +42,28 @@ impl Format {
             "pdf" => Some(Format::Pdf),
             "docx" => Some(Format::Docx),
             "txt" | "md" => Some(Format::Text),
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xls" => Some(Format::Xls),
+            "ods" => Some(Format::Ods),
+            "odt" => Some(Format::Odt),
+            "rtf" => Some(Format::Rtf),
             _ => None,
         }
     }
+
+    /// The extensions keiyaku reads, for messages.
+    pub const READ: &'static str = ".pdf, .docx, .txt, .md, .xlsx, .xlsm, .xls, .ods, .odt, .rtf";
 
     pub fn name(self) -> &'static str {
         match self {
             Format::Pdf => "pdf",
             Format::Docx => "docx",
             Format::Text => "text",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Odt => "odt",
+            Format::Rtf => "rtf",
         }
     }
 }

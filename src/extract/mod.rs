@@ -3,6 +3,8 @@
 pub mod docx;
 pub mod pdf;
 pub mod text;
+pub mod workbook;
+pub mod zipped;
 
 use crate::discover::Format;
 use crate::document::Document;
@@ -16,6 +18,10 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
         Format::Pdf => pdf::extract(bytes)?,
         Format::Docx => docx::extract(bytes)?,
         Format::Text => text::extract(bytes)?,
+        Format::Xlsx => workbook::excel::extract_xlsx(bytes, &workbook::Limits::default())?,
+        Format::Xls | Format::Ods | Format::Odt | Format::Rtf => {
+            return Err(ExtractError::Internal("not yet".into()))
+        }
     };
     not_empty(doc)
 }
