@@ -1,6 +1,7 @@
 //! Extraction: one file → the shared [`Document`] model, or a typed error.
 
 pub mod docx;
+pub mod odf;
 pub mod pdf;
 pub mod text;
 pub mod workbook;
@@ -19,9 +20,9 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
         Format::Docx => docx::extract(bytes)?,
         Format::Text => text::extract(bytes)?,
         Format::Xlsx => workbook::excel::extract_xlsx(bytes, &workbook::Limits::default())?,
-        Format::Xls | Format::Ods | Format::Odt | Format::Rtf => {
-            return Err(ExtractError::Internal("not yet".into()))
-        }
+        Format::Ods => odf::sheet::extract(bytes, &workbook::Limits::default())?,
+        Format::Odt => odf::text::extract(bytes)?,
+        Format::Xls | Format::Rtf => return Err(ExtractError::Internal("not yet".into())),
     };
     not_empty(doc)
 }

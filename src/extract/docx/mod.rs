@@ -6,9 +6,9 @@
 //! also lets us render automatic numbering (第N条 that is not in the text).
 
 mod body;
-mod numbering;
+pub(crate) mod numbering;
 mod styles;
-mod xml;
+pub(crate) mod xml;
 
 use crate::document::Document;
 use crate::error::ExtractError;
