@@ -3,6 +3,7 @@
 pub mod docx;
 pub mod odf;
 pub mod pdf;
+pub mod rtf;
 pub mod text;
 pub mod workbook;
 pub mod zipped;
@@ -22,7 +23,8 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
         Format::Xlsx => workbook::excel::extract_xlsx(bytes, &workbook::Limits::default())?,
         Format::Ods => odf::sheet::extract(bytes, &workbook::Limits::default())?,
         Format::Odt => odf::text::extract(bytes)?,
-        Format::Xls | Format::Rtf => return Err(ExtractError::Internal("not yet".into())),
+        Format::Rtf => rtf::extract(bytes)?,
+        Format::Xls => return Err(ExtractError::Internal("not yet".into())),
     };
     not_empty(doc)
 }
