@@ -27,8 +27,6 @@ pub enum Format {
     Text,
     /// Excel workbooks: .xlsx, .xlsm.
     Xlsx,
-    /// Legacy Excel workbooks (.xls, BIFF).
-    Xls,
     /// OpenDocument spreadsheets (LibreOffice Calc).
     Ods,
     /// OpenDocument text (LibreOffice Writer).
@@ -43,7 +41,6 @@ impl Format {
             "docx" => Some(Format::Docx),
             "txt" | "md" => Some(Format::Text),
             "xlsx" | "xlsm" => Some(Format::Xlsx),
-            "xls" => Some(Format::Xls),
             "ods" => Some(Format::Ods),
             "odt" => Some(Format::Odt),
             "rtf" => Some(Format::Rtf),
@@ -52,7 +49,7 @@ impl Format {
     }
 
     /// The extensions keiyaku reads, for messages.
-    pub const READ: &'static str = ".pdf, .docx, .txt, .md, .xlsx, .xlsm, .xls, .ods, .odt, .rtf";
+    pub const READ: &'static str = ".pdf, .docx, .txt, .md, .xlsx, .xlsm, .ods, .odt, .rtf";
 
     pub fn name(self) -> &'static str {
         match self {
@@ -60,7 +57,6 @@ impl Format {
             Format::Docx => "docx",
             Format::Text => "text",
             Format::Xlsx => "xlsx",
-            Format::Xls => "xls",
             Format::Ods => "ods",
             Format::Odt => "odt",
             Format::Rtf => "rtf",

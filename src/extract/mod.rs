@@ -24,7 +24,6 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
         Format::Ods => odf::sheet::extract(bytes, &workbook::Limits::default())?,
         Format::Odt => odf::text::extract(bytes)?,
         Format::Rtf => rtf::extract(bytes)?,
-        Format::Xls => return Err(ExtractError::Internal("not yet".into())),
     };
     not_empty(doc)
 }

@@ -45,26 +45,14 @@ pub fn extract_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractEr
         if !collector.start_sheet(&name) || typ != SheetType::WorkSheet {
             continue;
         }
-        let mut cells = match book.worksheet_cells_reader(&name) {
-            Ok(c) => c,
-            Err(_) => {
-                collector.broken();
-                continue;
-            }
-        };
-        loop {
-            match cells.next_cell() {
-                Ok(Some(cell)) => {
-                    let (row, col) = cell.get_position();
-                    if !collector.cell(row, col, &text(cell.get_value())) {
-                        break;
-                    }
-                }
-                Ok(None) => break,
-                Err(_) => {
-                    collector.broken();
-                    break;
-                }
+        // A sheet that cannot be read to its end makes the workbook corrupt,
+        // as a broken document.xml makes a DOCX: never a quiet partial read.
+        let broken = |e: XlsxError| ExtractError::corrupt(FORMAT, format!("sheet {name}: {e}"));
+        let mut cells = book.worksheet_cells_reader(&name).map_err(broken)?;
+        while let Some(cell) = cells.next_cell().map_err(broken)? {
+            let (row, col) = cell.get_position();
+            if !collector.cell(row, col, &text(cell.get_value())) {
+                break;
             }
         }
     }

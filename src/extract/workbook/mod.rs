@@ -93,13 +93,6 @@ impl Collector {
         !spent
     }
 
-    /// The sheet being read could not be read to its end (a broken part).
-    pub fn broken(&mut self) {
-        if let Some(s) = self.sheets.last_mut() {
-            s.unread.get_or_insert(UnreadReason::Broken);
-        }
-    }
-
     fn capped(&mut self) {
         if let Some(s) = self.sheets.last_mut() {
             s.unread = Some(UnreadReason::ContentCap);
