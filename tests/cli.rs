@@ -397,7 +397,7 @@ fn a_scan_ends_with_a_summary_line_on_stderr_unless_quiet() {
     let o = keiyaku(&["scan", dir.to_str().unwrap()]);
     let err = stderr(&o);
     assert!(
-        err.starts_with("keiyaku: 8 社・13 ファイル（読取不可 3、未対応 1、未開封 0）"),
+        err.starts_with("keiyaku: 8 社・13 ファイル（読取不可 4、未対応 0、未開封 0）"),
         "{err}"
     );
     // Not a terminal: no progress bar drawn.
