@@ -21,4 +21,3 @@ mod imp {
     #[export_name = "_rjem_malloc_conf"]
     pub static MALLOC_CONF: Conf = Conf(c"narenas:1,retain:false".as_ptr());
 }
-

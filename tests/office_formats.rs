@@ -68,7 +68,11 @@ fn odt_and_rtf_twins_of_a_docx_give_the_docx_statuses_and_near_misses() {
     assert!(want.contains("(comment_only)"), "{want}");
     for twin in ["保守サービス契約書.odt", "保守サービス契約書.rtf"] {
         let ext = twin.rsplit('.').next().unwrap();
-        let got = verdicts(&scan_one("東和", &format!("契約書.{ext}"), &read(&office(twin))));
+        let got = verdicts(&scan_one(
+            "東和",
+            &format!("契約書.{ext}"),
+            &read(&office(twin)),
+        ));
         assert_eq!(got, want, "{twin}");
     }
     let docx = samples().join("さくらメディカルクラウド/クラウドサービス利用契約書.docx");
@@ -277,11 +281,26 @@ fn a_workbook_that_inflates_past_its_caps_is_an_error_whatever_it_declares() {
         ],
     );
     let r = scan_json(&[dir.path().to_str().unwrap()], &[]);
-    let docs = util::vendor(&r, "V")["documents"].as_array().unwrap().clone();
+    let docs = util::vendor(&r, "V")["documents"]
+        .as_array()
+        .unwrap()
+        .clone();
     for d in &docs {
         assert_eq!(d["status"], "error", "{d}");
     }
-    assert!(docs[0]["reason"].as_str().unwrap().contains("cap"), "{}", docs[0]);
-    assert!(docs[1]["reason"].as_str().unwrap().contains("declared"), "{}", docs[1]);
-    assert!(docs[2]["reason"].as_str().unwrap().contains("strings"), "{}", docs[2]);
+    assert!(
+        docs[0]["reason"].as_str().unwrap().contains("cap"),
+        "{}",
+        docs[0]
+    );
+    assert!(
+        docs[1]["reason"].as_str().unwrap().contains("declared"),
+        "{}",
+        docs[1]
+    );
+    assert!(
+        docs[2]["reason"].as_str().unwrap().contains("strings"),
+        "{}",
+        docs[2]
+    );
 }

@@ -35,7 +35,9 @@ fn write_workbook(path: &Path) {
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             if !cell.is_empty() {
-                table.write_string(r as u32 + 1, c as u16 + 1, *cell).unwrap();
+                table
+                    .write_string(r as u32 + 1, c as u16 + 1, *cell)
+                    .unwrap();
             }
         }
     }

@@ -99,21 +99,24 @@ impl ListStyles {
                 | "list-level-style-image"
                 | "outline-level-style" => {
                     let Some(name) = &list else { continue };
-                    let Some(level) = attr(&e, "level").and_then(|l| l.trim().parse::<usize>().ok())
+                    let Some(level) =
+                        attr(&e, "level").and_then(|l| l.trim().parse::<usize>().ok())
                     else {
                         continue;
                     };
                     if !(1..=LEVELS).contains(&level) {
                         continue;
                     }
-                    let numbered = matches!(
-                        local(&e),
-                        "list-level-style-number" | "outline-level-style"
-                    );
+                    let numbered =
+                        matches!(local(&e), "list-level-style-number" | "outline-level-style");
                     let def = numbered.then(|| Level {
                         format: format_of(attr(&e, "num-format").as_deref().unwrap_or("")),
-                        prefix: attr(&e, "num-prefix").map(|s| s.into_owned()).unwrap_or_default(),
-                        suffix: attr(&e, "num-suffix").map(|s| s.into_owned()).unwrap_or_default(),
+                        prefix: attr(&e, "num-prefix")
+                            .map(|s| s.into_owned())
+                            .unwrap_or_default(),
+                        suffix: attr(&e, "num-suffix")
+                            .map(|s| s.into_owned())
+                            .unwrap_or_default(),
                         start: attr(&e, "start-value")
                             .and_then(|s| s.trim().parse().ok())
                             .unwrap_or(1),
@@ -162,9 +165,11 @@ impl ListStyles {
 
     /// Whether the outline style numbers headings at all.
     pub fn numbers_outline(&self) -> bool {
-        self.lists
-            .get(OUTLINE)
-            .is_some_and(|l| l.iter().flatten().any(|lv| lv.format != "none" || !lv.prefix.is_empty()))
+        self.lists.get(OUTLINE).is_some_and(|l| {
+            l.iter()
+                .flatten()
+                .any(|lv| lv.format != "none" || !lv.prefix.is_empty())
+        })
     }
 }
 

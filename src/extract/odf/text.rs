@@ -23,10 +23,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     extract_with_limits(bytes, zipped::Limits::default())
 }
 
-pub fn extract_with_limits(
-    bytes: &[u8],
-    limits: zipped::Limits,
-) -> Result<Document, ExtractError> {
+pub fn extract_with_limits(bytes: &[u8], limits: zipped::Limits) -> Result<Document, ExtractError> {
     let mut package = super::open(bytes, FORMAT, limits)?;
     let content = super::content(&mut package)?;
     // Headers, footers and list styles: without styles.xml the text is still
@@ -235,9 +232,12 @@ impl Walker<'_> {
         if !self.reading() {
             return;
         }
-        let number = self.stack.iter().rev().find(|o| !matches!(o, Open::Other)) == Some(&Open::Number);
+        let number =
+            self.stack.iter().rev().find(|o| !matches!(o, Open::Other)) == Some(&Open::Number);
         let inserted = !self.open_insertions.is_empty();
-        let Some(p) = self.paras.last_mut() else { return };
+        let Some(p) = self.paras.last_mut() else {
+            return;
+        };
         if number {
             p.number.get_or_insert_with(String::new).push_str(s);
             return;
@@ -321,7 +321,9 @@ impl Walker<'_> {
                             p.has_deleted = true;
                         }
                         _ if self.part == Part::Content && !text.trim().is_empty() => {
-                            self.doc.deleted.push(Block::paragraph(self.page, text.trim()));
+                            self.doc
+                                .deleted
+                                .push(Block::paragraph(self.page, text.trim()));
                         }
                         _ => {}
                     }
@@ -430,9 +432,14 @@ impl Walker<'_> {
             item.pending = false;
             let start_at = item.start_at;
             let level = self.lists.len();
-            let style = self.lists.last().and_then(|l| l.style.clone()).or_else(|| {
-                attr(e, "style-name").and_then(|p| self.styles.of_paragraph(&p).map(str::to_string))
-            })?;
+            let style = self
+                .lists
+                .last()
+                .and_then(|l| l.style.clone())
+                .or_else(|| {
+                    attr(e, "style-name")
+                        .and_then(|p| self.styles.of_paragraph(&p).map(str::to_string))
+                })?;
             return self.counters.next(self.styles, &style, level, start_at);
         }
         if name == "h"
@@ -474,7 +481,11 @@ impl Walker<'_> {
 
     fn close_paragraph(&mut self) {
         let Some(p) = self.paras.pop() else { return };
-        let label = p.number.filter(|n| !n.trim().is_empty()).map(|n| n.trim().to_string()).or(p.label);
+        let label = p
+            .number
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| n.trim().to_string())
+            .or(p.label);
         let mut text = p.text;
         text.truncate(text.trim_end().len());
         match p.dest {
@@ -531,7 +542,9 @@ impl Walker<'_> {
     /// (`table:number-rows-repeated`) is read once: the same text again
     /// would change nothing, and a hostile count could not run away.
     fn close_row(&mut self) {
-        let Some(mut row) = self.rows.pop() else { return };
+        let Some(mut row) = self.rows.pop() else {
+            return;
+        };
         while row.last().is_some_and(|c| c.is_empty()) {
             row.pop();
         }
@@ -583,7 +596,10 @@ mod tests {
         let d = body(
             r#"<text:tracked-changes><text:changed-region text:id="ct1"><text:deletion><office:change-info><dc:creator>山田</dc:creator><dc:date>2025-01-01</dc:date></office:change-info><text:p>通信を暗号化</text:p></text:deletion></text:changed-region><text:changed-region text:id="ct2"><text:insertion><office:change-info><dc:creator>山田</dc:creator></office:change-info></text:insertion></text:changed-region></text:tracked-changes><text:p>乙は、<text:change text:change-id="ct1"/><text:change-start text:change-id="ct2"/>誠実に対応<text:change-end text:change-id="ct2"/>する。</text:p><text:p>変更のない段落。</text:p>"#,
         );
-        assert_eq!(texts(&d.blocks), ["乙は、誠実に対応する。", "変更のない段落。"]);
+        assert_eq!(
+            texts(&d.blocks),
+            ["乙は、誠実に対応する。", "変更のない段落。"]
+        );
         assert_eq!(texts(&d.deleted), ["乙は、通信を暗号化する。"]);
     }
 
@@ -624,7 +640,12 @@ mod tests {
         let d = walk(&xml, &styles, Part::Content).unwrap();
         assert_eq!(
             texts(&d.blocks),
-            ["第１条\u{3000}（目的）", "本文", "2\u{3000}第二項", "第２条\u{3000}（報告）"]
+            [
+                "第１条\u{3000}（目的）",
+                "本文",
+                "2\u{3000}第二項",
+                "第２条\u{3000}（報告）"
+            ]
         );
     }
 

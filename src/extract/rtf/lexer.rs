@@ -137,7 +137,8 @@ mod tests {
 
     #[test]
     fn words_parameters_symbols_and_bytes() {
-        let t: Vec<Token> = Lexer::new(b"{\\rtf1\\ansicpg932 \\u-3000?\\'82\\'a0\\~a\\{b\r\n}").collect();
+        let t: Vec<Token> =
+            Lexer::new(b"{\\rtf1\\ansicpg932 \\u-3000?\\'82\\'a0\\~a\\{b\r\n}").collect();
         assert_eq!(
             t,
             [

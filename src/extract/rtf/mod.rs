@@ -98,9 +98,15 @@ const SKIPPED: &[&str] = &[
 ];
 
 pub fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
     if !bytes[start..].starts_with(b"{\\rtf") {
-        return Err(ExtractError::corrupt(FORMAT, "the file does not start with {\\rtf"));
+        return Err(ExtractError::corrupt(
+            FORMAT,
+            "the file does not start with {\\rtf",
+        ));
     }
     let mut r = Reader::new();
     let mut lexer = Lexer::new(bytes);
@@ -199,7 +205,9 @@ impl Reader {
             return;
         }
         let (deleted, inserted) = (self.state.deleted, self.state.inserted);
-        let Some((_, p)) = self.paras.last_mut() else { return };
+        let Some((_, p)) = self.paras.last_mut() else {
+            return;
+        };
         let s: String = s
             .chars()
             .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
@@ -292,7 +300,9 @@ impl Reader {
         if !matches!(dest, Dest::Furniture | Dest::Comment | Dest::Label) {
             return;
         }
-        let Some((d, p)) = self.paras.pop() else { return };
+        let Some((d, p)) = self.paras.pop() else {
+            return;
+        };
         if self.paras.is_empty() {
             // Never lose the body's paragraph.
             self.paras.push((d, p));
@@ -323,8 +333,8 @@ impl Reader {
             self.fresh = false;
             let dest = match word {
                 "fonttbl" => Some(Dest::FontTable),
-                "header" | "headerl" | "headerr" | "headerf" | "footer" | "footerl"
-                | "footerr" | "footerf" => Some(Dest::Furniture),
+                "header" | "headerl" | "headerr" | "headerf" | "footer" | "footerl" | "footerr"
+                | "footerf" => Some(Dest::Furniture),
                 "annotation" => Some(Dest::Comment),
                 "listtext" | "pntext" => Some(Dest::Label),
                 w if SKIPPED.contains(&w) => Some(Dest::Skip),
@@ -348,12 +358,15 @@ impl Reader {
             match word {
                 "f" => self.font_def = param,
                 "fcharset" => {
-                    if let (Some(f), Some(cp)) = (self.font_def, param.and_then(charset_code_page)) {
+                    if let (Some(f), Some(cp)) = (self.font_def, param.and_then(charset_code_page))
+                    {
                         self.fonts.entry(f).or_insert(cp);
                     }
                 }
                 "cpg" => {
-                    if let (Some(f), Some(cp)) = (self.font_def, param.and_then(|p| u16::try_from(p).ok())) {
+                    if let (Some(f), Some(cp)) =
+                        (self.font_def, param.and_then(|p| u16::try_from(p).ok()))
+                    {
                         self.fonts.insert(f, cp);
                     }
                 }
@@ -372,7 +385,12 @@ impl Reader {
             "pca" => self.ansi_cpg = 850,
             "deff" => self.default_font = param,
             "f" => self.state.font = param,
-            "uc" => self.state.uc = param.and_then(|p| u32::try_from(p).ok()).unwrap_or(1).min(16),
+            "uc" => {
+                self.state.uc = param
+                    .and_then(|p| u32::try_from(p).ok())
+                    .unwrap_or(1)
+                    .min(16)
+            }
             "u" => {
                 if let Some(n) = param {
                     self.unicode(n);
@@ -446,7 +464,9 @@ impl Reader {
             }
             return;
         }
-        let Some((dest, p)) = self.paras.pop() else { return };
+        let Some((dest, p)) = self.paras.pop() else {
+            return;
+        };
         self.paras.push((dest, Para::default()));
         if dest == Dest::Body && !self.cells.is_empty() {
             self.end_row();
@@ -455,10 +475,14 @@ impl Reader {
     }
 
     fn end_cell(&mut self) {
-        let Some((dest, p)) = self.paras.pop() else { return };
+        let Some((dest, p)) = self.paras.pop() else {
+            return;
+        };
         self.paras.push((dest, Para::default()));
         if p.has_deleted && !p.before.trim().is_empty() {
-            self.doc.deleted.push(Block::paragraph(None, p.before.trim()));
+            self.doc
+                .deleted
+                .push(Block::paragraph(None, p.before.trim()));
         }
         let cell = p.text.replace(['\t', '\n'], " ").trim().to_string();
         self.cells.push(cell);
@@ -578,10 +602,16 @@ mod tests {
         let src = format!(
             "{{\\rtf1\\ansi\\ansicpg932\\deff0{{\\fonttbl{{\\f0\\fcharset128 \\'82\\'6c\\'82\\'72 \\'96\\'be\\'92\\'a9;}}}}\\f0 {hex}\\par}}"
         );
-        assert_eq!(texts(&read(src.as_bytes()).blocks), ["乙は、直ちに甲に報告する。"]);
+        assert_eq!(
+            texts(&read(src.as_bytes()).blocks),
+            ["乙は、直ちに甲に報告する。"]
+        );
         // No \ansicpg: the font's charset alone says cp932.
         let src = format!("{{\\rtf1\\ansi{{\\fonttbl{{\\f1\\fcharset128 x;}}}}\\f1 {hex}\\par}}");
-        assert_eq!(texts(&read(src.as_bytes()).blocks), ["乙は、直ちに甲に報告する。"]);
+        assert_eq!(
+            texts(&read(src.as_bytes()).blocks),
+            ["乙は、直ちに甲に報告する。"]
+        );
     }
 
     #[test]
@@ -612,7 +642,8 @@ mod tests {
     #[test]
     fn cells_and_rows_make_tab_separated_table_rows() {
         let d = read(b"{\\rtf1\\pard P\\par\\trowd\\pard\\intbl A\\cell B1\\par B2\\cell\\cell\\row\\pard Q\\par}");
-        let rows: Vec<(BlockKind, &str)> = d.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        let rows: Vec<(BlockKind, &str)> =
+            d.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
         assert_eq!(
             rows,
             [
@@ -625,7 +656,9 @@ mod tests {
 
     #[test]
     fn deleted_revisions_are_not_text_and_the_paragraph_is_kept_as_it_read() {
-        let d = read(b"{\\rtf1\\pard X{\\deleted Y}{\\revised Z}W\\par{\\deleted\\revauthdel1 gone}\\par}");
+        let d = read(
+            b"{\\rtf1\\pard X{\\deleted Y}{\\revised Z}W\\par{\\deleted\\revauthdel1 gone}\\par}",
+        );
         assert_eq!(texts(&d.blocks), ["XZW"]);
         assert_eq!(texts(&d.deleted), ["XYW", "gone"]);
     }

@@ -218,8 +218,11 @@ mod tests {
         c.cell(3, 3, "   ");
         assert!(c.start_sheet("空"));
         let doc = c.finish();
-        let rows: Vec<(Option<u32>, &str)> =
-            doc.blocks.iter().map(|b| (b.page, b.text.as_str())).collect();
+        let rows: Vec<(Option<u32>, &str)> = doc
+            .blocks
+            .iter()
+            .map(|b| (b.page, b.text.as_str()))
+            .collect();
         assert_eq!(
             rows,
             [
