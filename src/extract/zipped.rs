@@ -47,6 +47,14 @@ pub fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
     bytes.windows(marker.len()).any(|w| w == marker)
 }
 
+/// Why a member was not read.
+enum Unread {
+    /// The archive cannot give it (a bad CRC, a broken deflate stream).
+    Damaged(ExtractError),
+    /// It inflates beyond a cap.
+    OverCap(ExtractError),
+}
+
 pub struct Package<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
     format: &'static str,
@@ -145,9 +153,25 @@ impl<'a> Package<'a> {
     /// One member as text (invalid UTF-8 replaced), never inflating more
     /// than the caps; None when the archive has no such member.
     pub fn read(&mut self, name: &str) -> Result<Option<String>, ExtractError> {
+        self.member(name)
+            .map_err(|(Unread::Damaged(e) | Unread::OverCap(e))| e)
+    }
+
+    /// A member the document reads without (headers, styles): damage
+    /// leaves it out, but a cap is an error, as for every member.
+    pub fn read_optional(&mut self, name: &str) -> Result<Option<String>, ExtractError> {
+        match self.member(name) {
+            Ok(text) => Ok(text),
+            Err(Unread::OverCap(e)) => Err(e),
+            Err(Unread::Damaged(_)) => Ok(None),
+        }
+    }
+
+    fn member(&mut self, name: &str) -> Result<Option<String>, Unread> {
         let format = self.format;
-        let damaged =
-            |e: &dyn std::fmt::Display| ExtractError::corrupt(format, format!("{name}: {e}"));
+        let damaged = |e: &dyn std::fmt::Display| {
+            Unread::Damaged(ExtractError::corrupt(format, format!("{name}: {e}")))
+        };
         let cap = self
             .limits
             .member_bytes
@@ -163,10 +187,10 @@ impl<'a> Package<'a> {
             .read_to_end(&mut buf)
             .map_err(|e| damaged(&e))?;
         if buf.len() as u64 > cap {
-            return Err(ExtractError::corrupt(
+            return Err(Unread::OverCap(ExtractError::corrupt(
                 format,
                 format!("{name} inflates beyond the cap ({cap} bytes)"),
-            ));
+            )));
         }
         self.read = self.read.saturating_add(buf.len() as u64);
         Ok(Some(String::from_utf8(buf).unwrap_or_else(|e| {

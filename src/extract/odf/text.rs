@@ -29,11 +29,7 @@ pub fn extract_with_limits(bytes: &[u8], limits: zipped::Limits) -> Result<Docum
     // Headers, footers and list styles: without styles.xml the text is still
     // all there (labels of styles kept there may be missing), so damage
     // only leaves it out; its cap is an error, as for every part.
-    let styles_xml = match package.read("styles.xml") {
-        Ok(s) => s,
-        Err(e @ ExtractError::Corrupt { .. }) if e.to_string().contains("cap") => return Err(e),
-        Err(_) => None,
-    };
+    let styles_xml = package.read_optional("styles.xml")?;
     let mut styles = ListStyles::default();
     if let Some(s) = &styles_xml {
         styles.read(s);
