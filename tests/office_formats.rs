@@ -253,8 +253,10 @@ fn a_workbook_that_inflates_past_its_caps_is_an_error_whatever_it_declares() {
         xml.extend_from_slice(b"</sheetData></worksheet>");
         xml
     };
-    let members = |sheet1: &[u8], unique: &str| {
-        let sst = format!(r#"<sst xmlns="x" uniqueCount="{unique}"><si><t>a</t></si></sst>"#);
+    let members = |sheet1: &[u8], unique: &str, padding: usize| {
+        let mut sst = format!(r#"<sst xmlns="x" uniqueCount="{unique}"><si><t>a</t></si>"#);
+        sst.push_str(&" ".repeat(padding));
+        sst.push_str("</sst>");
         zip_of(&[
             ("[Content_Types].xml", br#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#),
             ("_rels/.rels", br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
@@ -264,14 +266,15 @@ fn a_workbook_that_inflates_past_its_caps_is_an_error_whatever_it_declares() {
             ("xl/sharedStrings.xml", sst.as_bytes()),
         ])
     };
-    // 70 MB of white space in one sheet: over the 64 MB member cap as declared.
-    let big = sheet(&vec![b' '; 70 << 20]);
-    let declared = members(&big, "1");
-    // The same bytes declared as 1 KB: the reader stops at the declared size.
-    let mut lying = declared.clone();
+    // 70 MB of white space in the shared strings, which calamine holds in
+    // memory: over the 64 MB cap of such a part, as declared.
+    let declared = members(&sheet(b""), "1", 70 << 20);
+    // 70 MB of white space in a sheet declared as 1 KB: the reader stops at
+    // the declared size.
+    let mut lying = members(&sheet(&vec![b' '; 70 << 20]), "1", 0);
     declare_size(&mut lying, "xl/worksheets/sheet1.xml", 1024);
     // A shared-string count no part of this size can hold.
-    let strings = members(&sheet(b""), "4000000000");
+    let strings = members(&sheet(b""), "4000000000", 0);
     let dir = vendor_dir(
         "V",
         &[

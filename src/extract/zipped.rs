@@ -18,6 +18,9 @@ pub struct Limits {
     pub total_bytes: u64,
     /// Entries in the archive's central directory.
     pub entries: usize,
+    /// Inflated size of the parts read as a stream, never held whole (a
+    /// workbook's sheets), all together: it bounds the time they take.
+    pub streamed_bytes: u64,
 }
 
 impl Default for Limits {
@@ -26,6 +29,7 @@ impl Default for Limits {
             member_bytes: 64 * 1024 * 1024,
             total_bytes: 256 * 1024 * 1024,
             entries: 10_000,
+            streamed_bytes: 1024 * 1024 * 1024,
         }
     }
 }
@@ -95,14 +99,20 @@ impl<'a> Package<'a> {
     }
 
     /// Every member declares a size within the member cap and all together
-    /// within the total cap; since the zip crate stops a member at its
-    /// declared size, whatever then reads the archive inflates no more.
-    pub fn check_declared(&mut self) -> Result<(), ExtractError> {
+    /// within the total cap (members that are `streamed`: within the
+    /// streamed cap); since the zip crate stops a member at its declared
+    /// size, whatever then reads the archive inflates no more.
+    pub fn check_declared(&mut self, streamed: impl Fn(&str) -> bool) -> Result<(), ExtractError> {
         let mut total: u64 = 0;
+        let mut streamed_total: u64 = 0;
         for i in 0..self.zip.len() {
             let Ok(f) = self.zip.by_index_raw(i) else {
                 continue;
             };
+            if streamed(&f.name().unwrap_or_default()) {
+                streamed_total = streamed_total.saturating_add(f.size());
+                continue;
+            }
             if f.size() > self.limits.member_bytes {
                 return Err(ExtractError::corrupt(
                     self.format,
@@ -116,6 +126,15 @@ impl<'a> Package<'a> {
             }
             total = total.saturating_add(f.size());
         }
+        if streamed_total > self.limits.streamed_bytes {
+            return Err(ExtractError::corrupt(
+                self.format,
+                format!(
+                    "the sheets declare {streamed_total} bytes, over the cap ({} bytes)",
+                    self.limits.streamed_bytes
+                ),
+            ));
+        }
         if total > self.limits.total_bytes {
             return Err(ExtractError::corrupt(
                 self.format,
@@ -126,6 +145,25 @@ impl<'a> Package<'a> {
             ));
         }
         Ok(())
+    }
+
+    /// One member as a stream of its inflated bytes, which fails once more
+    /// than the streamed cap has come out; None when there is no such member.
+    pub fn stream(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<Capped<zip::read::ZipFile<'_, Cursor<&'a [u8]>>>>, ExtractError> {
+        let format = self.format;
+        let cap = self.limits.streamed_bytes;
+        match self.zip.by_name(name) {
+            Ok(f) => Ok(Some(Capped {
+                inner: f,
+                left: cap,
+                cap,
+            })),
+            Err(zip::result::ZipError::FileNotFound) => Ok(None),
+            Err(e) => Err(ExtractError::corrupt(format, format!("{name}: {e}"))),
+        }
     }
 
     /// The declared (inflated) size of a member, if it is there.
@@ -199,6 +237,23 @@ impl<'a> Package<'a> {
     }
 }
 
+/// A reader that fails once more than its cap has been read.
+pub struct Capped<R> {
+    inner: R,
+    left: u64,
+    cap: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            std::io::Error::other(format!("inflates beyond the cap ({} bytes)", self.cap))
+        })?;
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -227,7 +282,8 @@ pub(crate) mod tests {
         let mut p = Package::open(&bytes, "ODT", limits).unwrap();
         let e = p.read("content.xml").unwrap_err().to_string();
         assert!(e.contains("cap"), "{e}");
-        assert!(p.check_declared().is_err());
+        assert!(p.check_declared(|_| false).is_err());
+        assert!(p.check_declared(|n| n == "content.xml").is_ok());
         assert_eq!(p.read("missing.xml").unwrap(), None);
     }
 
@@ -239,9 +295,17 @@ pub(crate) mod tests {
             member_bytes: 1000,
             total_bytes: 1000,
             entries: 10,
+            streamed_bytes: 100,
         };
         let mut p = Package::open(&bytes, "ODS", limits).unwrap();
-        assert!(p.check_declared().is_err());
+        assert!(p.check_declared(|_| false).is_err());
+        let mut streamed = String::new();
+        let e = p
+            .stream("a.xml")
+            .unwrap()
+            .unwrap()
+            .read_to_string(&mut streamed);
+        assert!(e.unwrap_err().to_string().contains("cap"));
         assert!(p.read("a.xml").unwrap().is_some());
         assert!(p.read("b.xml").is_err());
     }

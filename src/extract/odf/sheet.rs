@@ -11,15 +11,19 @@ use crate::document::Document;
 use crate::error::ExtractError;
 use crate::extract::workbook::{Collector, Limits};
 use quick_xml::events::{BytesStart, Event};
+use std::io::{BufRead, BufReader};
 
 const FORMAT: &str = "ODS";
 
+/// content.xml is streamed, never held whole: a workbook's content runs to
+/// hundreds of megabytes where a text document's stays small.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractError> {
     let mut package = super::open(bytes, FORMAT, limits.zip)?;
-    let xml = super::content(&mut package)?;
-    drop(package);
+    let content = package
+        .stream("content.xml")?
+        .ok_or_else(|| ExtractError::corrupt(FORMAT, "content.xml is missing"))?;
     let mut collector = Collector::new(*limits);
-    walk(&xml, &mut collector, limits.columns)?;
+    walk(BufReader::new(content), &mut collector, limits.columns)?;
     Ok(collector.finish())
 }
 
@@ -48,7 +52,7 @@ struct Walker<'c> {
     paras: usize,
 }
 
-fn walk(xml: &str, collector: &mut Collector, columns: u32) -> Result<(), ExtractError> {
+fn walk(xml: impl BufRead, collector: &mut Collector, columns: u32) -> Result<(), ExtractError> {
     let mut w = Walker {
         collector,
         columns,
@@ -62,10 +66,12 @@ fn walk(xml: &str, collector: &mut Collector, columns: u32) -> Result<(), Extrac
         repeat: 1,
         paras: 0,
     };
-    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
     loop {
+        buf.clear();
         let ev = reader
-            .read_event()
+            .read_event_into(&mut buf)
             .map_err(|e| ExtractError::corrupt(FORMAT, format!("content.xml: {e}")))?;
         match ev {
             Event::Eof => break,
@@ -201,7 +207,7 @@ mod tests {
             r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
         );
         let mut c = Collector::new(limits);
-        walk(&xml, &mut c, limits.columns).unwrap();
+        walk(xml.as_bytes(), &mut c, limits.columns).unwrap();
         c.finish()
     }
 
