@@ -149,10 +149,7 @@ impl<'a> Package<'a> {
 
     /// One member as a stream of its inflated bytes, which fails once more
     /// than the streamed cap has come out; None when there is no such member.
-    pub fn stream(
-        &mut self,
-        name: &str,
-    ) -> Result<Option<Capped<zip::read::ZipFile<'_, Cursor<&'a [u8]>>>>, ExtractError> {
+    pub fn stream(&mut self, name: &str) -> Result<Option<Member<'_, 'a>>, ExtractError> {
         let format = self.format;
         let cap = self.limits.streamed_bytes;
         match self.zip.by_name(name) {
@@ -236,6 +233,9 @@ impl<'a> Package<'a> {
         })))
     }
 }
+
+/// A member being inflated, under the streamed cap.
+pub type Member<'p, 'a> = Capped<zip::read::ZipFile<'p, Cursor<&'a [u8]>>>;
 
 /// A reader that fails once more than its cap has been read.
 pub struct Capped<R> {
