@@ -1,8 +1,8 @@
 //! The document model every extractor fills.
 //!
-//! Extractors (PDF, DOCX, plain text) produce the same shape: an ordered list of
-//! text blocks in reading order, each with its page (when the format has pages)
-//! and its kind. Running headers, footers and similar page furniture go to a
+//! Extractors (PDF, DOCX, ODT, RTF, workbooks, plain text) produce the same
+//! shape: an ordered list of text blocks in reading order, each with its page
+//! (when the format has pages) and its kind. Running headers, footers and similar page furniture go to a
 //! separate channel so that they are never read as clause text.
 
 use serde::Serialize;
@@ -55,13 +55,14 @@ pub struct Document {
     /// Running headers, footers and page numbers: shown by `keiyaku text`,
     /// never matched.
     pub furniture: Vec<Block>,
-    /// Paragraphs with tracked deletions (DOCX w:del, w:moveFrom), as they
-    /// read before the deletion: never matched as clauses, only searched for
-    /// near misses (「削除された変更履歴にのみ記載」).
+    /// Paragraphs with tracked deletions (DOCX w:del, w:moveFrom, ODT
+    /// text:deletion, RTF \deleted), as they read before the deletion: never
+    /// matched as clauses, only searched for near misses
+    /// (「削除された変更履歴にのみ記載」).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deleted: Vec<Block>,
-    /// Paragraphs of Word comments: never matched as clauses, only searched
-    /// for near misses (「コメントにのみ記載」).
+    /// Paragraphs of comments (Word, ODT and RTF annotations): never matched
+    /// as clauses, only searched for near misses (「コメントにのみ記載」).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<Block>,
     /// Number of pages, when the format has pages.
@@ -74,6 +75,10 @@ pub struct Document {
     /// stop it being read, in Japanese (「文字コードを推定（EUC-JP、確度低）」).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The name of each page, where the format names them (a workbook's
+    /// sheets, one page each): index = page − 1.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub page_names: Vec<String>,
     /// Pages that were not read, each run of pages with its reason: images with
     /// no text (a scanned page), text that could not be decoded (a broken
     /// ToUnicode map), or a safety cap that stopped the reading.

@@ -358,8 +358,9 @@ fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
             );
         }
         anyhow::bail!(
-            "{}: unsupported file type (keiyaku reads .pdf, .docx, .doc, .txt, .md, and by OCR .tif, .jpg, .png)",
-            args.file.display()
+            "{}: unsupported file type (keiyaku reads {})",
+            args.file.display(),
+            keiyaku::discover::Format::READ
         );
     };
     match std::fs::metadata(&args.file) {

@@ -120,10 +120,10 @@ fn every_input_file_is_listed_with_its_status() {
         ("港北ITサービス/別紙_通信仕様.pdf", "encrypted"),
         ("港北ITサービス/旧契約書.docx", "error"),
         ("港北ITサービス/業務委託契約書.docx", "ok"),
-        ("港北ITサービス/見積書.xlsx", "unsupported"),
+        ("港北ITサービス/見積書.xlsx", "error"),
     ];
     assert_eq!(docs, expect.map(|(a, b)| (a.to_string(), b.to_string())));
-    // Every input is hashed, the unsupported one too.
+    // Every input is hashed, the unreadable ones too.
     assert!(v["documents"]
         .as_array()
         .unwrap()
@@ -397,7 +397,7 @@ fn a_scan_ends_with_a_summary_line_on_stderr_unless_quiet() {
     let o = keiyaku(&["scan", dir.to_str().unwrap()]);
     let err = stderr(&o);
     assert!(
-        err.starts_with("keiyaku: 8 社・13 ファイル（読取不可 3、未対応 1、未開封 0）"),
+        err.starts_with("keiyaku: 8 社・13 ファイル（読取不可 4、未対応 0、未開封 0）"),
         "{err}"
     );
     // Not a terminal: no progress bar drawn.

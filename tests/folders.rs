@@ -155,12 +155,12 @@ const PARTIAL: &str = "瀬田データサービス";
 fn unsupported_files_make_a_vendors_unfound_provisions_unknown_and_non_documents_do_not() {
     let root = open_dir();
     let r = root.path();
-    copy_sample(PARTIAL, &r.join("P_rtf"));
-    std::fs::write(r.join("P_rtf/旧契約書.rtf"), b"{\\rtf1\\ansi legacy}").unwrap();
+    copy_sample(PARTIAL, &r.join("P_msg"));
+    std::fs::write(r.join("P_msg/旧契約書.msg"), b"\xd0\xcf\x11\xe0").unwrap();
     copy_sample(PARTIAL, &r.join("P_scan"));
     std::fs::write(r.join("P_scan/押印済.tif"), b"II*\0").unwrap();
     std::fs::create_dir(r.join("X_only")).unwrap();
-    std::fs::write(r.join("X_only/見積書.xlsx"), b"PK\x03\x04").unwrap();
+    std::fs::write(r.join("X_only/見積書.xls"), b"\xd0\xcf\x11\xe0").unwrap();
     copy_sample(PARTIAL, &r.join("P_clean"));
     for junk in [".DS_Store", "~$保守契約書.docx", "Thumbs.db", "desktop.ini"] {
         std::fs::write(r.join("P_clean").join(junk), b"x").unwrap();
@@ -170,14 +170,14 @@ fn unsupported_files_make_a_vendors_unfound_provisions_unknown_and_non_documents
     // TIFF header, is an error: unknown either way).
     let (rep, _) = json_scan(&[r], &["--ocr", "never"], false);
 
-    for v in ["P_rtf", "P_scan"] {
+    for v in ["P_msg", "P_scan"] {
         let v = vendor(&rep, v);
         assert_eq!(count(v, "missing"), 0, "{}", statuses(v));
         assert_eq!(count(v, "unknown"), 4, "{}", statuses(v));
         assert_eq!(v["complete"], false);
     }
     assert_eq!(
-        doc(vendor(&rep, "P_rtf"), "P_rtf/旧契約書.rtf")["status"],
+        doc(vendor(&rep, "P_msg"), "P_msg/旧契約書.msg")["status"],
         "unsupported"
     );
     assert_eq!(
@@ -186,7 +186,7 @@ fn unsupported_files_make_a_vendors_unfound_provisions_unknown_and_non_documents
     );
     let x = vendor(&rep, "X_only");
     assert!(all_status(x, "unknown"), "{}", statuses(x));
-    assert_eq!(doc(x, "X_only/見積書.xlsx")["status"], "unsupported");
+    assert_eq!(doc(x, "X_only/見積書.xls")["status"], "unsupported");
     // Files that are not documents are listed and change nothing.
     let clean = vendor(&rep, "P_clean");
     assert_eq!(count(clean, "missing"), 4, "{}", statuses(clean));

@@ -259,7 +259,7 @@ fn samples_report_matches_the_json_and_prints_on_a4() {
     // Unread documents are listed with their reason, in Japanese status words.
     assert!(page.contains("読取不可（暗号化）"));
     assert!(page.contains("読取不可（文字なし）"));
-    assert!(page.contains("未対応の形式"));
+    assert!(page.contains("読取不可（破損）"));
     // samples/ has near misses (a duty on the customer, a deleted revision).
     assert!(page.contains("ただし委託者の義務"));
     assert!(page.contains("削除された変更履歴にのみ記載"));

@@ -183,7 +183,7 @@ def main():
     if only and "港北ITサービス" not in only:
         shutil.rmtree(work)
         return
-    # Traps that are not made from text: an encrypted PDF, a truncated DOCX, an unsupported file.
+    # Traps that are not made from text: an encrypted PDF, a truncated DOCX, a corrupt workbook.
     kohoku = os.path.join(HERE, "港北ITサービス")
     spec = os.path.join(kohoku, "別紙_通信仕様.pdf")
     subprocess.run(["qpdf", "--encrypt", "kohoku-secret", "owner-secret", "256", "--", spec, spec + ".enc"], check=True)

@@ -91,6 +91,7 @@ mod tests {
             ocr_confidence: None,
             path: "a.pdf".into(),
             page: Some(1),
+            sheet: None,
             clause: None,
             heading: None,
             strength: s,

@@ -39,6 +39,9 @@ pub struct DocWork {
     /// The document had pages for OCR (scanned pages or an image file),
     /// whether or not OCR was on: the run then records how OCR was set.
     pub ocr_needed: bool,
+    /// The name of each page where the document names them (a workbook's
+    /// sheets), for the evidence to say which sheet.
+    pub page_names: Vec<std::sync::Arc<str>>,
     /// Kept only until the document is matched (memory at archive scale).
     pub sentences: Vec<Sentence>,
     pub parties: Parties,
@@ -244,6 +247,7 @@ impl DocWork {
             notes: Vec::new(),
             ocr_pages: Vec::new(),
             ocr_needed: false,
+            page_names: Vec::new(),
             sentences: Vec::new(),
             findings: None,
             deleted: Vec::new(),
@@ -254,6 +258,12 @@ impl DocWork {
             budget: Budget::default(),
             input,
         }
+    }
+
+    /// The name of page `page`, where the document names its pages.
+    fn page_name(&self, page: Option<u32>) -> Option<std::sync::Arc<str>> {
+        let i = usize::try_from(page?.checked_sub(1)?).ok()?;
+        self.page_names.get(i).cloned()
     }
 
     pub(super) fn set(&mut self, status: DocStatus, reason: impl Into<String>) {
@@ -344,7 +354,10 @@ pub(super) fn read_bytes(
         };
         w.set(
             DocStatus::Unsupported,
-            format!("keiyaku does not read {what} yet (it reads .pdf, .docx, .doc, .txt, .md, .zip, and by OCR .tif, .jpg, .png); its provisions are unknown"),
+            format!(
+                "keiyaku does not read {what} yet (it reads {}); its provisions are unknown",
+                discover::Format::READ
+            ),
         );
         return w;
     };
@@ -388,6 +401,7 @@ pub(super) fn read_bytes(
     w.encoding = doc.encoding;
     w.notes = std::mem::take(&mut doc.notes);
     w.ocr_pages = std::mem::take(&mut doc.ocr_pages);
+    w.page_names = doc.page_names.iter().map(|n| n.as_str().into()).collect();
     let mut budget = std::mem::take(&mut w.budget);
     let segmented = segment_into(&mut w, || segment::try_segment(&doc, &mut budget));
     w.budget = budget;
@@ -660,6 +674,7 @@ fn near_miss(
             path: w.input.display.text.as_str().into(),
             page: s.page,
             ocr_confidence: crate::document::ocr_confidence(&w.ocr_pages, s.page),
+            sheet: w.page_name(s.page),
             clause: clause.as_deref().map(shared),
             heading: heading.as_deref().map(shared),
             strength: Status::Missing,
@@ -742,6 +757,7 @@ fn find_with(
                 path: path.clone(),
                 page: s.page,
                 ocr_confidence: crate::document::ocr_confidence(&w.ocr_pages, s.page),
+                sheet: w.page_name(s.page),
                 clause: s.clause().as_deref().map(shared),
                 heading: s.heading.as_deref().map(shared),
                 strength: strength_status(h.strength),

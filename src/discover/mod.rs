@@ -31,6 +31,13 @@ pub enum Format {
     Tiff,
     Jpeg,
     Png,
+    /// Excel workbooks: .xlsx, .xlsm.
+    Xlsx,
+    /// OpenDocument spreadsheets (LibreOffice Calc).
+    Ods,
+    /// OpenDocument text (LibreOffice Writer).
+    Odt,
+    Rtf,
 }
 
 impl Format {
@@ -43,9 +50,16 @@ impl Format {
             "tif" | "tiff" => Some(Format::Tiff),
             "jpg" | "jpeg" => Some(Format::Jpeg),
             "png" => Some(Format::Png),
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "ods" => Some(Format::Ods),
+            "odt" => Some(Format::Odt),
+            "rtf" => Some(Format::Rtf),
             _ => None,
         }
     }
+
+    /// The extensions keiyaku reads, for messages.
+    pub const READ: &'static str = ".pdf, .docx, .doc, .txt, .md, .xlsx, .xlsm, .ods, .odt, .rtf, .zip, and by OCR .tif, .jpg, .png";
 
     pub fn name(self) -> &'static str {
         match self {
@@ -56,6 +70,10 @@ impl Format {
             Format::Tiff => "tiff",
             Format::Jpeg => "jpeg",
             Format::Png => "png",
+            Format::Xlsx => "xlsx",
+            Format::Ods => "ods",
+            Format::Odt => "odt",
+            Format::Rtf => "rtf",
         }
     }
 
@@ -654,7 +672,8 @@ mod tests {
         assert_eq!(kind("../../etc/覚書.txt"), "text");
         assert_eq!(kind("/abs/x.md"), "text");
         assert_eq!(kind("inner.zip"), "zip");
-        assert_eq!(kind("見積書.xlsx"), "unsupported");
+        assert_eq!(kind("見積書.xlsx"), "xlsx");
+        assert_eq!(kind("見積書.xls"), "unsupported");
         assert_eq!(kind("__MACOSX/._契約書.pdf"), "ignored");
         assert_eq!(kind("a/.DS_Store"), "ignored");
         assert_eq!(kind(".hidden/契約書.pdf"), "ignored");

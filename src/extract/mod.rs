@@ -4,8 +4,12 @@ pub mod bundle;
 pub mod doc;
 pub mod docx;
 pub mod ocr;
+pub mod odf;
 pub mod pdf;
+pub mod rtf;
 pub mod text;
+pub mod workbook;
+pub mod zipped;
 
 use crate::discover::Format;
 use crate::document::Document;
@@ -26,6 +30,10 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
                 format.name()
             )))
         }
+        Format::Xlsx => workbook::excel::extract_xlsx(bytes, &workbook::Limits::default())?,
+        Format::Ods => odf::sheet::extract(bytes, &workbook::Limits::default())?,
+        Format::Odt => odf::text::extract(bytes)?,
+        Format::Rtf => rtf::extract(bytes)?,
     };
     not_empty(doc)
 }

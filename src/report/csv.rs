@@ -71,6 +71,8 @@ pub struct DetailRow<'a> {
     pub reason: String,
     pub path: &'a str,
     pub page: Option<u32>,
+    /// The sheet, for a workbook: shown in the page column.
+    pub sheet: Option<&'a str>,
     pub clause: &'a str,
     pub heading: &'a str,
     pub quote: &'a str,
@@ -82,6 +84,16 @@ impl DetailRow<'_> {
     /// 判定: the mark and its label (`△ 弱い`).
     pub fn verdict(&self) -> String {
         format!("{} {}", self.status.mark(), self.status.label_ja())
+    }
+
+    /// The page column as text: the sheet of a workbook (`シート: 責任分界表`),
+    /// else the page number, else empty.
+    pub fn page_text(&self) -> String {
+        match (self.sheet, self.page) {
+            (Some(s), _) => format!("シート: {s}"),
+            (None, Some(p)) => p.to_string(),
+            (None, None) => String::new(),
+        }
     }
 }
 
@@ -112,6 +124,7 @@ pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
                 reason: reason_ja(v, p),
                 path: e.map_or("", |e| &*e.path),
                 page: e.and_then(|e| e.page),
+                sheet: e.and_then(|e| e.sheet.as_deref()),
                 clause: e.and_then(|e| e.clause.as_deref()).unwrap_or(""),
                 heading: e.and_then(|e| e.heading.as_deref()).unwrap_or(""),
                 quote: e.map_or("", |e| e.text.as_str()),
@@ -169,6 +182,7 @@ fn service_rows(r: &Report) -> Vec<DetailRow<'_>> {
                 reason: service_reason_ja(s.case, p),
                 path: e.map_or("", |e| &*e.path),
                 page: e.and_then(|e| e.page),
+                sheet: e.and_then(|e| e.sheet.as_deref()),
                 clause: e.and_then(|e| e.clause.as_deref()).unwrap_or(""),
                 heading: e.and_then(|e| e.heading.as_deref()).unwrap_or(""),
                 quote: e.map_or("", |e| e.text.as_str()),
@@ -197,7 +211,7 @@ impl Render for CsvWriter {
             .from_writer(&mut *out);
         w.write_record(DETAIL_COLUMNS)?;
         for row in detail_rows(r) {
-            let page = row.page.map(|p| p.to_string()).unwrap_or_default();
+            let page = row.page_text();
             let verdict = row.verdict();
             let fields = [
                 inert(&row.vendor),
@@ -205,7 +219,7 @@ impl Render for CsvWriter {
                 verdict.as_str().into(),
                 row.reason.as_str().into(),
                 inert(row.path),
-                page.as_str().into(),
+                inert(&page),
                 inert(row.clause),
                 inert(row.heading),
                 inert(row.quote),

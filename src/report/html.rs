@@ -467,8 +467,8 @@ fn parties(out: &mut String, v: &VendorReport) {
 fn evidence(out: &mut String, e: &Evidence) {
     out.push_str("<div class=\"ev\"><p class=\"where\">");
     let _ = write!(out, "<span class=\"path\">{}</span>", escape(&e.path));
-    if let Some(pg) = e.page {
-        let _ = write!(out, " p.{pg}");
+    if let Some(place) = e.place_ja() {
+        let _ = write!(out, " {}", escape(&place));
     }
     if let Some(o) = e.ocr_label() {
         let _ = write!(out, " <span class=\"ocr\">{}</span>", escape(&o));

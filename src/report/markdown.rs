@@ -224,8 +224,9 @@ impl Render for MarkdownWriter {
                     .or(p.near_miss.as_ref().map(|n| &n.evidence))
                     .map(|e| {
                         let mut s = e.path.to_string();
-                        if let Some(pg) = e.page {
-                            s.push_str(&format!(" p.{pg}"));
+                        if let Some(place) = e.place_ja() {
+                            s.push(' ');
+                            s.push_str(&place);
                         }
                         if let Some(o) = e.ocr_label() {
                             s.push(' ');

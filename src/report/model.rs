@@ -62,7 +62,7 @@ pub enum DocStatus {
     Encrypted,
     /// No text layer: a scan, or glyphs without Unicode.
     NoText,
-    /// A file type keiyaku does not read yet (.xlsx, .rtf, .msg, …).
+    /// A file type keiyaku does not read yet (.xls, .xlsb, .msg, …).
     Unsupported,
     /// Not opened: a symbolic link not followed, a FIFO, socket or device, a
     /// folder below the depth limit.
@@ -437,6 +437,10 @@ pub struct Evidence {
     /// The page's OCR confidence (0–100), when its text came from OCR.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ocr_confidence: Option<u8>,
+    /// The name of the page, where the document names its pages: the sheet
+    /// of a workbook (one sheet, one page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<std::sync::Arc<str>>,
     /// 条項番号 and article heading, shared across the report
     /// ([`super::shared::shared`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -455,6 +459,18 @@ pub struct Evidence {
     /// deadline the clause sets, or `{"wording": null}` when it sets none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Deadline>,
+}
+
+impl Evidence {
+    /// Where in the document, as every writer shows it: `シート: 責任分界表`
+    /// for a workbook's sheet, else `p.3`; None when the format has no pages.
+    pub fn place_ja(&self) -> Option<String> {
+        match (&self.sheet, self.page) {
+            (Some(s), _) => Some(format!("シート: {s}")),
+            (None, Some(p)) => Some(format!("p.{p}")),
+            (None, None) => None,
+        }
+    }
 }
 
 /// The deadline wording of a clause (直ちに, 72時間以内), if any.

@@ -99,8 +99,9 @@ impl TextWriter {
 /// The evidence's file name and page: `契約書.docx p.3`.
 fn file_page(e: &super::model::Evidence) -> String {
     let mut s = e.path.rsplit('/').next().unwrap_or(&e.path).to_string();
-    if let Some(pg) = e.page {
-        s.push_str(&format!(" p.{pg}"));
+    if let Some(place) = e.place_ja() {
+        s.push(' ');
+        s.push_str(&place);
     }
     if let Some(o) = e.ocr_label() {
         s.push(' ');

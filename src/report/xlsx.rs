@@ -251,7 +251,11 @@ fn detail(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError> 
             ws.write_string_with_format(row, col, s, f)?;
             widths.fit(col, s);
         }
-        if let Some(p) = d.page {
+        if d.sheet.is_some() {
+            let place = d.page_text();
+            ws.write_string_with_format(row, 5, &place, &st.text)?;
+            widths.fit(5, &place);
+        } else if let Some(p) = d.page {
             ws.write_number_with_format(row, 5, p, &st.number)?;
         }
     }

@@ -8,7 +8,7 @@
 mod body;
 pub(crate) mod numbering;
 mod styles;
-mod xml;
+pub(crate) mod xml;
 
 use crate::document::Document;
 use crate::error::ExtractError;
