@@ -1,5 +1,5 @@
 //! Hostile input: deterministic mutations (bit flips, truncations, inserted
-//! and duplicated bytes) of real PDFs and DOCX files. Every mutant must end
+//! and duplicated bytes) of real PDFs, DOCX, ODT, ODS and RTF files. Every mutant must end
 //! with a document or a typed error, quickly: no panic escapes the firewall,
 //! no stack overflow, no hang.
 
@@ -141,6 +141,19 @@ fn mutated_docx_end_with_a_status() {
                 "samples/東和ソフトウェア/保守サービス契約書.docx",
                 Format::Docx,
             ),
+        ],
+        1000,
+    );
+}
+
+#[test]
+fn mutated_odt_ods_and_rtf_end_with_a_status() {
+    run(
+        &[
+            ("tests/data/office/保守サービス契約書.odt", Format::Odt),
+            ("tests/data/office/責任分界表.ods", Format::Ods),
+            ("tests/data/office/保守サービス契約書.rtf", Format::Rtf),
+            ("tests/data/office/覚書_sjis.rtf", Format::Rtf),
         ],
         1000,
     );
