@@ -6,7 +6,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 c="$here/corpus"
-mkdir -p "$c/pdf" "$c/docx" "$c/doc" "$c/text" "$c/rules" "$c/config"
+mkdir -p "$c/pdf" "$c/docx" "$c/doc" "$c/text" "$c/rules" "$c/config" "$c/rtf" "$c/odt" "$c/ods" "$c/xlsx"
 cd "$repo"
 
 # Copy files named like $1 under the given folders, flattened to unique names;
@@ -24,6 +24,10 @@ seed docx '*.docx' samples tests/fixtures tests/data
 seed doc '*.doc' tests/data
 seed text '*.txt' samples tests/fixtures tests/data
 seed text '*.md' samples tests/fixtures tests/data clause_patterns
+seed rtf '*.rtf' tests/data
+seed odt '*.odt' tests/data
+seed ods '*.ods' tests/data
+seed xlsx '*.xlsx' tests/data
 
 # Rules: each provision as a single-file set (inline [[provision]]), each
 # lexicon as an inline [lexicon.*] table, the whole folder packed into one

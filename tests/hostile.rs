@@ -1,5 +1,5 @@
 //! Hostile input: deterministic mutations (bit flips, truncations, inserted
-//! and duplicated bytes) of real PDFs, DOCX and DOC files. Every mutant must end
+//! and duplicated bytes) of real PDFs, DOCX, DOC, ODT, ODS and RTF files. Every mutant must end
 //! with a document or a typed error, quickly: no panic escapes the firewall,
 //! no stack overflow, no hang.
 
@@ -152,6 +152,19 @@ fn mutated_doc_end_with_a_status() {
         &[
             ("tests/data/doc/features.doc", Format::Doc),
             ("tests/data/legacy/test03.doc", Format::Doc),
+        ],
+        1000,
+    );
+}
+
+#[test]
+fn mutated_odt_ods_and_rtf_end_with_a_status() {
+    run(
+        &[
+            ("tests/data/office/保守サービス契約書.odt", Format::Odt),
+            ("tests/data/office/責任分界表.ods", Format::Ods),
+            ("tests/data/office/保守サービス契約書.rtf", Format::Rtf),
+            ("tests/data/office/覚書_sjis.rtf", Format::Rtf),
         ],
         1000,
     );

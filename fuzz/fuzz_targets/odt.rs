@@ -1,0 +1,8 @@
+//! ODT (zip + quick-xml + our walker) extraction: any bytes end in Ok or Err.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = keiyaku::extract::odf::text::extract(data);
+});
