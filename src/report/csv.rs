@@ -170,11 +170,7 @@ fn service_rows(r: &Report) -> Vec<DetailRow<'_>> {
     for s in &r.services {
         for p in &s.provisions {
             let e = p.evidence.first().map(|e| &e.evidence);
-            let title = r
-                .provisions
-                .iter()
-                .find(|i| *i.id == *p.id)
-                .map_or(&*p.short, |i| i.title.as_str());
+            let title = r.title_of(&p.id, &p.short);
             rows.push(DetailRow {
                 vendor: service_label(s),
                 title,

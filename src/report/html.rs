@@ -566,19 +566,14 @@ fn doc_row(out: &mut String, d: &DocReport) {
         d.status.label_ja(),
         d.pages.map(|p| p.to_string()).unwrap_or_default()
     );
+    let why = d.why_ja();
     if let Some(o) = d.ocr_label() {
         out.push_str(&escape(&o));
-        if d.reason.is_some() || !d.notes.is_empty() {
+        if !why.is_empty() {
             out.push_str("<br>");
         }
     }
-    let why: Vec<&str> = d
-        .reason
-        .iter()
-        .chain(&d.notes)
-        .map(|s| s.as_str())
-        .collect();
-    out.push_str(&escape(&why.join("；")));
+    out.push_str(&escape(&why));
     if !d.unread_pages.is_empty() {
         if !why.is_empty() {
             out.push_str("<br>");
@@ -673,11 +668,7 @@ fn service(out: &mut String, r: &Report, i: usize, s: &super::model::ServiceRepo
     let _ = writeln!(out, "。事業者: {}。</p>", escape(&s.vendors.join("、")));
     out.push_str("<table class=\"service-table\">\n<thead><tr><th>規定</th><th class=\"col\">判定</th><th>事業者ごと</th><th>根拠</th></tr></thead>\n<tbody>\n");
     for p in &s.provisions {
-        let title = r
-            .provisions
-            .iter()
-            .find(|x| *x.id == *p.id)
-            .map_or(&*p.short, |x| x.title.as_str());
+        let title = r.title_of(&p.id, &p.short);
         let _ = write!(out, "<tr><td>{}</td>", escape(title));
         status_cell(out, p.status, title);
         let _ = write!(
@@ -705,12 +696,7 @@ fn service(out: &mut String, r: &Report, i: usize, s: &super::model::ServiceRepo
                 escape(&f.reason)
             );
         }
-        let uncovered: Vec<String> = s
-            .provisions
-            .iter()
-            .filter(|p| s.uncovered.contains(&p.id))
-            .map(|p| escape(&p.short))
-            .collect();
+        let uncovered: Vec<String> = s.uncovered_shorts().into_iter().map(escape).collect();
         if !uncovered.is_empty() {
             let _ = writeln!(
                 out,

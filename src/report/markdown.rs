@@ -84,11 +84,7 @@ impl MarkdownWriter {
         row(out, &["条項", "判定", "箇所", "理由"].map(String::from))?;
         row(out, &["---", ":-:", "---", "---"].map(String::from))?;
         for p in &s.provisions {
-            let title = r
-                .provisions
-                .iter()
-                .find(|i| *i.id == *p.id)
-                .map_or(&*p.short, |i| i.title.as_str());
+            let title = r.title_of(&p.id, &p.short);
             let at = p
                 .evidence
                 .first()
@@ -126,12 +122,7 @@ impl MarkdownWriter {
             writeln!(out, "- 不足: なし")?;
         }
         if !s.uncovered.is_empty() {
-            let ids: Vec<String> = s
-                .provisions
-                .iter()
-                .filter(|p| s.uncovered.contains(&p.id))
-                .map(|p| cell(&p.short))
-                .collect();
+            let ids: Vec<String> = s.uncovered_shorts().into_iter().map(cell).collect();
             writeln!(out, "- どの事業者の契約にもない: {}", ids.join("、"))?;
         }
         Ok(())
@@ -270,14 +261,9 @@ impl Render for MarkdownWriter {
                     if !d.unread_pages.is_empty() {
                         line.push_str(&format!("（読めないページ: {}）", unread_pages_ja(d)));
                     }
-                    let why: Vec<&str> = d
-                        .reason
-                        .iter()
-                        .chain(&d.notes)
-                        .map(|s| s.as_str())
-                        .collect();
+                    let why = d.why_ja();
                     if !why.is_empty() {
-                        line.push_str(&format!(" — {}", cell(&why.join("；"))));
+                        line.push_str(&format!(" — {}", cell(&why)));
                     }
                     writeln!(out, "{line}")?;
                 }

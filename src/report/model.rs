@@ -204,6 +204,27 @@ pub struct ServiceReport {
     pub shortfalls: Vec<ServiceShortfall>,
 }
 
+impl ServiceReport {
+    /// The short names of the provisions no vendor covers, in report order.
+    pub fn uncovered_shorts(&self) -> Vec<&str> {
+        self.provisions
+            .iter()
+            .filter(|p| self.uncovered.contains(&p.id))
+            .map(|p| &*p.short)
+            .collect()
+    }
+}
+
+impl Report {
+    /// A provision's full title by id, else `fallback`.
+    pub fn title_of<'a>(&'a self, id: &str, fallback: &'a str) -> &'a str {
+        self.provisions
+            .iter()
+            .find(|i| i.id == id)
+            .map_or(fallback, |i| i.title.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceCase {
@@ -306,6 +327,18 @@ impl VendorReport {
 }
 
 impl DocReport {
+    /// What a reviewer should know beside the status: the reason, then the
+    /// reading notes, joined (empty when there are none).
+    pub fn why_ja(&self) -> String {
+        let why: Vec<&str> = self
+            .reason
+            .iter()
+            .chain(&self.notes)
+            .map(|s| s.as_str())
+            .collect();
+        why.join("；")
+    }
+
     /// 「OCR: p.1 信頼度 93%、p.2 信頼度 88%」, when pages were read by OCR.
     pub fn ocr_label(&self) -> Option<String> {
         if self.ocr_pages.is_empty() {

@@ -214,7 +214,7 @@ impl TextWriter {
                 .unwrap_or_else(|| id.to_string())
         };
         if !s.uncovered.is_empty() {
-            let names: Vec<String> = s.uncovered.iter().map(|u| short(u)).collect();
+            let names = s.uncovered_shorts();
             writeln!(out, "  どの事業者の契約にもない: {}", names.join("、"))?;
         }
         // Per vendor, what its own contract lacks; then why once.
@@ -354,14 +354,9 @@ impl Render for TextWriter {
                     if let Some(o) = d.ocr_label() {
                         line.push_str(&format!("（{o}）"));
                     }
-                    let why: Vec<&str> = d
-                        .reason
-                        .iter()
-                        .chain(&d.notes)
-                        .map(|s| s.as_str())
-                        .collect();
+                    let why = d.why_ja();
                     if !why.is_empty() {
-                        line.push_str(&format!(" — {}", why.join("；")));
+                        line.push_str(&format!(" — {why}"));
                     }
                     if !d.unread_pages.is_empty() {
                         let pages: Vec<String> =
