@@ -165,6 +165,13 @@ fn destinations(args: &keiyaku::cli::ScanArgs) -> Vec<(Output, Format)> {
 /// is the same whatever it is).
 fn recorded_options(args: &keiyaku::cli::ScanArgs) -> Vec<String> {
     let mut o = Vec::new();
+    // A 5.2 report keeps the shape reports had before editions existed.
+    if args.guideline != keiyaku::rules::Guideline::V5_2 {
+        o.push(format!("--guideline {}", args.guideline.as_str()));
+    }
+    if args.maintenance_delegated {
+        o.push("--maintenance-delegated".into());
+    }
     if let Some(r) = &args.rules {
         o.push(format!("--rules {}", r.display()));
     }
@@ -191,7 +198,7 @@ fn role_name(r: keiyaku::matching::parties::Role) -> &'static str {
 
 fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
     let rules = match load_rules(args.rules.as_deref()) {
-        Ok(r) => r,
+        Ok(r) => r.for_guideline(args.guideline, args.maintenance_delegated),
         Err(code) => return Ok(code),
     };
     if args.fail_on == keiyaku::cli::FailOn::Regressed && args.baseline.is_none() {
@@ -325,6 +332,7 @@ fn explain_shortfall(report: &keiyaku::report::model::Report, fail_on: keiyaku::
         "keiyaku: --fail-on {} の条件を満たさない事業者があるため終了コード 1 / exit 1: vendors fall short",
         match fail_on {
             keiyaku::cli::FailOn::Missing => "missing",
+            keiyaku::cli::FailOn::MissingRecommended => "missing-recommended",
             keiyaku::cli::FailOn::Weak => "weak",
             keiyaku::cli::FailOn::Regressed => "regressed",
             keiyaku::cli::FailOn::Never => "never",
@@ -421,6 +429,25 @@ fn explain(p: &keiyaku::rules::Provision, patterns: bool) {
     if let Some(s) = &p.source {
         println!("出典 / source: {s}");
     }
+    if !p.sources.is_empty() {
+        println!("層 / tier: {}", tier_name(p));
+        println!(
+            "版 / editions: {}",
+            if p.editions.is_empty() {
+                "5.2, 6.0, 7.0".to_string()
+            } else {
+                p.editions.join(", ")
+            }
+        );
+        for s in &p.sources {
+            let m = match s.marker {
+                keiyaku::rules::SourceMarker::V => "V",
+                keiyaku::rules::SourceMarker::VDraft => "V-draft ⚠",
+                keiyaku::rules::SourceMarker::S => "S ⚠",
+            };
+            println!("  出典 {} {} [{m}]", s.edition, s.reference);
+        }
+    }
     if let Some(d) = &p.description {
         println!("\n{}", d.trim());
     }
@@ -454,6 +481,22 @@ fn explain(p: &keiyaku::rules::Provision, patterns: bool) {
                 None => println!("  {}", pat.re.as_str()),
             }
         }
+    }
+}
+
+/// A provision's tier as `rules list` and `rules explain` show it.
+fn tier_name(p: &keiyaku::rules::Provision) -> String {
+    use keiyaku::rules::{Condition, Tier};
+    match (p.tier, p.condition) {
+        (Tier::Required, _) => "required 必須".into(),
+        (Tier::Recommended, _) => "recommended 推奨".into(),
+        (Tier::RequiredConditional, Some(Condition::ExternalStorage)) => {
+            "required-conditional 条件付き必須（外部保存）".into()
+        }
+        (Tier::RequiredConditional, Some(Condition::MaintenanceDelegated)) => {
+            "required-conditional 条件付き必須（--maintenance-delegated、既定は推奨）".into()
+        }
+        (Tier::RequiredConditional, None) => "required-conditional 条件付き必須".into(),
     }
 }
 
@@ -506,15 +549,26 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             })
         }
         RulesCommand::List(a) => {
+            let g = a.guideline.unwrap_or(keiyaku::rules::Guideline::V5_2);
             let rules = match load_rules(a.rules.as_deref()) {
-                Ok(r) => r,
+                Ok(r) => r.for_guideline(g, false),
                 Err(code) => return Ok(code),
             };
             println!("{} {}", rules.id, rules.version);
-            println!("id / 略称 / 名称 / 出典");
+            if rules.guideline.is_some() {
+                println!("第{}版 / edition {}", g.as_str(), g.as_str());
+                println!("id / 略称 / 名称 / 層 tier / 出典");
+            } else {
+                println!("id / 略称 / 名称 / 出典");
+            }
             for p in &rules.provisions {
+                let tier = if rules.guideline.is_some() {
+                    format!("  [{}]", tier_name(p))
+                } else {
+                    String::new()
+                };
                 println!(
-                    "  {}  {}  {}  {}",
+                    "  {}  {}  {}{tier}  {}",
                     p.id,
                     p.short,
                     p.title,
@@ -527,6 +581,7 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             provision,
             patterns,
             rules,
+            guideline: _,
         } => {
             let rules = match load_rules(rules.as_deref()) {
                 Ok(r) => r,

@@ -366,7 +366,7 @@ fn rules_check_and_explain_describe_the_default_set() {
     let dir = root().join("clause_patterns");
     let o = keiyaku(&["rules", "check", "--rules", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("8 provisions"));
+    assert!(stdout(&o).contains("21 provisions"));
     let o = keiyaku(&["rules", "explain", "transmission-security"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);

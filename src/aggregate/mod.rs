@@ -14,6 +14,34 @@ pub const MAX_EVIDENCE: usize = 3;
 
 /// Decide a provision's status from its clause hits across the vendor's documents.
 pub fn decide(hits: &[(Strength, Evidence)], vendor_fully_read: bool) -> (Status, Vec<Evidence>) {
+    // A reservation that prevails (統計情報として利用することがあります beside
+    // a ban on other uses) makes the provision negated: the one exception to
+    // present > weak > negated. Both clauses are kept as the conflict.
+    let prevailing: Vec<&Evidence> = hits
+        .iter()
+        .filter(|(_, e)| e.basis == crate::matching::Basis::Prevailing)
+        .map(|(_, e)| e)
+        .collect();
+    if !prevailing.is_empty() {
+        let best_other = hits
+            .iter()
+            .filter(|(_, e)| e.basis != crate::matching::Basis::Prevailing)
+            .map(|(s, _)| *s)
+            .max()
+            .filter(|s| *s > Strength::Negated);
+        let mut ev: Vec<Evidence> = Vec::new();
+        for e in prevailing {
+            if ev.len() < MAX_EVIDENCE - usize::from(best_other.is_some()) && !ev.contains(e) {
+                ev.push(e.clone());
+            }
+        }
+        if let Some(b) = best_other {
+            if let Some((_, e)) = hits.iter().find(|(s, _)| *s == b) {
+                ev.push(e.clone());
+            }
+        }
+        return (Status::Negated, ev);
+    }
     let best = hits.iter().map(|(s, _)| *s).max().unwrap_or(Strength::None);
     let status = match best {
         Strength::Present => Status::Present,
@@ -56,7 +84,8 @@ pub fn reduce_document(hits: Vec<(usize, Strength, Evidence)>) -> Vec<(usize, St
     }
     let mut kept: Vec<(usize, Strength, Evidence)> = Vec::new();
     for (p, s, e) in hits {
-        if best.get(&p) != Some(&s) {
+        let prevails = e.basis == crate::matching::Basis::Prevailing;
+        if best.get(&p) != Some(&s) && !prevails {
             continue;
         }
         let same = kept.iter().filter(|(kp, _, _)| *kp == p);

@@ -306,6 +306,8 @@ mod tests {
                     title: (*id).into(),
                     short: (*id).into(),
                     status: *s,
+                    applies: None,
+                    conflict: false,
                     evidence: Vec::new(),
                     near_miss: None,
                 })

@@ -157,11 +157,27 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
             let near_miss = matches!(status, Status::Missing | Status::Unknown)
                 .then(|| near.remove(&pi))
                 .flatten();
+            let conflict = evidence
+                .iter()
+                .any(|e| e.basis == crate::matching::Basis::Prevailing)
+                && evidence.iter().any(|e| e.strength != Status::Negated);
+            let applies = rules.guideline.map(|(_, delegated)| {
+                let holds = match p.condition {
+                    Some(crate::rules::Condition::MaintenanceDelegated) => delegated,
+                    // 外部保存 is assumed to hold (the guideline's default reading);
+                    // a vendor that stores nothing is not yet told apart.
+                    Some(crate::rules::Condition::ExternalStorage) => true,
+                    None => true,
+                };
+                p.applies(holds)
+            });
             ProvisionResult {
                 id: p.names.id.clone(),
                 title: p.names.title.clone(),
                 short: p.names.short.clone(),
                 status,
+                applies,
+                conflict,
                 evidence,
                 near_miss,
             }
@@ -253,6 +269,9 @@ pub fn report(
             sha256: rules.sha256.clone(),
             description: rules.description.clone(),
         },
+        guideline: rules
+            .guideline
+            .map(|(g, delegated)| GuidelineInfo::new(g, delegated)),
         run,
         provisions: rules
             .provisions
@@ -263,6 +282,14 @@ pub fn report(
                 short: p.short.clone(),
                 source: p.source.clone(),
                 suggestion: p.suggestion.as_ref().map(|s| s.trim().to_string()),
+                tier: rules.guideline.map(|_| p.tier),
+                condition: rules.guideline.and(p.condition),
+                sources: if rules.guideline.is_some() {
+                    p.sources.clone()
+                } else {
+                    Vec::new()
+                },
+                source_warning: rules.guideline.and_then(|_| p.source_warning()),
             })
             .collect(),
         vendors,

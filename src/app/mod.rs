@@ -297,10 +297,17 @@ fn vendor_key(d: &work::DocWork) -> Option<VendorKey> {
 
 /// Does any vendor fall short under `--fail-on`?
 pub fn falls_short(report: &Report, fail_on: crate::cli::FailOn) -> bool {
+    use crate::report::model::Applies;
+    // A recommended provision is a note, never a gap, unless asked for; 対象外 never counts.
     let vendors = report
         .vendors
         .iter()
         .flat_map(|v| &v.provisions)
+        .filter(|p| match p.applies {
+            None | Some(Applies::Required) => true,
+            Some(Applies::Recommended) => fail_on == crate::cli::FailOn::MissingRecommended,
+            Some(Applies::NotApplicable) => false,
+        })
         .map(|p| p.status);
     let services = report
         .services
@@ -317,7 +324,9 @@ pub fn short_of(s: crate::report::model::Status, fail_on: crate::cli::FailOn) ->
     match fail_on {
         // Regressions are found by comparing with a baseline, not per status.
         FailOn::Never | FailOn::Regressed => false,
-        FailOn::Missing => matches!(s, Status::Missing | Status::Negated | Status::Unknown),
+        FailOn::Missing | FailOn::MissingRecommended => {
+            matches!(s, Status::Missing | Status::Negated | Status::Unknown)
+        }
         FailOn::Weak => s != Status::Present,
     }
 }

@@ -113,6 +113,15 @@ pub struct ScanArgs {
     /// 報告の形式 / Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// 照合するガイドラインの版 / Guideline edition to check against: 5.2 (別冊 p.26 の8条項、
+    /// 従来どおりの報告), 6.0 (追加の12条項、必須と推奨を分けて表示), 7.0 (6.0 + セキュリティ
+    /// アップデート責任、暫定).
+    #[arg(long, value_enum, default_value = "5.2")]
+    pub guideline: crate::rules::Guideline,
+    /// 7.0 保守委託機関編によるとき（みなし遵守）: security-update を必須にする / The hospital
+    /// relies on 7.0 保守委託機関編: security-update becomes required.
+    #[arg(long)]
+    pub maintenance_delegated: bool,
     /// 報告をファイルに保存（複数可、拡張子で形式が決まる；`-` は標準出力）/ Write the report to FILE
     /// (repeatable; the extension chooses the format, else --format; `-` = standard output). Each
     /// file is replaced whole: the previous report stays intact if writing fails.
@@ -246,6 +255,7 @@ impl ScanArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Missing,
+    MissingRecommended,
     Weak,
     Regressed,
     Never,
@@ -285,7 +295,7 @@ pub enum RulesCommand {
     Check(RulesArgs),
     /// 各条項の例文 [[example]] を試す / Run every provision's [[example]], report failures.
     Test(RulesArgs),
-    /// 条項の一覧（id、名称、略称、出典） / List the provisions: id, title, short name, source.
+    /// 条項の一覧（id、名称、略称、出典、6.0 以降は層）/ List an edition's provisions: id, title, short name, source, and from 6.0 the tier.
     List(RulesArgs),
     /// 条項の説明・出典・例・推奨条項例 / Explain a provision: description, source, examples by
     /// expected status, suggested wording.
@@ -297,6 +307,9 @@ pub enum RulesCommand {
         patterns: bool,
         #[arg(long, value_name = "FILE|DIR")]
         rules: Option<PathBuf>,
+        /// 版（条項の層はこの版のもの）/ Edition whose tier to show.
+        #[arg(long, value_enum)]
+        guideline: Option<crate::rules::Guideline>,
     },
     /// 埋め込みの規則セットをファイルに書き出す / Write the embedded rule set to DIR as files,
     /// so the exact rules of a run can be kept with its report.
@@ -311,6 +324,10 @@ pub struct RulesArgs {
     /// 規則セット / Rule set folder or file [default: the embedded set]
     #[arg(long, value_name = "FILE|DIR")]
     pub rules: Option<PathBuf>,
+    /// この版の条項だけ（list の既定は 5.2、check と test は全条項）/ Only this edition's
+    /// provisions (list: 5.2 by default; check and test: every provision).
+    #[arg(long, value_enum)]
+    pub guideline: Option<crate::rules::Guideline>,
 }
 
 /// `--party 甲=vendor`: a label and the role it takes.

@@ -147,6 +147,9 @@ pub enum Basis {
     Partial,
     /// 負わない, 免責, 対象外, 応じません.
     Negation,
+    /// A reservation or exclusion that beats any clause promising the
+    /// opposite (統計情報として利用することがあります).
+    Prevailing,
     /// Nothing binding: wrong party, heading, purpose, delegation.
     None,
 }
@@ -162,6 +165,7 @@ impl Basis {
             Basis::Qualified => "承諾のみ・限定",
             Basis::Partial => "一部のみ",
             Basis::Negation => "否定・免責",
+            Basis::Prevailing => "留保・除外（他の定めに優先）",
             Basis::None => "拘束力なし",
         }
     }
@@ -380,6 +384,9 @@ fn match_within(
                 let Some(m) = pat.re.find(text) else {
                     continue;
                 };
+                if pat.unless.as_ref().is_some_and(|u| u.is_match(text)) {
+                    continue;
+                }
                 if let Some(c) = &pat.context {
                     budget.charge(STAGE, text.len())?;
                     if !introduced(c, sentences, si, text) {
@@ -417,6 +424,25 @@ fn match_within(
                     }
                     _ => strength,
                 };
+                // A scope without structure counts as weak; a reservation as negated.
+                let strength = match pat.counts_as {
+                    Some(c) if strength >= Strength::Weak => match c {
+                        crate::rules::CountsAs::Weak => {
+                            if strength == Strength::Present {
+                                basis = Basis::Qualified;
+                            }
+                            Strength::Weak
+                        }
+                        crate::rules::CountsAs::Negated => {
+                            basis = Basis::Negation;
+                            Strength::Negated
+                        }
+                    },
+                    _ => strength,
+                };
+                if pat.prevails && strength == Strength::Negated {
+                    basis = Basis::Prevailing;
+                }
                 let miss = miss_of(strength, modality, subject, text);
                 // Among hits that do not count, the closest near miss is kept
                 // (the status is the same whichever is kept).
@@ -714,6 +740,10 @@ fn strength_of(
     // 応じ…報告する) is the other direction, not a customer's right.
     let strength = if pat.vendor_side && subject == Some(Role::Customer) {
         Strength::None
+    } else if pat.any_party {
+        // Whoever's sentence it is: read its force alone (no permission from
+        // a nameless subject, as for any vendor clause).
+        decide(p, Some(Role::Vendor), modality)
     } else {
         decide(p, subject, modality)
     };

@@ -67,7 +67,13 @@ pub fn predicate(lex: &Lexicon, text: &str, from: usize) -> Predicate {
     if let Some(cut) = lex
         .conjunction_break
         .iter()
-        .filter_map(|c| tail.find(c.as_str()).filter(|p| *p > 0))
+        .filter_map(|c| {
+            tail.match_indices(c.as_str())
+                .map(|(p, _)| p)
+                // 「作業記録とともに提出する」 joins nouns, not clauses: a
+                // conjunction that follows a kanji noun breaks nothing.
+                .find(|p| *p > 0 && !(c.starts_with('と') && follows_kanji(&tail[..*p])))
+        })
         .min()
     {
         tail = &tail[..cut];
@@ -429,5 +435,21 @@ mod tests {
     #[test]
     fn prohibition() {
         assert_eq!(m("乙は、報告を怠ってはならない。"), Modality::Prohibition);
+    }
+}
+
+/// The text before a conjunction ends in a kanji (a noun: 作業記録とともに).
+fn follows_kanji(before: &str) -> bool {
+    before.chars().next_back().is_some_and(crate::cjk::is_kanji)
+}
+
+#[cfg(test)]
+mod conjunction_tests {
+    use super::follows_kanji;
+
+    #[test]
+    fn a_conjunction_after_a_kanji_noun_joins_nouns_not_clauses() {
+        assert!(follows_kanji("作業記録"));
+        assert!(!follows_kanji("報告する"));
     }
 }

@@ -114,6 +114,9 @@ pub struct Report {
     pub schema: &'static str,
     pub tool: Tool,
     pub rules: RulesInfo,
+    /// The guideline edition checked (absent for 5.2: its reports keep their shape).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guideline: Option<GuidelineInfo>,
     /// What was scanned and how: the PATHs and options as given.
     pub run: RunInfo,
     /// The provisions checked, in report order, with what a reader needs to
@@ -148,6 +151,73 @@ pub struct RulesInfo {
     pub description: Option<String>,
 }
 
+/// The edition a report checks against and what a reader must know about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuidelineInfo {
+    pub edition: &'static str,
+    /// The catalogue rests on secondary sources (7.0).
+    pub provisional: bool,
+    /// The hospital relies on 7.0 保守委託機関編 (`--maintenance-delegated`).
+    pub maintenance_delegated: bool,
+    /// Notes for the reader, in Japanese.
+    pub notes: Vec<String>,
+}
+
+impl GuidelineInfo {
+    pub fn new(edition: crate::rules::Guideline, maintenance_delegated: bool) -> GuidelineInfo {
+        use crate::rules::Guideline as G;
+        let mut notes = Vec::new();
+        match edition {
+            G::V5_2 => {}
+            G::V6_0 => notes.push(
+                "第7.0版（令和8年6月29日策定）が公表されています。7.0 の照合基準は暫定です"
+                    .to_string(),
+            ),
+            G::V7_0 => notes.push(
+                "7.0 の照合基準は暫定です（7.0 の出典はすべて二次情報によります）".to_string(),
+            ),
+        }
+        notes.push("推奨条項の不足は要検討の注記で、不足（必須）ではありません".to_string());
+        GuidelineInfo {
+            edition: edition.as_str(),
+            provisional: edition == G::V7_0,
+            maintenance_delegated,
+            notes,
+        }
+    }
+
+    /// The heading line every writer prints.
+    pub fn label_ja(&self) -> String {
+        format!(
+            "照合基準: 医療情報システムの安全管理に関するガイドライン 第{}版{}",
+            self.edition,
+            if self.provisional { "（暫定）" } else { "" }
+        )
+    }
+}
+
+/// How a provision applies to one vendor under the chosen edition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applies {
+    /// A gap when missing.
+    Required,
+    /// A note (要検討) when missing, not a gap.
+    Recommended,
+    /// 対象外: its condition does not hold for this vendor.
+    NotApplicable,
+}
+
+impl Applies {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Applies::Required => "必須",
+            Applies::Recommended => "推奨",
+            Applies::NotApplicable => "対象外",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RunInfo {
     pub paths: Vec<String>,
@@ -167,6 +237,16 @@ pub struct ProvisionInfo {
     /// Wording a reviewer can propose when the provision is missing, negated or weak.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// Under an edition after 5.2: how strongly it is asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<crate::rules::Tier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<crate::rules::Condition>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<crate::rules::SourceRef>,
+    /// Set when every source is a draft (V-draft) or a summary (S).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_warning: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -413,6 +493,13 @@ pub struct ProvisionResult {
     /// Column name in overview tables.
     pub short: std::sync::Arc<str>,
     pub status: Status,
+    /// Under an edition after 5.2: required, recommended or 対象外 for this vendor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applies: Option<Applies>,
+    /// A reservation elsewhere beats a clause promising the opposite: the
+    /// evidence holds both.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conflict: bool,
     pub evidence: Vec<Evidence>,
     /// For a provision that is missing or unknown: the closest thing seen
     /// (a duty on the customer, a deferral, a deleted revision, a comment, a

@@ -8,6 +8,34 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../clause_patterns/ruleset.toml"),
     ),
     (
+        "provisions/backup.toml",
+        include_str!("../../clause_patterns/provisions/backup.toml"),
+    ),
+    (
+        "provisions/compliance-disclosure.toml",
+        include_str!("../../clause_patterns/provisions/compliance-disclosure.toml"),
+    ),
+    (
+        "provisions/confidentiality.toml",
+        include_str!("../../clause_patterns/provisions/confidentiality.toml"),
+    ),
+    (
+        "provisions/data-location.toml",
+        include_str!("../../clause_patterns/provisions/data-location.toml"),
+    ),
+    (
+        "provisions/data-return-deletion.toml",
+        include_str!("../../clause_patterns/provisions/data-return-deletion.toml"),
+    ),
+    (
+        "provisions/emergency-contact-bcp.toml",
+        include_str!("../../clause_patterns/provisions/emergency-contact-bcp.toml"),
+    ),
+    (
+        "provisions/guideline-compliance.toml",
+        include_str!("../../clause_patterns/provisions/guideline-compliance.toml"),
+    ),
+    (
         "provisions/incident-reporting.toml",
         include_str!("../../clause_patterns/provisions/incident-reporting.toml"),
     ),
@@ -24,8 +52,28 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../clause_patterns/provisions/periodic-reporting.toml"),
     ),
     (
+        "provisions/personnel-education.toml",
+        include_str!("../../clause_patterns/provisions/personnel-education.toml"),
+    ),
+    (
+        "provisions/purpose-limitation.toml",
+        include_str!("../../clause_patterns/provisions/purpose-limitation.toml"),
+    ),
+    (
+        "provisions/remote-maintenance.toml",
+        include_str!("../../clause_patterns/provisions/remote-maintenance.toml"),
+    ),
+    (
         "provisions/responsibility-scope.toml",
         include_str!("../../clause_patterns/provisions/responsibility-scope.toml"),
+    ),
+    (
+        "provisions/security-update.toml",
+        include_str!("../../clause_patterns/provisions/security-update.toml"),
+    ),
+    (
+        "provisions/sla-availability.toml",
+        include_str!("../../clause_patterns/provisions/sla-availability.toml"),
     ),
     (
         "provisions/subcontractor-responsibility.toml",
@@ -38,6 +86,10 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "provisions/transmission-security.toml",
         include_str!("../../clause_patterns/provisions/transmission-security.toml"),
+    ),
+    (
+        "provisions/vendor-structure.toml",
+        include_str!("../../clause_patterns/provisions/vendor-structure.toml"),
     ),
     (
         "lexicon/modality.toml",

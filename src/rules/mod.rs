@@ -11,7 +11,9 @@ use crate::normalize::{normalize_pattern, normalize_phrase};
 use aho_corasick::{AhoCorasick, MatchKind};
 use load::SourceFile;
 use regex::Regex;
-pub use schema::{Binds, PermissionIs};
+pub use schema::{
+    Binds, Condition, CountsAs, Otherwise, PermissionIs, SourceMarker, SourceRef, Tier,
+};
 use schema::{ModalityLexicon, PartiesLexicon};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -32,6 +34,10 @@ pub struct Pattern {
     pub context: Option<Regex>,
     /// Only the vendor's own duty counts (see the rule file's `vendor_side`).
     pub vendor_side: bool,
+    pub counts_as: Option<CountsAs>,
+    pub prevails: bool,
+    pub unless: Option<Regex>,
+    pub any_party: bool,
 }
 
 #[derive(Debug)]
@@ -63,6 +69,78 @@ pub struct Provision {
     pub deadline: bool,
     /// id, title and short name as every vendor's result shares them.
     pub names: SharedNames,
+    /// Editions whose catalogue holds it (empty: every edition).
+    pub editions: Vec<String>,
+    pub tier: Tier,
+    pub condition: Option<Condition>,
+    pub otherwise: Otherwise,
+    pub sources: Vec<SourceRef>,
+}
+
+/// The guideline edition a scan checks against (`--guideline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Guideline {
+    #[value(name = "5.2")]
+    V5_2,
+    #[value(name = "6.0")]
+    V6_0,
+    #[value(name = "7.0")]
+    V7_0,
+}
+
+impl Guideline {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Guideline::V5_2 => "5.2",
+            Guideline::V6_0 => "6.0",
+            Guideline::V7_0 => "7.0",
+        }
+    }
+}
+
+impl Provision {
+    /// Is this provision in `g`'s catalogue?
+    pub fn in_edition(&self, g: Guideline) -> bool {
+        self.editions.is_empty() || self.editions.iter().any(|e| e == g.as_str())
+    }
+
+    /// How it applies to a vendor when the condition holds (`holds`) or not.
+    pub fn applies(&self, holds: bool) -> crate::report::model::Applies {
+        use crate::report::model::Applies;
+        match self.tier {
+            Tier::Required => Applies::Required,
+            Tier::Recommended => Applies::Recommended,
+            Tier::RequiredConditional if holds => Applies::Required,
+            Tier::RequiredConditional => match self.otherwise {
+                Otherwise::NotApplicable => Applies::NotApplicable,
+                Otherwise::Recommended => Applies::Recommended,
+            },
+        }
+    }
+
+    /// The warning a finding carries when no source was read in its published text.
+    pub fn source_warning(&self) -> Option<String> {
+        self.only_unverified_sources().then(|| {
+            let refs: Vec<String> = self
+                .sources
+                .iter()
+                .map(|s| {
+                    let m = match s.marker {
+                        SourceMarker::V => "V",
+                        SourceMarker::VDraft => "V-draft",
+                        SourceMarker::S => "S",
+                    };
+                    format!("{} {}（{m}）", s.edition, s.reference)
+                })
+                .collect();
+            format!("⚠ 出典は案・二次情報のみ: {}", refs.join("、"))
+        })
+    }
+
+    /// Every source was read only as a draft or a summary: findings carry a warning.
+    pub fn only_unverified_sources(&self) -> bool {
+        !self.sources.is_empty() && self.sources.iter().all(|s| s.marker != SourceMarker::V)
+    }
 }
 
 /// A provision's names, allocated once and shared by the report's results.
@@ -122,6 +200,9 @@ pub struct RuleSet {
     pub keyword_owner: Vec<usize>,
     /// Which provisions a service's vendors cannot share.
     pub services: ServiceRules,
+    /// The edition chosen after 5.2, and whether the hospital relies on 7.0
+    /// 保守委託機関編 (None: a 5.2 report, shaped as before editions).
+    pub guideline: Option<(Guideline, bool)>,
 }
 
 /// Provisions (by index) a service needs from one vendor's own contract
@@ -218,6 +299,7 @@ impl RuleSet {
                 let w = pat.weak_if.as_ref().and_then(|w| re(w, &mut errors));
                 let k = pat.keep_if.as_ref().and_then(|k| re(k, &mut errors));
                 let c = pat.context.as_ref().and_then(|c| re(c, &mut errors));
+                let u = pat.unless.as_ref().and_then(|u| re(u, &mut errors));
                 if let Some(m) = m {
                     patterns.push(Pattern {
                         re: m,
@@ -228,6 +310,10 @@ impl RuleSet {
                         in_table: pat.in_table,
                         context: c,
                         vendor_side: pat.vendor_side,
+                        counts_as: pat.counts_as,
+                        prevails: pat.prevails,
+                        unless: u,
+                        any_party: pat.any_party,
                     });
                 }
             }
@@ -286,7 +372,20 @@ impl RuleSet {
                     title: p.title.as_str().into(),
                     short: p.short.as_deref().unwrap_or(&p.title).into(),
                 },
+                editions: p.editions.iter().map(|e| e.get_ref().clone()).collect(),
+                tier: p.tier.unwrap_or(Tier::Required),
+                condition: p.condition,
+                otherwise: p.otherwise.unwrap_or(Otherwise::NotApplicable),
+                sources: p.sources.clone(),
             });
+            for e in &p.editions {
+                if !["5.2", "6.0", "7.0"].contains(&e.get_ref().as_str()) {
+                    errors.push(file.error(
+                        Some(e.span()),
+                        format!("edition must be 5.2, 6.0 or 7.0, not \"{}\"", e.get_ref()),
+                    ));
+                }
+            }
         }
 
         // Order: as listed in ruleset.toml; every listed id needs a file and vice versa.
@@ -368,7 +467,58 @@ impl RuleSet {
             keywords,
             keyword_owner: owner,
             services,
+            guideline: None,
         })
+    }
+
+    /// The catalogue of edition `g`: only its provisions, in the same order,
+    /// with the keyword automaton and the service rules rebuilt for them.
+    pub fn for_guideline(mut self, g: Guideline, maintenance_delegated: bool) -> RuleSet {
+        if g != Guideline::V5_2 {
+            self.guideline = Some((g, maintenance_delegated));
+        }
+        if self.provisions.iter().all(|p| p.in_edition(g)) {
+            return self;
+        }
+        let ids = |v: &[usize], all: &[Provision]| -> Vec<String> {
+            v.iter()
+                .filter_map(|i| all.get(*i).map(|p| p.id.clone()))
+                .collect()
+        };
+        let lead = ids(&self.services.lead, &self.provisions);
+        let each = ids(&self.services.each, &self.provisions);
+        self.provisions.retain(|p| p.in_edition(g));
+        let index = |ids: Vec<String>, all: &[Provision]| -> Vec<usize> {
+            ids.iter()
+                .filter_map(|id| all.iter().position(|p| &p.id == id))
+                .collect()
+        };
+        self.services.lead = index(lead, &self.provisions);
+        self.services.each = index(each, &self.provisions);
+        let mut kw = Vec::new();
+        let mut owner = Vec::new();
+        for (i, p) in self.provisions.iter().enumerate() {
+            for a in &p.acts {
+                kw.push(a.clone());
+                owner.push(i);
+            }
+        }
+        match AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&kw)
+        {
+            Ok(k) => {
+                self.keywords = k;
+                self.keyword_owner = owner;
+            }
+            // The same keywords built before; never reached in practice, but
+            // an owner list out of step with the provisions must not survive.
+            Err(_) => {
+                self.keywords = AhoCorasick::new(Vec::<String>::new()).expect("empty automaton");
+                self.keyword_owner = Vec::new();
+            }
+        }
+        self
     }
 
     /// Which provisions have a keyword in `text` (normalized).
@@ -521,10 +671,25 @@ mod tests {
     }
 
     #[test]
-    fn embedded_rule_set_loads_with_eight_provisions() {
+    fn embedded_rule_set_holds_eight_provisions_for_5_2_twenty_for_6_0_and_21_for_7_0() {
         let rs = RuleSet::embedded().unwrap();
-        assert_eq!(rs.provisions.len(), 8);
-        assert_eq!(rs.provisions[0].id, "responsibility-scope");
+        assert_eq!(rs.provisions.len(), 21);
+        let five = RuleSet::embedded()
+            .unwrap()
+            .for_guideline(Guideline::V5_2, false);
+        assert_eq!(five.provisions.len(), 8);
+        assert_eq!(five.provisions[0].id, "responsibility-scope");
+        assert!(five.guideline.is_none());
+        let six = RuleSet::embedded()
+            .unwrap()
+            .for_guideline(Guideline::V6_0, false);
+        assert_eq!(six.provisions.len(), 20);
+        assert_eq!(six.services.lead.len(), 1);
+        let seven = RuleSet::embedded()
+            .unwrap()
+            .for_guideline(Guideline::V7_0, true);
+        assert_eq!(seven.provisions.len(), 21);
+        assert_eq!(seven.guideline, Some((Guideline::V7_0, true)));
     }
 
     #[test]

@@ -83,6 +83,68 @@ pub struct ProvisionFile {
     /// Record the deadline wording (直ちに, 24時間以内) each finding carries.
     #[serde(default)]
     pub deadline: bool,
+    /// Guideline editions whose catalogue holds this provision (empty: every edition).
+    #[serde(default)]
+    pub editions: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub tier: Option<Tier>,
+    /// When a `required-conditional` provision is required.
+    #[serde(default)]
+    pub condition: Option<Condition>,
+    /// What the provision is when its condition does not hold.
+    #[serde(default)]
+    pub otherwise: Option<Otherwise>,
+    /// Where the guideline asks for it, and how sure that reading is.
+    #[serde(default)]
+    pub sources: Vec<SourceRef>,
+}
+
+/// How strongly an edition asks for a provision.
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    Required,
+    RequiredConditional,
+    Recommended,
+}
+
+/// The fact a `required-conditional` provision depends on.
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Condition {
+    /// 外部保存: the vendor stores the hospital's medical information.
+    ExternalStorage,
+    /// The hospital relies on 7.0 保守委託機関編 (`--maintenance-delegated`).
+    MaintenanceDelegated,
+}
+
+/// A conditional provision whose condition does not hold.
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Otherwise {
+    /// 対象外: not reported as missing.
+    NotApplicable,
+    /// Still worth agreeing: a missing one is a note.
+    Recommended,
+}
+
+/// How a source was read: V the published text, V-draft only a draft, S a
+/// secondary summary.
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
+pub enum SourceMarker {
+    V,
+    #[serde(rename = "V-draft")]
+    VDraft,
+    S,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub edition: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub marker: SourceMarker,
 }
 
 fn default_permission() -> PermissionIs {
@@ -118,6 +180,30 @@ pub struct PatternFile {
     /// wrong party, even where the provision takes customer rights.
     #[serde(default)]
     pub vendor_side: bool,
+    /// A hit that counts (present or weak) counts as this instead: `weak`
+    /// (a scope without structure) or `negated` (a reservation).
+    #[serde(default)]
+    pub counts_as: Option<CountsAs>,
+    /// A negated hit of this pattern decides the provision over any present
+    /// or weak clause elsewhere (a reservation beats a prohibition); the
+    /// report shows both as a conflict.
+    #[serde(default)]
+    pub prevails: bool,
+    /// The pattern does not apply to a sentence that matches this (a
+    /// reservation that needs the customer's consent).
+    #[serde(default)]
+    pub unless: Option<Spanned<String>>,
+    /// Whoever the sentence's subject is: the pattern reads a description
+    /// or an exclusion of the service, not one party's duty.
+    #[serde(default)]
+    pub any_party: bool,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CountsAs {
+    Weak,
+    Negated,
 }
 
 #[derive(Debug, Deserialize)]

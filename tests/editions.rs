@@ -1,0 +1,147 @@
+//! Guideline editions: `--guideline 5.2` writes the reports of before
+//! editions existed; later editions add their provisions with tiers.
+
+mod util;
+
+use std::process::Command;
+use util::*;
+
+fn scan_in_root(args: &[&str]) -> Vec<u8> {
+    let o = Command::new(env!("CARGO_BIN_EXE_keiyaku"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run keiyaku");
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    o.stdout
+}
+
+/// The pinned report was written before editions; only the rule set's
+/// version and sha256 (the files of this build) may differ.
+#[test]
+fn guideline_5_2_reproduces_the_pinned_report_of_samples_byte_for_byte() {
+    let pinned = std::fs::read_to_string(root().join("tests/data/guideline-5.2/samples.json"))
+        .expect("pinned report");
+    let now = scan_in_root(&[
+        "scan",
+        "--ocr",
+        "never",
+        "--guideline",
+        "5.2",
+        "--format",
+        "json",
+        "-q",
+        "samples",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&now).expect("JSON");
+    let expected = pinned
+        .replace(
+            "\"version\": \"2026.12.2\"",
+            &format!(
+                "\"version\": \"{}\"",
+                report["rules"]["version"].as_str().unwrap()
+            ),
+        )
+        .replace(
+            "541266a31c85a80f908420da07e9a2078a78ea1ed089ffc050e0ceb0a69a1a0a",
+            report["rules"]["sha256"].as_str().unwrap(),
+        );
+    assert!(
+        expected.as_bytes() == now.as_slice(),
+        "the 5.2 report of samples/ changed"
+    );
+    let default = scan_in_root(&[
+        "scan", "--ocr", "never", "--format", "json", "-q", "samples",
+    ]);
+    assert_eq!(default, now, "5.2 is the default edition for now");
+}
+
+#[test]
+fn guideline_6_0_adds_twelve_provisions_with_tiers_and_7_0_adds_security_update() {
+    let r6 = scan_json(&[samples().to_str().unwrap()], &["--guideline", "6.0"]);
+    assert_eq!(r6["guideline"]["edition"], "6.0");
+    assert_eq!(r6["provisions"].as_array().unwrap().len(), 20);
+    let info = |r: &serde_json::Value, id: &str| {
+        r["provisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(info(&r6, "backup")["tier"], "recommended");
+    assert_eq!(
+        info(&r6, "purpose-limitation")["tier"],
+        "required-conditional"
+    );
+    assert_eq!(
+        info(&r6, "purpose-limitation")["condition"],
+        "external-storage"
+    );
+    assert!(info(&r6, "security-update").is_null());
+    // Draft-only sources carry a warning.
+    assert!(info(&r6, "sla-availability")["source_warning"]
+        .as_str()
+        .unwrap()
+        .contains("V-draft"));
+    let r7 = scan_json(&[samples().to_str().unwrap()], &["--guideline", "7.0"]);
+    assert_eq!(r7["guideline"]["provisional"], true);
+    let v = &r7["vendors"][0];
+    assert_eq!(provision(v, "security-update")["applies"], "recommended");
+    let r7d = scan_json(
+        &[samples().to_str().unwrap()],
+        &["--guideline", "7.0", "--maintenance-delegated"],
+    );
+    assert_eq!(
+        provision(&r7d["vendors"][0], "security-update")["applies"],
+        "required"
+    );
+}
+
+/// A reservation to use the data for statistics beats a ban on other uses.
+#[test]
+fn a_reservation_beats_a_generic_prohibition_and_is_shown_as_a_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("テスト事業者");
+    std::fs::create_dir(&v).unwrap();
+    std::fs::write(
+        v.join("規約.txt"),
+        "データ保管サービス利用規約\n\n第1条（利用目的）\n当社は、お客様のデータを本サービスの提供以外の目的で利用しません。\n\n第2条（統計）\n当社は、お客様のデータを集計し、統計情報として利用することがあります。\n",
+    )
+    .unwrap();
+    let r = scan_json(&[dir.path().to_str().unwrap()], &["--guideline", "6.0"]);
+    let p = provision(vendor(&r, "テスト事業者"), "purpose-limitation");
+    assert_eq!(p["status"], "negated");
+    assert_eq!(p["conflict"], true);
+    assert_eq!(p["evidence"].as_array().unwrap().len(), 2);
+}
+
+/// A missing recommended provision is a note: --fail-on missing ignores it
+/// unless asked with missing-recommended.
+#[test]
+fn a_missing_recommended_provision_fails_only_under_missing_recommended() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("推奨なし");
+    std::fs::create_dir(&v).unwrap();
+    // Every required provision of 6.0 would be needed for exit 0; here only
+    // the exit codes' difference matters.
+    std::fs::write(
+        v.join("契約.txt"),
+        "業務委託契約書\n\n第1条（目的）\n本契約は業務の委託を目的とする。\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let code = |fail: &str| {
+        keiyaku(&["scan", "-q", "--guideline", "6.0", "--fail-on", fail, path])
+            .status
+            .code()
+    };
+    assert_eq!(code("missing"), Some(1));
+    assert_eq!(code("missing-recommended"), Some(1));
+    let r = scan_json(&[path], &["--guideline", "6.0"]);
+    assert_eq!(
+        provision(vendor(&r, "推奨なし"), "backup")["applies"],
+        "recommended"
+    );
+}
