@@ -494,7 +494,7 @@ fn tier_name(p: &keiyaku::rules::Provision) -> String {
             "required-conditional 条件付き必須（外部保存）".into()
         }
         (Tier::RequiredConditional, Some(Condition::MaintenanceDelegated)) => {
-            "required-conditional 条件付き必須（--maintenance-delegated、既定は推奨）".into()
+            "required-conditional 条件付き必須（7.0 で --maintenance-delegated のとき。それ以外と 6.0 では推奨）".into()
         }
         (Tier::RequiredConditional, None) => "required-conditional 条件付き必須".into(),
     }
@@ -549,7 +549,7 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             })
         }
         RulesCommand::List(a) => {
-            let g = a.guideline.unwrap_or(keiyaku::rules::Guideline::V5_2);
+            let g = a.guideline.unwrap_or(keiyaku::rules::Guideline::V6_0);
             let rules = match load_rules(a.rules.as_deref()) {
                 Ok(r) => r.for_guideline(g, false),
                 Err(code) => return Ok(code),

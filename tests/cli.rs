@@ -495,7 +495,9 @@ fn clicolor_force_colours_a_pipe_and_color_never_wins() {
     let dir = samples().join("ことぶきデータ");
     let run = |envs: &[(&str, &str)], extra: &[&str]| {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_keiyaku"));
-        c.args(["scan", "--quiet"]).args(extra).arg(&dir);
+        c.args(["scan", "--guideline", "5.2", "--quiet"])
+            .args(extra)
+            .arg(&dir);
         c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
         for (k, v) in envs {
             c.env(k, v);

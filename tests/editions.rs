@@ -50,17 +50,46 @@ fn guideline_5_2_reproduces_the_pinned_report_of_samples_byte_for_byte() {
         expected.as_bytes() == now.as_slice(),
         "the 5.2 report of samples/ changed"
     );
+}
+
+/// With no --guideline, a scan checks edition 6.0 (the newest edition whose
+/// text was read) and says that 7.0 has been published.
+#[test]
+fn the_default_edition_is_6_0_and_names_the_published_7_0() {
     let default = scan_in_root(&[
         "scan", "--ocr", "never", "--format", "json", "-q", "samples",
     ]);
-    assert_eq!(default, now, "5.2 is the default edition for now");
+    let six = scan_in_root(&[
+        "scan",
+        "--ocr",
+        "never",
+        "--guideline",
+        "6.0",
+        "--format",
+        "json",
+        "-q",
+        "samples",
+    ]);
+    assert_eq!(default, six);
+    let r: serde_json::Value = serde_json::from_slice(&default).expect("JSON");
+    assert_eq!(r["guideline"]["edition"], "6.0");
+    assert!(r["guideline"]["notes"][0]
+        .as_str()
+        .unwrap()
+        .contains("第7.0版"));
+    let o = keiyaku(&["rules", "list", "--guideline", "6.0"]);
+    let listed = stdout(&o);
+    assert!(listed.contains("第6.0版"), "{listed}");
+    assert!(listed.contains("security-update"), "{listed}");
 }
 
 #[test]
-fn guideline_6_0_adds_twelve_provisions_with_tiers_and_7_0_adds_security_update() {
+fn guideline_6_0_adds_twelve_provisions_with_tiers_and_security_update_is_required_only_in_7_0_when_delegated(
+) {
     let r6 = scan_json(&[samples().to_str().unwrap()], &["--guideline", "6.0"]);
     assert_eq!(r6["guideline"]["edition"], "6.0");
-    assert_eq!(r6["provisions"].as_array().unwrap().len(), 20);
+    // Twelve of 6.0, and 7.0's security-update shown as a recommendation.
+    assert_eq!(r6["provisions"].as_array().unwrap().len(), 21);
     let info = |r: &serde_json::Value, id: &str| {
         r["provisions"]
             .as_array()
@@ -79,7 +108,19 @@ fn guideline_6_0_adds_twelve_provisions_with_tiers_and_7_0_adds_security_update(
         info(&r6, "purpose-limitation")["condition"],
         "external-storage"
     );
-    assert!(info(&r6, "security-update").is_null());
+    assert_eq!(
+        provision(&r6["vendors"][0], "security-update")["applies"],
+        "recommended"
+    );
+    let r6d = scan_json(
+        &[samples().to_str().unwrap()],
+        &["--guideline", "6.0", "--maintenance-delegated"],
+    );
+    assert_eq!(
+        provision(&r6d["vendors"][0], "security-update")["applies"],
+        "recommended",
+        "保守委託機関編 is a part of 7.0"
+    );
     // Draft-only sources carry a warning.
     assert!(info(&r6, "sla-availability")["source_warning"]
         .as_str()

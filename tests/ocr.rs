@@ -53,7 +53,7 @@ fn run_with_path(args: &[&std::ffi::OsStr], path: Option<&Path>) -> Output {
 }
 
 fn scan(dir: &Path, extra: &[&str], path: Option<&Path>) -> Value {
-    let mut args: Vec<&std::ffi::OsStr> = ["scan", "--format", "json", "-q"]
+    let mut args: Vec<&std::ffi::OsStr> = ["scan", "--guideline", "5.2", "--format", "json", "-q"]
         .iter()
         .map(|s| s.as_ref())
         .collect();

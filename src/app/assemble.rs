@@ -161,9 +161,13 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
                 .iter()
                 .any(|e| e.basis == crate::matching::Basis::Prevailing)
                 && evidence.iter().any(|e| e.strength != Status::Negated);
-            let applies = rules.guideline.map(|(_, delegated)| {
+            let applies = rules.guideline.map(|(edition, delegated)| {
                 let holds = match p.condition {
-                    Some(crate::rules::Condition::MaintenanceDelegated) => delegated,
+                    // 保守委託機関編 is part of 7.0 only: under 6.0 the provision
+                    // is shown as a recommendation whatever the switch says.
+                    Some(crate::rules::Condition::MaintenanceDelegated) => {
+                        delegated && edition == crate::rules::Guideline::V7_0
+                    }
                     // 外部保存 is assumed to hold (the guideline's default reading);
                     // a vendor that stores nothing is not yet told apart.
                     Some(crate::rules::Condition::ExternalStorage) => true,

@@ -564,6 +564,8 @@ fn strength_status(s: Strength) -> Status {
 pub fn find(w: &mut DocWork, rules: &RuleSet) {
     let mut budget = std::mem::take(&mut w.budget);
     let records_deadline: Vec<bool> = rules.provisions.iter().map(|p| p.deadline).collect();
+    // Edition 5.2 reports stay as they were: the class came with editions.
+    let classify = rules.guideline.is_some();
     // Near misses outside the clauses explain a × and nothing else: behind
     // their own firewall and budget, so they can never change a status.
     let apart = catch_unwind(AssertUnwindSafe(|| near_apart(w, rules))).unwrap_or_default();
@@ -571,7 +573,7 @@ pub fn find(w: &mut DocWork, rules: &RuleSet) {
     w.comments = Vec::new();
     find_with(
         w,
-        &records_deadline,
+        (&records_deadline, classify),
         |sentences, parties| matching::try_match_sentences(rules, sentences, parties, &mut budget),
         apart,
     );
@@ -719,7 +721,7 @@ fn party_ja(w: &DocWork, sentences: &[Sentence], s: &Sentence, role: Role) -> St
 /// turned into the document's status.
 fn find_with(
     w: &mut DocWork,
-    records_deadline: &[bool],
+    (records_deadline, classify): (&[bool], bool),
     matcher: impl FnOnce(&[Sentence], &Parties) -> Result<Vec<matching::Hit>, BudgetExceeded>,
     apart: Vec<(usize, NearMiss)>,
 ) {
@@ -768,8 +770,11 @@ fn find_with(
                     .get(h.provision)
                     .copied()
                     .unwrap_or(false)
-                    .then(|| Deadline {
-                        wording: matching::deadline::wording(&s.norm.text),
+                    .then(|| {
+                        let wording = matching::deadline::wording(&s.norm.text);
+                        let class =
+                            classify.then(|| matching::deadline::Class::of(wording.as_deref()));
+                        Deadline { wording, class }
                     }),
             };
             (h.provision, h.strength, evidence)
@@ -801,7 +806,12 @@ mod tests {
     #[test]
     fn a_panic_while_matching_makes_the_document_an_error_not_a_clean_read() {
         let mut w = read_doc();
-        find_with(&mut w, &[], |_, _| panic!("matcher bug"), Vec::new());
+        find_with(
+            &mut w,
+            (&[], false),
+            |_, _| panic!("matcher bug"),
+            Vec::new(),
+        );
         assert_eq!(w.status, DocStatus::Error);
         assert!(w.reason.as_deref().unwrap().contains("matcher bug"));
         assert_eq!(w.findings.as_deref(), Some(&[][..]));

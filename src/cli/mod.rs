@@ -114,9 +114,10 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// 照合するガイドラインの版 / Guideline edition to check against: 5.2 (別冊 p.26 の8条項、
-    /// 従来どおりの報告), 6.0 (追加の12条項、必須と推奨を分けて表示), 7.0 (6.0 + セキュリティ
-    /// アップデート責任、暫定).
-    #[arg(long, value_enum, default_value = "5.2")]
+    /// 従来どおりの報告), 6.0 (既定: 追加の12条項、必須と推奨を分けて表示；7.0 で加わる
+    /// セキュリティアップデート責任も推奨として表示), 7.0 (6.0 と同じ条項、出典が二次情報のため暫定；
+    /// --maintenance-delegated で更新責任が必須).
+    #[arg(long, value_enum, default_value = "6.0")]
     pub guideline: crate::rules::Guideline,
     /// 7.0 保守委託機関編によるとき（みなし遵守）: security-update を必須にする / The hospital
     /// relies on 7.0 保守委託機関編: security-update becomes required.
@@ -324,8 +325,8 @@ pub struct RulesArgs {
     /// 規則セット / Rule set folder or file [default: the embedded set]
     #[arg(long, value_name = "FILE|DIR")]
     pub rules: Option<PathBuf>,
-    /// この版の条項だけ（list の既定は 5.2、check と test は全条項）/ Only this edition's
-    /// provisions (list: 5.2 by default; check and test: every provision).
+    /// この版の条項だけ（list の既定は 6.0、check と test は全条項）/ Only this edition's
+    /// provisions (list: 6.0 by default; check and test: every provision).
     #[arg(long, value_enum)]
     pub guideline: Option<crate::rules::Guideline>,
 }

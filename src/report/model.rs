@@ -169,10 +169,16 @@ impl GuidelineInfo {
         let mut notes = Vec::new();
         match edition {
             G::V5_2 => {}
-            G::V6_0 => notes.push(
-                "第7.0版（令和8年6月29日策定）が公表されています。7.0 の照合基準は暫定です"
-                    .to_string(),
-            ),
+            G::V6_0 => {
+                notes.push(
+                    "第7.0版（令和8年6月29日策定）が公表されています。7.0 の照合基準は暫定です"
+                        .to_string(),
+                );
+                notes.push(
+                    "セキュリティアップデート責任は第7.0版で加わる条項で、6.0 では参考として推奨の扱いです"
+                        .to_string(),
+                );
+            }
             G::V7_0 => notes.push(
                 "7.0 の照合基準は暫定です（7.0 の出典はすべて二次情報によります）".to_string(),
             ),
@@ -597,6 +603,10 @@ impl Evidence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deadline {
     pub wording: Option<String>,
+    /// immediate / hours / days / prompt / none; absent in edition 5.2
+    /// reports, which are kept byte for byte as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<crate::matching::deadline::Class>,
 }
 
 impl Evidence {
@@ -609,9 +619,10 @@ impl Evidence {
 impl Deadline {
     /// For a reviewer: the wording, or a note that there is none.
     pub fn label_ja(&self) -> String {
-        match &self.wording {
-            Some(w) => format!("期限: {w}"),
-            None => "期限の定めなし".to_string(),
+        match (&self.wording, self.class) {
+            (Some(w), Some(c)) => format!("期限: {w}（{}）", c.label_ja()),
+            (Some(w), None) => format!("期限: {w}"),
+            (None, _) => "期限の定めなし".to_string(),
         }
     }
 }
