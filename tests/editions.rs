@@ -186,3 +186,65 @@ fn a_missing_recommended_provision_fails_only_under_missing_recommended() {
         "recommended"
     );
 }
+
+/// 外部保存: a vendor whose documents never speak of storing data has the
+/// conditional provisions 対象外; keiyaku.toml decides over the wording.
+#[test]
+fn external_storage_is_read_from_the_documents_and_keiyaku_toml_decides_over_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "保守だけ",
+            "保守契約書\n\n第1条（目的）\n乙は、甲の端末を保守する。\n",
+        ),
+        (
+            "保管あり",
+            "業務委託契約書\n\n第1条（目的）\n乙は、甲の診療録をデータセンターに保管する。\n",
+        ),
+    ] {
+        let v = dir.path().join(name);
+        std::fs::create_dir(&v).unwrap();
+        std::fs::write(v.join("契約.txt"), text).unwrap();
+    }
+    let path = dir.path().to_str().unwrap();
+    let r = scan_json(&[path], &["--guideline", "6.0"]);
+    let upkeep = vendor(&r, "保守だけ");
+    assert_eq!(upkeep["external_storage"]["holds"], false);
+    assert_eq!(upkeep["external_storage"]["basis"], "documents");
+    assert_eq!(
+        provision(upkeep, "purpose-limitation")["applies"],
+        "not_applicable"
+    );
+    // guideline-compliance is still worth agreeing: recommended.
+    assert_eq!(
+        provision(upkeep, "guideline-compliance")["applies"],
+        "recommended"
+    );
+    let stores = vendor(&r, "保管あり");
+    assert_eq!(stores["external_storage"]["holds"], true);
+    assert_eq!(
+        provision(stores, "purpose-limitation")["applies"],
+        "required"
+    );
+
+    std::fs::write(
+        dir.path().join("keiyaku.toml"),
+        "[vendors.\"保守だけ\"]\nexternal_storage = true\n[vendors.\"保管あり\"]\nexternal_storage = false\n",
+    )
+    .unwrap();
+    let r = scan_json(&[path], &["--guideline", "6.0"]);
+    let upkeep = vendor(&r, "保守だけ");
+    assert_eq!(upkeep["external_storage"]["holds"], true);
+    assert_eq!(upkeep["external_storage"]["basis"], "keiyaku_toml");
+    assert_eq!(
+        provision(upkeep, "purpose-limitation")["applies"],
+        "required"
+    );
+    assert_eq!(
+        provision(vendor(&r, "保管あり"), "data-return-deletion")["applies"],
+        "not_applicable"
+    );
+    // Edition 5.2 reports have no such field.
+    let r = scan_json(&[path], &["--guideline", "5.2"]);
+    assert!(vendor(&r, "保守だけ").get("external_storage").is_none());
+}

@@ -4,6 +4,7 @@
 //! when a document of the vendor could not be read, so the report never
 //! claims a provision is missing from a contract it could not read.
 
+pub mod conditions;
 pub mod services;
 
 use crate::matching::Strength;

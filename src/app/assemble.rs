@@ -66,6 +66,10 @@ pub struct Open {
     any_read: bool,
     /// Nothing that may hold a provision was left unread.
     all_read: bool,
+    /// keiyaku.toml's 外部保存 setting (the first document's that has one).
+    external_storage: Option<bool>,
+    /// A document speaks of storing data.
+    mentions_storage: bool,
 }
 
 impl Part {
@@ -99,6 +103,8 @@ pub fn parts(
                     near: Vec::new(),
                     any_read: false,
                     all_read: true,
+                    external_storage: None,
+                    mentions_storage: false,
                 });
                 let last = open.len() - 1;
                 &mut open[last]
@@ -108,6 +114,8 @@ pub fn parts(
         // OCR may misread or drop words: what it did not find is not missing.
         part.all_read &=
             !d.status.leaves_text_unread() && d.unread_pages.is_empty() && d.ocr_pages.is_empty();
+        part.external_storage = part.external_storage.or(d.external_storage);
+        part.mentions_storage |= d.mentions_storage;
         part.findings.extend(d.findings.into_iter().flatten());
         part.near.extend(d.near);
         part.documents.push(report);
@@ -135,7 +143,11 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
     let mut documents = Vec::new();
     let mut by_provision: Vec<Vec<(Strength, Evidence)>> = vec![Vec::new(); rules.provisions.len()];
     let mut near = Vec::new();
+    let mut setting = None;
+    let mut mentioned = false;
     for p in parts {
+        setting = setting.or(p.external_storage);
+        mentioned |= p.mentions_storage;
         documents.extend(p.documents);
         near.extend(p.near);
         for (pi, s, e) in p.findings {
@@ -144,6 +156,9 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
             }
         }
     }
+    let external_storage = rules
+        .guideline
+        .map(|_| aggregate::conditions::external_storage(setting, mentioned));
     // Per provision, the closest thing seen across the documents, in order.
     let mut near: BTreeMap<usize, NearMiss> = aggregate::closest(near).into_iter().collect();
     let provisions = rules
@@ -168,9 +183,9 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
                     Some(crate::rules::Condition::MaintenanceDelegated) => {
                         delegated && edition == crate::rules::Guideline::V7_0
                     }
-                    // 外部保存 is assumed to hold (the guideline's default reading);
-                    // a vendor that stores nothing is not yet told apart.
-                    Some(crate::rules::Condition::ExternalStorage) => true,
+                    Some(crate::rules::Condition::ExternalStorage) => {
+                        external_storage.is_none_or(|e| e.holds)
+                    }
                     None => true,
                 };
                 p.applies(holds)
@@ -197,6 +212,7 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
             .and_then(|r| r.shown.as_ref())
             .map(|n| n.text.clone()),
         complete,
+        external_storage,
         documents,
         provisions,
     }

@@ -56,6 +56,10 @@ pub struct DocWork {
     pub near: Vec<(usize, NearMiss)>,
     /// Labels set by keiyaku.toml or --party, reported with the preamble's.
     pub overrides: Vec<Override>,
+    /// keiyaku.toml says whether the vendor stores medical information.
+    pub external_storage: Option<bool>,
+    /// The text speaks of storing data (保存, 保管, クラウド, データセンター).
+    pub mentions_storage: bool,
     /// Work counted through segmentation, party reading and matching: a
     /// document over it ends as `error` naming the budget (counted work, so
     /// the same on every machine).
@@ -255,6 +259,8 @@ impl DocWork {
             near: Vec::new(),
             parties: Parties::default(),
             overrides: Vec::new(),
+            external_storage: None,
+            mentions_storage: false,
             budget: Budget::default(),
             input,
         }
@@ -415,12 +421,16 @@ pub(super) fn read_bytes(
         return w;
     }
     w.overrides = settings.overrides(&w.input, None);
+    w.external_storage = settings.external_storage(&w.input, None);
     if !resolve_parties(&mut w, rules) {
         return w;
     }
     // A loose file is its counterparty's: settings for that name apply too.
     if matches!(w.input.vendor, Some(VendorName::Loose { .. })) {
         if let Some(name) = w.parties.vendor_name().map(str::to_string) {
+            w.external_storage = settings
+                .external_storage(&w.input, Some(&name))
+                .or(w.external_storage);
             let more = settings.overrides(&w.input, Some(&name));
             if more != w.overrides {
                 w.overrides = more;
@@ -569,6 +579,7 @@ pub fn find(w: &mut DocWork, rules: &RuleSet) {
     // Near misses outside the clauses explain a × and nothing else: behind
     // their own firewall and budget, so they can never change a status.
     let apart = catch_unwind(AssertUnwindSafe(|| near_apart(w, rules))).unwrap_or_default();
+    w.mentions_storage = crate::aggregate::conditions::mentions_storage(&w.sentences);
     w.deleted = Vec::new();
     w.comments = Vec::new();
     find_with(

@@ -268,8 +268,42 @@ pub struct VendorReport {
     pub root: Option<String>,
     /// False when a document of this vendor could not be read in full.
     pub complete: bool,
+    /// Under 6.0 / 7.0: whether the vendor stores the hospital's medical
+    /// information (外部保存), which decides the conditional provisions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_storage: Option<ExternalStorage>,
     pub documents: Vec<DocReport>,
     pub provisions: Vec<ProvisionResult>,
+}
+
+/// 外部保存 for one vendor and what it rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ExternalStorage {
+    pub holds: bool,
+    pub basis: ConditionBasis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionBasis {
+    /// The documents speak (or do not speak) of storing data.
+    Documents,
+    /// keiyaku.toml says so for the vendor.
+    KeiyakuToml,
+}
+
+impl ExternalStorage {
+    /// 「外部保存: あり（文書の記載による）」
+    pub fn label_ja(&self) -> String {
+        format!(
+            "外部保存: {}（{}）",
+            if self.holds { "あり" } else { "なし" },
+            match self.basis {
+                ConditionBasis::Documents => "文書の記載による",
+                ConditionBasis::KeiyakuToml => "keiyaku.toml による",
+            }
+        )
+    }
 }
 
 /// A service provided by several vendors (the guideline's figure 4-1), as
