@@ -685,7 +685,7 @@ fn ends_clause(before: &str) -> bool {
 
 /// The sentence, or an earlier sentence of the same article, matches `c`:
 /// the party a pattern names generically (前項の外部業者) was introduced.
-fn introduced(c: &Regex, sentences: &[Sentence], si: usize, text: &str) -> bool {
+fn introduced(c: &crate::rules::RuleRegex, sentences: &[Sentence], si: usize, text: &str) -> bool {
     if c.is_match(text) {
         return true;
     }

@@ -4,13 +4,14 @@
 pub mod embedded;
 pub mod examples;
 pub mod load;
+pub mod rule_regex;
 pub mod schema;
 
 use crate::error::RuleError;
 use crate::normalize::{normalize_pattern, normalize_phrase};
 use aho_corasick::{AhoCorasick, MatchKind};
 use load::SourceFile;
-use regex::Regex;
+pub use rule_regex::RuleRegex;
 pub use schema::{
     Binds, Condition, CountsAs, Otherwise, PermissionIs, SourceMarker, SourceRef, Tier,
 };
@@ -18,25 +19,20 @@ use schema::{ModalityLexicon, PartiesLexicon};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-/// The lazy DFA cache each rule regex may grow per thread. Sentences are
-/// short, so a small cache costs little time; the default (several MB per
-/// regex and thread, over a hundred regexes) was a fixed 20+ MB of a scan.
-const DFA_CACHE: usize = 256 * 1024;
-
 #[derive(Debug)]
 pub struct Pattern {
-    pub re: Regex,
-    pub heading: Option<Regex>,
-    pub weak_if: Option<Regex>,
-    pub keep_if: Option<Regex>,
+    pub re: RuleRegex,
+    pub heading: Option<RuleRegex>,
+    pub weak_if: Option<RuleRegex>,
+    pub keep_if: Option<RuleRegex>,
     pub negation_is_duty: bool,
     pub in_table: bool,
-    pub context: Option<Regex>,
+    pub context: Option<RuleRegex>,
     /// Only the vendor's own duty counts (see the rule file's `vendor_side`).
     pub vendor_side: bool,
     pub counts_as: Option<CountsAs>,
     pub prevails: bool,
-    pub unless: Option<Regex>,
+    pub unless: Option<RuleRegex>,
     pub any_party: bool,
 }
 
@@ -57,7 +53,7 @@ pub struct Provision {
     pub binds: Binds,
     pub customer_right: bool,
     pub vendor_permission: PermissionIs,
-    pub exclude: Vec<Regex>,
+    pub exclude: Vec<RuleRegex>,
     pub patterns: Vec<Pattern>,
     pub examples: Vec<Example>,
     pub suggestion: Option<String>,
@@ -233,7 +229,9 @@ impl RuleSet {
                 text: t.to_string(),
             })
             .collect();
-        Self::from_files(files)
+        // Compiled as used (see [`rule_regex`]): the embedded regexes are
+        // compiled whole by a test.
+        Self::from_files(files, false)
     }
 
     /// A folder (like `clause_patterns/`) or a single TOML file.
@@ -246,10 +244,12 @@ impl RuleSet {
                 text: load::read_rule_file(path)?,
             }]
         };
-        Self::from_files(files)
+        Self::from_files(files, true)
     }
 
-    fn from_files(files: Vec<SourceFile>) -> Result<RuleSet, Vec<RuleError>> {
+    /// `eager`: compile every regex now and report those that do not
+    /// compile; otherwise each is compiled when first used.
+    fn from_files(files: Vec<SourceFile>, eager: bool) -> Result<RuleSet, Vec<RuleError>> {
         let sha256 = hash_files(&files);
         let parsed = load::parse(files)?;
         let mut errors = Vec::new();
@@ -276,22 +276,24 @@ impl RuleSet {
         let mut provisions = Vec::new();
         for (fi, p) in &parsed.provisions {
             let file = &files[*fi];
-            let re = |s: &toml::Spanned<String>, errors: &mut Vec<RuleError>| -> Option<Regex> {
-                match regex::RegexBuilder::new(&normalize_pattern(s.get_ref()))
-                    .dfa_size_limit(DFA_CACHE)
-                    .build()
-                {
-                    Ok(r) => Some(r),
-                    Err(e) => {
-                        let msg = e.to_string();
-                        let short = msg.lines().last().unwrap_or(&msg).trim().to_string();
-                        errors.push(
-                            file.error(Some(s.span()), format!("regex parse error: {short}")),
-                        );
-                        None
+            let re =
+                |s: &toml::Spanned<String>, errors: &mut Vec<RuleError>| -> Option<RuleRegex> {
+                    let pattern = normalize_pattern(s.get_ref());
+                    if !eager {
+                        return Some(RuleRegex::lazy(pattern));
                     }
-                }
-            };
+                    match rule_regex::build(&pattern) {
+                        Ok(r) => Some(RuleRegex::compiled(r)),
+                        Err(e) => {
+                            let msg = e.to_string();
+                            let short = msg.lines().last().unwrap_or(&msg).trim().to_string();
+                            errors.push(
+                                file.error(Some(s.span()), format!("regex parse error: {short}")),
+                            );
+                            None
+                        }
+                    }
+                };
             let mut patterns = Vec::new();
             for pat in &p.patterns {
                 let m = re(&pat.matches, &mut errors);
@@ -694,6 +696,33 @@ mod tests {
             .for_guideline(Guideline::V7_0, true);
         assert_eq!(seven.provisions.len(), 21);
         assert_eq!(seven.guideline, Some((Guideline::V7_0, true)));
+    }
+
+    /// The embedded set is compiled as used: every regex of it must compile.
+    #[test]
+    fn every_embedded_regex_compiles() {
+        let rs = RuleSet::embedded().unwrap();
+        let mut n = 0;
+        for p in &rs.provisions {
+            for pat in &p.patterns {
+                let all = [
+                    &pat.heading,
+                    &pat.weak_if,
+                    &pat.keep_if,
+                    &pat.context,
+                    &pat.unless,
+                ];
+                for r in std::iter::once(&pat.re).chain(all.into_iter().flatten()) {
+                    assert!(r.check().is_ok(), "{}: {}", p.id, r.as_str());
+                    n += 1;
+                }
+            }
+            for r in &p.exclude {
+                assert!(r.check().is_ok(), "{}: {}", p.id, r.as_str());
+                n += 1;
+            }
+        }
+        assert!(n > 100, "{n} regexes");
     }
 
     #[test]

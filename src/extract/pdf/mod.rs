@@ -117,16 +117,11 @@ fn load_doc(bytes: &[u8]) -> Result<lopdf::Document, ExtractError> {
 }
 
 fn extract_loaded(
-    mut doc: lopdf::Document,
+    doc: lopdf::Document,
     limits: &Limits,
     glyphs_per_document: usize,
 ) -> Result<Document, ExtractError> {
-    if doc.is_encrypted() {
-        // lopdf loads a file that needs a user password as Ok with no pages:
-        // try the empty user password, as every viewer does.
-        doc.decrypt("")
-            .map_err(|_| ExtractError::Encrypted("a user password is needed to open it".into()))?;
-    }
+    refuse_locked(&doc)?;
     let pages = doc.get_pages();
     if pages.is_empty() {
         return Err(ExtractError::corrupt("PDF", "no pages found"));
@@ -335,6 +330,11 @@ fn load(bytes: &[u8]) -> Result<lopdf::Document, lopdf::Error> {
     ) else {
         return lopdf::Document::load_mem(bytes);
     };
+    // Locked (see [`refuse_locked`]): loading it again unfiltered would only
+    // check the empty password again.
+    if doc.is_encrypted() {
+        return Ok(doc);
+    }
     let pages = doc.get_pages();
     let image_as_content = pages.values().any(|&page| {
         doc.get_page_contents(page).into_iter().any(|id| {
@@ -404,12 +404,24 @@ pub fn load_images(bytes: &[u8], ids: &[(u32, u16)]) -> Result<lopdf::Document, 
     KEEP_IMAGES.with(|k| *k.borrow_mut() = ids.iter().copied().collect());
     let loaded = load(bytes);
     KEEP_IMAGES.with(|k| k.borrow_mut().clear());
-    let mut doc = loaded.map_err(|e| ExtractError::corrupt("PDF", e))?;
-    if doc.is_encrypted() {
-        doc.decrypt("")
-            .map_err(|_| ExtractError::Encrypted("a user password is needed to open it".into()))?;
-    }
+    let doc = loaded.map_err(|e| ExtractError::corrupt("PDF", e))?;
+    refuse_locked(&doc)?;
     Ok(doc)
+}
+
+/// lopdf loads a file that needs a user password as Ok with no pages and
+/// its `/Encrypt` still in the trailer: it has already tried the empty user
+/// password, as every viewer does, and a file that opens with it comes back
+/// decrypted without `/Encrypt`. Trying again (`decrypt("")`) would fail the
+/// same way after as much work again: a revision 6 (AES-256) password check
+/// is deliberately slow, a few milliseconds, more than reading a contract.
+fn refuse_locked(doc: &lopdf::Document) -> Result<(), ExtractError> {
+    if doc.is_encrypted() {
+        return Err(ExtractError::Encrypted(
+            "a user password is needed to open it".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Leave out a line's cell when it is the only one and the same as the line
