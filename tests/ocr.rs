@@ -419,7 +419,11 @@ fn a_scanned_pdf_inside_a_zip_is_read_by_ocr_as_the_loose_file_is() {
     .unwrap();
     let r = scan(dir.path(), &[], None);
     let loose = vendor(&r, "loose");
-    assert!(!with_status(loose, "present").is_empty(), "{}", statuses(loose));
+    assert!(
+        !with_status(loose, "present").is_empty(),
+        "{}",
+        statuses(loose)
+    );
     for (name, path) in [
         ("zipped", "zipped/束.zip/契約書.pdf"),
         ("nested", "nested/外.zip/内.zip/契約書.pdf"),

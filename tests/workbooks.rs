@@ -208,7 +208,11 @@ fn a_password_protected_xls_is_encrypted_and_one_too_large_to_lay_out_is_an_erro
     std::fs::create_dir(&v).unwrap();
     std::fs::copy(xls_fixture("責任分界表_locked.xls"), v.join("locked.xls")).unwrap();
     std::fs::write(v.join("corners.xls"), corner_cells_xls()).unwrap();
-    std::fs::write(v.join("web.xls"), "<html><table><tr><td>x</td></tr></table></html>").unwrap();
+    std::fs::write(
+        v.join("web.xls"),
+        "<html><table><tr><td>x</td></tr></table></html>",
+    )
+    .unwrap();
     let r = scan_json(&[dir.path().to_str().unwrap()], &[]);
     let v = vendor(&r, "V");
     let doc = |name: &str| {

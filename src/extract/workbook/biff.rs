@@ -431,7 +431,10 @@ mod tests {
 
     #[test]
     fn an_ordinary_sheet_passes() {
-        let s = book(&[], &[cell(0x0203, 0, 0, &[0; 10]), cell(0x0203, 20, 5, &[0; 10])]);
+        let s = book(
+            &[],
+            &[cell(0x0203, 0, 0, &[0; 10]), cell(0x0203, 20, 5, &[0; 10])],
+        );
         check(&s, &Caps::default()).unwrap();
     }
 
@@ -439,7 +442,10 @@ mod tests {
     fn cells_at_opposite_corners_are_over_the_grid_cap() {
         let s = book(
             &[],
-            &[cell(0x0203, 0, 0, &[0; 10]), cell(0x0203, 65535, 255, &[0; 10])],
+            &[
+                cell(0x0203, 0, 0, &[0; 10]),
+                cell(0x0203, 65535, 255, &[0; 10]),
+            ],
         );
         let e = check(&s, &Caps::default()).unwrap_err();
         assert!(matches!(e, ExtractError::Cap(_)), "{e}");
@@ -451,7 +457,10 @@ mod tests {
         d.extend(5u32.to_le_bytes());
         d.extend([0, 0, 3, 0, 0, 0]);
         let s = book(&[], &[rec(DIMENSIONS, &d)]);
-        assert!(matches!(check(&s, &Caps::default()), Err(ExtractError::Cap(_))));
+        assert!(matches!(
+            check(&s, &Caps::default()),
+            Err(ExtractError::Cap(_))
+        ));
         assert_eq!(dimensions(&d), u64::MAX);
     }
 
