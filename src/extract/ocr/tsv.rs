@@ -14,6 +14,16 @@ use crate::cjk::is_cjk;
 const NOISE_SIZE: f64 = 0.35;
 const NOISE_CONFIDENCE: f32 = 70.0;
 
+/// A word read with less confidence than this is shown as 〓 (the geta
+/// mark, Japanese typesetting's sign for an illegible character), one per
+/// character: at 300 dpi tesseract read 報告することができる as
+/// 報告することLMSに計る (35%), and the garble, taken as text, turned a
+/// permissive clause into a duty. 〓 reads as nothing: the sentence is
+/// then found or not on the words that were read. Single party labels are
+/// kept whatever their confidence (see [`NOISE_CONFIDENCE`]).
+const ILLEGIBLE_CONFIDENCE: f32 = 40.0;
+const ILLEGIBLE: char = '〓';
+
 /// A line of at least [`NOISE_LINE_CHARS`] characters read with a mean
 /// confidence below this is not text but what tesseract makes of ruling,
 /// stamps or shading (a ruled table read as one block gives lines such as
@@ -173,7 +183,13 @@ fn line_of(all: &[Word]) -> Option<OcrLine> {
     }
     let mut text = String::new();
     for w in &words {
-        join(&mut text, &w.text);
+        let party = matches!(w.text.as_str(), "甲" | "乙" | "丙" | "丁");
+        if w.conf < ILLEGIBLE_CONFIDENCE && !party {
+            let marks: String = w.text.chars().map(|_| ILLEGIBLE).collect();
+            join(&mut text, &marks);
+        } else {
+            join(&mut text, &w.text);
+        }
     }
     let left = words.iter().map(|w| w.left).fold(f64::MAX, f64::min);
     let top = words.iter().map(|w| w.top).fold(f64::MAX, f64::min);
@@ -261,6 +277,21 @@ mod tests {
         assert_eq!(texts[8], "乙");
         let c = p.confidence.unwrap();
         assert!(c > 80.0, "{c}");
+    }
+
+    #[test]
+    fn words_read_without_confidence_are_marked_illegible_but_party_labels_kept() {
+        let tsv = tsv_line(
+            1,
+            &[
+                ("乙", 3.0),
+                ("は", 93.0),
+                ("報告することLMS", 90.0),
+                ("に計る", 35.0),
+            ],
+        );
+        let p = parse(&tsv);
+        assert_eq!(p.lines[0].text, "乙は報告することLMS〓〓〓");
     }
 
     #[test]

@@ -242,7 +242,7 @@ fn sheet_costs(sheet: &[u8], strings: &[u32], total: &mut Totals) {
                 }
             }
             MUL_RK => {
-                let last = r.data.len().checked_sub(2).and_then(|l| at(l));
+                let last = r.data.len().checked_sub(2).and_then(&at);
                 if let (Some(row), Some(first), Some(last)) = (at(0), at(2), last) {
                     if first <= last {
                         values.add(row, first);
