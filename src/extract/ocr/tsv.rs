@@ -191,6 +191,7 @@ fn line_of(all: &[Word]) -> Option<OcrLine> {
             join(&mut text, &w.text);
         }
     }
+    let text = super::confusions::correct(&text);
     let left = words.iter().map(|w| w.left).fold(f64::MAX, f64::min);
     let top = words.iter().map(|w| w.top).fold(f64::MAX, f64::min);
     let right = words.iter().map(|w| w.left + w.width).fold(0.0, f64::max);
