@@ -3,7 +3,7 @@
 //! project's scans (bench/ocr.sh, tests/ocr.rs) and the misread form is no
 //! Japanese word, so the correction cannot change a word that was read
 //! right: 責 read as 貢, 貴, 南 or 足 (責任分界 as 貢任分界), 本 as 木, 直 as 衣,
-//! 託 as 旗.
+//! 託 as 旗, 甲 as 申 (申は、 begins no clause: 申し出る is written with し).
 
 /// (misread, meant).
 const PAIRS: &[(&str, &str)] = &[
@@ -15,6 +15,7 @@ const PAIRS: &[(&str, &str)] = &[
     ("木契約", "本契約"),
     ("衣ちに", "直ちに"),
     ("再委旗", "再委託"),
+    ("申は、", "甲は、"),
 ];
 
 /// `text` with the known misreadings put right.
@@ -35,9 +36,12 @@ mod tests {
     #[test]
     fn misread_vocabulary_is_put_right_and_real_words_are_left() {
         assert_eq!(
-            correct("木サービスの貢任分界は、衣ちに定める。再委旗先"),
-            "本サービスの責任分界は、直ちに定める。再委託先"
+            correct("申は、木サービスの貢任分界を衣ちに定める。再委旗先"),
+            "甲は、本サービスの責任分界を直ちに定める。再委託先"
         );
-        assert_eq!(correct("貴社の責任、木材"), "貴社の責任、木材");
+        assert_eq!(
+            correct("貴社の責任、木材、申し出は、"),
+            "貴社の責任、木材、申し出は、"
+        );
     }
 }
