@@ -165,7 +165,7 @@ fn unsupported_files_make_a_vendors_unfound_provisions_unknown_and_non_documents
     copy_sample(PARTIAL, &r.join("P_scan"));
     std::fs::write(r.join("P_scan/押印済.tif"), b"II*\0").unwrap();
     std::fs::create_dir(r.join("X_only")).unwrap();
-    std::fs::write(r.join("X_only/見積書.xls"), b"\xd0\xcf\x11\xe0").unwrap();
+    std::fs::write(r.join("X_only/見積書.pages"), b"\xd0\xcf\x11\xe0").unwrap();
     copy_sample(PARTIAL, &r.join("P_clean"));
     for junk in [".DS_Store", "~$保守契約書.docx", "Thumbs.db", "desktop.ini"] {
         std::fs::write(r.join("P_clean").join(junk), b"x").unwrap();
@@ -191,7 +191,7 @@ fn unsupported_files_make_a_vendors_unfound_provisions_unknown_and_non_documents
     );
     let x = vendor(&rep, "X_only");
     assert!(all_status(x, "unknown"), "{}", statuses(x));
-    assert_eq!(doc(x, "X_only/見積書.xls")["status"], "unsupported");
+    assert_eq!(doc(x, "X_only/見積書.pages")["status"], "unsupported");
     // Files that are not documents are listed and change nothing.
     let clean = vendor(&rep, "P_clean");
     assert_eq!(count(clean, "missing"), 4, "{}", statuses(clean));

@@ -108,9 +108,9 @@ pub fn extract_file_ocr(
     let bytes = read_input(path, true)?;
     let sha = sha256(&bytes);
     let mut needed = false;
+    let mut again = || read_input(path, true);
     extract_with_ocr(
-        path,
-        true,
+        &mut again,
         &sha,
         format,
         bytes,
@@ -120,14 +120,18 @@ pub fn extract_file_ocr(
     )
 }
 
+/// The document's bytes once more, for OCR of a scanned PDF: the PDF reader
+/// frees the bytes it is given, and a scan's images are loaded afterwards a
+/// few pages at a time. A file is read again from its path; an archive
+/// member is inflated again from its archive.
+pub type Again<'a> = dyn FnMut() -> Result<Vec<u8>, ExtractError> + 'a;
+
 /// Extract, then read by OCR what only OCR can read: an image file, or the
-/// scanned pages of a PDF (for which the file is read again, and must not
-/// have changed: only the images of those pages are loaded, a few pages at
-/// a time). `needed` is set when the document had pages for OCR.
-#[allow(clippy::too_many_arguments)]
+/// scanned pages of a PDF (for which the bytes are read `again`, and must
+/// not have changed: only the images of those pages are loaded, a few pages
+/// at a time). `needed` is set when the document had pages for OCR.
 fn extract_with_ocr(
-    path: &Path,
-    follow: bool,
+    again: &mut Again,
     sha: &str,
     format: discover::Format,
     bytes: Vec<u8>,
@@ -178,7 +182,7 @@ fn extract_with_ocr(
         return Ok((doc, Vec::new()));
     }
     *needed = true;
-    let again = read_input_capped(path, follow, limits.file_bytes)?;
+    let again = again()?;
     if sha256(&again) != sha {
         return Err(ExtractError::Io(std::io::Error::other(
             "the file changed while it was being read",
@@ -327,17 +331,21 @@ pub fn work(input: Input, ctx: &Ctx) -> Vec<DocWork> {
             return vec![w];
         }
     };
-    vec![read_bytes(w, format, bytes, ctx)]
+    let (path, follow, cap) = (w.input.path.clone(), w.input.follow, ctx.limits.file_bytes);
+    let mut again = || read_input_capped(&path, follow, cap);
+    vec![read_bytes(w, format, bytes, ctx, &mut again)]
 }
 
 /// A document from its bytes (a file's, or an archive member's): hashed,
 /// recognised as keiyaku's own report, or extracted, segmented and — when it
 /// defines its parties — matched. `None` for a format keiyaku does not read.
+/// `again` gives the bytes once more (see [`Again`]).
 pub(super) fn read_bytes(
     mut w: DocWork,
     format: Option<discover::Format>,
     bytes: Vec<u8>,
     ctx: &Ctx,
+    again: &mut Again,
 ) -> DocWork {
     let (rules, settings, limits) = (ctx.rules, ctx.settings, ctx.limits);
     w.budget = limits.budget();
@@ -368,26 +376,13 @@ pub(super) fn read_bytes(
         return w;
     };
     let sha = w.sha256.clone().unwrap_or_default();
-    let path = w.input.path.clone();
-    // A scanned PDF's pages are OCR'd from its file read again; a member of
-    // an archive has no file of its own to read again.
-    let member_ocr;
-    let ocr = if w.input.member.is_some() && format == discover::Format::Pdf {
-        member_ocr = ctx.ocr.off_because(
-            "OCR of scanned pages inside a ZIP archive is not done: unzip it to read them",
-        );
-        &member_ocr
-    } else {
-        ctx.ocr
-    };
     let extracted = extract_with_ocr(
-        &path,
-        w.input.follow,
+        again,
         &sha,
         format,
         bytes,
         limits,
-        ocr,
+        ctx.ocr,
         &mut w.ocr_needed,
     );
     let mut doc = match extracted {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// keiyaku — 委託先・クラウド事業者との契約書に、医療情報システムの安全管理に関するガイドラインが求める条項があるかを一括で確認します。
 ///
-/// Scans vendor contracts (PDF, DOCX, DOC, ODT, RTF, XLSX, ODS, TXT, ZIP; scans by OCR) for the provisions Japan's guideline for
+/// Scans vendor contracts (PDF, DOCX, DOC, ODT, RTF, XLSX, XLS, ODS, TXT, ZIP; scans by OCR) for the provisions Japan's guideline for
 /// medical information systems requires, and reports per vendor which are present,
 /// weak, negated, missing or unknown, with the clause that decided it.
 #[derive(Debug, Parser)]

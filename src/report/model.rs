@@ -62,7 +62,7 @@ pub enum DocStatus {
     Encrypted,
     /// No text layer: a scan, or glyphs without Unicode.
     NoText,
-    /// A file type keiyaku does not read yet (.xls, .xlsb, .msg, …).
+    /// A file type keiyaku does not read yet (.xlsb, .msg, …).
     Unsupported,
     /// Not opened: a symbolic link not followed, a FIFO, socket or device, a
     /// folder below the depth limit.
