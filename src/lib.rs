@@ -14,6 +14,7 @@ pub mod audit;
 pub mod cjk;
 pub mod cli;
 pub mod config;
+pub mod consolidate;
 pub mod discover;
 pub mod document;
 pub mod error;

@@ -66,6 +66,8 @@ pub struct Open {
     any_read: bool,
     /// Nothing that may hold a provision was left unread.
     all_read: bool,
+    /// Provisions left undecided by a change that could not be applied.
+    uncertain: Vec<usize>,
 }
 
 impl Part {
@@ -99,6 +101,7 @@ pub fn parts(
                     near: Vec::new(),
                     any_read: false,
                     all_read: true,
+                    uncertain: Vec::new(),
                 });
                 let last = open.len() - 1;
                 &mut open[last]
@@ -106,8 +109,11 @@ pub fn parts(
         };
         part.any_read |= d.status == DocStatus::Ok;
         // OCR may misread or drop words: what it did not find is not missing.
-        part.all_read &=
-            !d.status.leaves_text_unread() && d.unread_pages.is_empty() && d.ocr_pages.is_empty();
+        part.all_read &= !d.status.leaves_text_unread()
+            && d.unread_pages.is_empty()
+            && d.ocr_pages.is_empty()
+            && !d.incomplete;
+        part.uncertain.extend(d.uncertain);
         part.findings.extend(d.findings.into_iter().flatten());
         part.near.extend(d.near);
         part.documents.push(report);
@@ -132,6 +138,11 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
     // Complete: something was read, and nothing that may hold a provision
     // was left unread.
     let complete = parts.iter().any(|p| p.any_read) && parts.iter().all(|p| p.all_read);
+    // A provision a change could not be applied to is undecided on its own.
+    let uncertain: Vec<usize> = parts
+        .iter()
+        .flat_map(|p| p.uncertain.iter().copied())
+        .collect();
     let mut documents = Vec::new();
     let mut by_provision: Vec<Vec<(Strength, Evidence)>> = vec![Vec::new(); rules.provisions.len()];
     let mut near = Vec::new();
@@ -152,7 +163,8 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
         .enumerate()
         .zip(by_provision)
         .map(|((pi, p), found)| {
-            let (status, evidence) = aggregate::decide(&found, complete);
+            let (status, evidence) =
+                aggregate::decide(&found, complete && !uncertain.contains(&pi));
             // A × or ？ explains itself with the closest thing seen.
             let near_miss = matches!(status, Status::Missing | Status::Unknown)
                 .then(|| near.remove(&pi))
@@ -192,7 +204,7 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
             .and_then(|r| roots.get(r))
             .and_then(|r| r.shown.as_ref())
             .map(|n| n.text.clone()),
-        complete,
+        complete: complete && uncertain.is_empty(),
         documents,
         provisions,
     }

@@ -56,6 +56,22 @@ pub struct DocWork {
     pub near: Vec<(usize, NearMiss)>,
     /// Labels set by keiyaku.toml or --party, reported with the preamble's.
     pub overrides: Vec<Override>,
+    /// An amending instrument: the changes it makes to another document
+    /// (their text was taken out of this document's own clauses).
+    pub instrument: Option<Box<crate::consolidate::Instrument>>,
+    /// The text of a document an instrument of the same vendor may amend,
+    /// kept (and the document not matched) until the vendor's instruments
+    /// are applied ([`super::amend`]).
+    pub kept: Option<Vec<crate::document::Block>>,
+    /// Per sentence, where it came from when not the document's own text
+    /// as written (empty: every sentence is).
+    pub origins: Vec<Option<crate::consolidate::Origin>>,
+    /// Provisions that cannot be decided because a change to the text that
+    /// holds them could not be applied: unknown rather than missing.
+    pub uncertain: Vec<usize>,
+    /// A change could not be applied and nothing tells which provisions it
+    /// touches: every provision of the vendor not found is unknown.
+    pub incomplete: bool,
     /// Work counted through segmentation, party reading and matching: a
     /// document over it ends as `error` naming the budget (counted work, so
     /// the same on every machine).
@@ -255,6 +271,11 @@ impl DocWork {
             near: Vec::new(),
             parties: Parties::default(),
             overrides: Vec::new(),
+            instrument: None,
+            kept: None,
+            origins: Vec::new(),
+            uncertain: Vec::new(),
+            incomplete: false,
             budget: Budget::default(),
             input,
         }
@@ -281,6 +302,9 @@ pub struct Ctx<'a> {
     pub settings: &'a PartySettings,
     pub limits: &'a DocLimits,
     pub ocr: &'a Ocr,
+    /// Set for a unit whose documents may amend one another: documents
+    /// with articles are kept, within this budget, until the unit is read.
+    pub keep: Option<&'a super::amend::KeepBudget>,
 }
 
 /// One input → its documents: one, or for a zip archive one per member
@@ -402,12 +426,14 @@ pub(super) fn read_bytes(
     w.notes = std::mem::take(&mut doc.notes);
     w.ocr_pages = std::mem::take(&mut doc.ocr_pages);
     w.page_names = doc.page_names.iter().map(|n| n.as_str().into()).collect();
+    super::amend::recognise(&mut w, &mut doc);
     let mut budget = std::mem::take(&mut w.budget);
     let segmented = segment_into(&mut w, || segment::try_segment(&doc, &mut budget));
     w.budget = budget;
     if segmented {
         w.deleted = segment_apart(std::mem::take(&mut doc.deleted));
         w.comments = segment_apart(std::mem::take(&mut doc.comments));
+        super::amend::keep(&mut w, &mut doc, ctx.keep);
     }
     // The sentences carry the text from here on.
     drop(doc);
@@ -431,8 +457,8 @@ pub(super) fn read_bytes(
         }
     }
     // With its own party definitions the document can be matched now,
-    // and its sentences dropped.
-    if !w.parties.defined.is_empty() {
+    // and its sentences dropped (unless an instrument may amend it).
+    if !w.parties.defined.is_empty() && w.kept.is_none() {
         find(&mut w, rules);
     }
     w
@@ -682,6 +708,7 @@ fn near_miss(
             matched: shared(&matched),
             text,
             deadline: None,
+            derived: None,
         },
     }
 }
@@ -724,7 +751,7 @@ fn find_with(
     apart: Vec<(usize, NearMiss)>,
 ) {
     let matched = catch_unwind(AssertUnwindSafe(|| matcher(&w.sentences, &w.parties)));
-    let hits = match matched {
+    let mut hits = match matched {
         Ok(Ok(h)) => h,
         Ok(Err(e)) => {
             w.set(DocStatus::Error, e.to_string());
@@ -742,6 +769,20 @@ fn find_with(
             return;
         }
     };
+    // What an article a change could not be applied to says decides
+    // nothing: its provisions are unknown instead.
+    if !w.origins.is_empty() {
+        let origins = &w.origins;
+        let uncertain = |h: &matching::Hit| {
+            matches!(
+                origins.get(h.sentence),
+                Some(Some(crate::consolidate::Origin::Uncertain))
+            )
+        };
+        w.uncertain
+            .extend(hits.iter().filter(|h| uncertain(h)).map(|h| h.provision));
+        hits.retain(|h| !uncertain(h));
+    }
     // The clauses' own near misses first: at equal kinds, the body wins.
     let mut near = near_misses(w, &w.sentences, &hits, None);
     near.extend(apart);
@@ -771,12 +812,17 @@ fn find_with(
                     .then(|| Deadline {
                         wording: matching::deadline::wording(&s.norm.text),
                     }),
+                derived: match w.origins.get(h.sentence) {
+                    Some(Some(crate::consolidate::Origin::Derived(d))) => Some(d.clone()),
+                    _ => None,
+                },
             };
             (h.provision, h.strength, evidence)
         })
         .collect();
     w.findings = Some(crate::aggregate::reduce_document(findings));
     w.sentences = Vec::new();
+    w.origins = Vec::new();
     w.parties = std::mem::take(&mut w.parties).definitions_only();
 }
 

@@ -1,0 +1,319 @@
+//! A vendor unit's amending instruments applied to the contracts they amend
+//! before those are matched ([`crate::consolidate`]). While the unit is read,
+//! its documents with articles keep their text (within [`KEEP_BYTES`]) and
+//! wait; then each instrument's changes are applied in date order, and the
+//! amended contract is segmented again and matched as the contract. A change
+//! that cannot be applied is a note on the instrument, and the provisions it
+//! touches are unknown rather than guessed.
+
+use super::work::DocWork;
+use crate::consolidate::{self, Candidate, Instrument, Origin, Step};
+use crate::discover::{Input, Kind};
+use crate::document::{Block, Document};
+use crate::matching::parties::Parties;
+use crate::report::model::{Derived, DerivedKind, DocStatus};
+use crate::rules::RuleSet;
+use crate::segment::{self, Budget};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Bytes of text one unit keeps waiting for its instruments, at most:
+/// beyond it documents are matched as they are read, as without
+/// instruments, and an instrument amending one of them says it could not
+/// be applied.
+pub const KEEP_BYTES: usize = 64 * 1024 * 1024;
+
+/// What one unit may still keep.
+pub struct KeepBudget {
+    left: AtomicUsize,
+    exceeded: AtomicBool,
+}
+
+impl KeepBudget {
+    /// A budget for a unit whose documents may amend one another: more than
+    /// one input, or an archive.
+    pub fn for_unit(unit: &[Input]) -> Option<KeepBudget> {
+        (unit.len() > 1 || unit.iter().any(|i| i.kind == Kind::Archive)).then(|| KeepBudget {
+            left: AtomicUsize::new(KEEP_BYTES),
+            exceeded: AtomicBool::new(false),
+        })
+    }
+
+    fn take(&self, n: usize) -> bool {
+        let ok = self
+            .left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(n)
+            })
+            .is_ok();
+        if !ok {
+            self.exceeded.store(true, Ordering::Relaxed);
+        }
+        ok
+    }
+}
+
+/// Read the document as an amending instrument: the lines that state its
+/// changes and their new text are the amended contract's, so they leave the
+/// document's own text. A panic here (a recogniser bug) leaves the document
+/// as it is.
+pub(super) fn recognise(w: &mut DocWork, doc: &mut Document) {
+    let found = catch_unwind(AssertUnwindSafe(|| {
+        consolidate::instrument::recognise(&doc.blocks)
+    }));
+    let Ok(Some((instrument, consumed))) = found else {
+        return;
+    };
+    let blocks = std::mem::take(&mut doc.blocks);
+    doc.blocks = blocks
+        .into_iter()
+        .zip(consumed)
+        .filter(|(_, c)| !c)
+        .map(|(b, _)| b)
+        .collect();
+    w.instrument = Some(Box::new(instrument));
+}
+
+/// Keep the text of a document with articles until the unit's instruments
+/// are known (the document then waits to be matched).
+pub(super) fn keep(w: &mut DocWork, doc: &mut Document, budget: Option<&KeepBudget>) {
+    let Some(budget) = budget else {
+        return;
+    };
+    if w.instrument.is_some() || !consolidate::has_articles(&doc.blocks) {
+        return;
+    }
+    let bytes: usize = doc.blocks.iter().map(|b| b.text.len()).sum();
+    if budget.take(bytes) {
+        w.kept = Some(std::mem::take(&mut doc.blocks));
+    }
+}
+
+/// Apply the unit's instruments to the documents they amend; afterwards no
+/// document keeps its text.
+pub(super) fn consolidate(docs: &mut [DocWork], rules: &RuleSet, budget: Option<&KeepBudget>) {
+    let ok = |d: &DocWork| d.status == DocStatus::Ok;
+    let instruments: Vec<usize> = (0..docs.len())
+        .filter(|&i| ok(&docs[i]) && docs[i].instrument.is_some())
+        .collect();
+    if instruments.is_empty() {
+        for d in docs.iter_mut() {
+            d.kept = None;
+        }
+        return;
+    }
+    let names: Vec<String> = docs.iter().map(|d| d.input.display.text.clone()).collect();
+    let candidates: Vec<usize> = (0..docs.len())
+        .filter(|&i| ok(&docs[i]) && docs[i].kept.is_some())
+        .collect();
+    let exceeded = budget.is_some_and(|b| b.exceeded.load(Ordering::Relaxed));
+    // Which contract each instrument amends, in the order they apply.
+    let mut plan: Vec<(usize, Result<usize, String>)> = Vec::new();
+    {
+        let listed: Vec<(&str, &Instrument)> = instruments
+            .iter()
+            .filter_map(|&i| Some((names[i].as_str(), docs[i].instrument.as_deref()?)))
+            .collect();
+        let cands: Vec<Candidate> = candidates
+            .iter()
+            .map(|&c| Candidate {
+                name: &names[c],
+                blocks: docs[c].kept.as_deref().unwrap_or(&[]),
+            })
+            .collect();
+        for k in consolidate::order(&listed) {
+            let (Some(&i), Some((_, inst))) = (instruments.get(k), listed.get(k)) else {
+                continue;
+            };
+            let base = consolidate::choose_base(&inst.cites, &cands)
+                .map(|c| candidates[c])
+                .map_err(|why| match exceeded {
+                    true => format!(
+                        "{why}（文書の保持上限 {} MB を超えたため、確かめられない文書がある）",
+                        KEEP_BYTES >> 20
+                    ),
+                    false => why,
+                });
+            plan.push((i, base));
+        }
+    }
+    let mut bases: Vec<usize> = Vec::new();
+    for (i, base) in &plan {
+        let d = &mut docs[*i];
+        if d.instrument.as_ref().is_some_and(|x| x.date().is_none()) {
+            d.notes
+                .push("日付が読めないため、日付のある改正の後にファイル名の順で適用".into());
+        }
+        match base {
+            Ok(b) => {
+                if !bases.contains(b) {
+                    bases.push(*b);
+                }
+            }
+            Err(why) => {
+                d.notes.push(format!(
+                    "改正を適用できない: {why}（見つからない条項はすべて不明）"
+                ));
+                d.incomplete = true;
+            }
+        }
+    }
+    for base in bases {
+        let amending: Vec<usize> = plan
+            .iter()
+            .filter(|(_, b)| b.as_ref() == Ok(&base))
+            .map(|(i, _)| *i)
+            .collect();
+        amend(docs, &names, base, &amending, rules);
+    }
+    for d in docs.iter_mut() {
+        d.kept = None;
+        d.instrument = None;
+    }
+}
+
+/// Apply the instruments `amending` (in order) to document `base`.
+fn amend(docs: &mut [DocWork], names: &[String], base: usize, amending: &[usize], rules: &RuleSet) {
+    let Some(blocks) = docs[base].kept.take() else {
+        return;
+    };
+    let instruments: Vec<(usize, Box<Instrument>)> = amending
+        .iter()
+        .filter_map(|&i| Some((i, docs[i].instrument.take()?)))
+        .collect();
+    let steps: Vec<Step> = instruments
+        .iter()
+        .map(|(i, inst)| Step {
+            instrument: inst,
+            label: inst.label(consolidate::file_name(&names[*i])),
+            path: Arc::from(names[*i].as_str()),
+        })
+        .collect();
+    let base_name = consolidate::file_name(&names[base]).to_string();
+    let applied = catch_unwind(AssertUnwindSafe(|| {
+        consolidate::apply::apply(&blocks, &steps)
+    }));
+    let Ok(result) = applied else {
+        for (i, _) in &instruments {
+            docs[*i].notes.push(format!(
+                "改正を適用できない: {base_name} への適用中の内部エラー（見つからない条項はすべて不明）"
+            ));
+            docs[*i].incomplete = true;
+        }
+        return;
+    };
+    for (si, (i, inst)) in instruments.iter().enumerate() {
+        let failed = result.unresolved.iter().filter(|u| u.step == si).count();
+        let made = inst.changes.len().saturating_sub(failed);
+        if made > 0 {
+            docs[*i]
+                .notes
+                .push(format!("{base_name} を改正（変更 {made} 件を適用）"));
+        }
+    }
+    for u in &result.unresolved {
+        let Some((i, _)) = instruments.get(u.step) else {
+            continue;
+        };
+        let touched = touched(rules, &u.text);
+        let d = &mut docs[*i];
+        let clause = u
+            .clause
+            .as_deref()
+            .map(|c| format!("{c} "))
+            .unwrap_or_default();
+        let tail = if !u.scoped && touched.is_empty() {
+            d.incomplete = true;
+            "（関わる条項が分からないため、見つからない条項はすべて不明）"
+        } else {
+            "（関わる条項は不明）"
+        };
+        d.notes.push(format!(
+            "改正を適用できない: {clause}「{}」— {base_name}: {}{tail}",
+            u.written, u.reason
+        ));
+        d.uncertain.extend(touched);
+    }
+    let labels: Vec<&str> = steps.iter().map(|s| s.label.as_str()).collect();
+    let w = &mut docs[base];
+    w.notes
+        .push(format!("改正を反映して判定（{}）", labels.join("、")));
+    let doc = Document {
+        blocks: result.lines.iter().map(|l| l.block.clone()).collect(),
+        ..Document::default()
+    };
+    let mut budget = std::mem::take(&mut w.budget);
+    let segmented = catch_unwind(AssertUnwindSafe(|| {
+        segment::try_segment_traced(&doc, &mut budget)
+    }));
+    w.budget = budget;
+    let (sentences, from) = match segmented {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
+            w.set(DocStatus::Error, e.to_string());
+            w.sentences = Vec::new();
+            return;
+        }
+        Err(_) => {
+            w.set(
+                DocStatus::Error,
+                "internal error while segmenting the amended text",
+            );
+            w.sentences = Vec::new();
+            return;
+        }
+    };
+    let mut shared: Vec<(Arc<consolidate::Applied>, Arc<Derived>)> = Vec::new();
+    w.origins = from
+        .iter()
+        .map(|&b| {
+            let line = result.lines.get(b)?;
+            if line.uncertain {
+                return Some(Origin::Uncertain);
+            }
+            let c = line.changes.last()?;
+            let d = match shared.iter().find(|(a, _)| Arc::ptr_eq(a, c)) {
+                Some((_, d)) => d.clone(),
+                None => {
+                    let d = Arc::new(Derived {
+                        kind: DerivedKind::Amendment,
+                        note: c.evidence_note(),
+                        path: Some(c.path.clone()),
+                    });
+                    shared.push((c.clone(), d.clone()));
+                    d
+                }
+            };
+            Some(Origin::Derived(d))
+        })
+        .collect();
+    w.sentences = sentences;
+}
+
+/// The provisions a change's own text touches: any words of a provision
+/// matched, whoever is bound and however strongly.
+fn touched(rules: &RuleSet, text: &[Block]) -> Vec<usize> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let doc = Document {
+        blocks: text.to_vec(),
+        ..Document::default()
+    };
+    let found = catch_unwind(AssertUnwindSafe(|| {
+        let mut budget = Budget::default();
+        let sentences = segment::try_segment(&doc, &mut budget).ok()?;
+        let parties = Parties::default();
+        let mut hits =
+            crate::matching::try_match_sentences(rules, &sentences, &parties, &mut budget).ok()?;
+        if let Ok(more) = crate::matching::try_match_structure(rules, &sentences, &mut budget) {
+            hits.extend(more);
+        }
+        Some(hits.into_iter().map(|h| h.provision).collect::<Vec<_>>())
+    }));
+    let mut out = found.ok().flatten().unwrap_or_default();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
