@@ -102,3 +102,43 @@ fn an_amendment_of_a_contract_not_in_the_folder_makes_the_not_found_provisions_u
         "{n:?}"
     );
 }
+
+#[test]
+fn the_consolidated_text_marks_each_amended_article_and_the_order_applied() {
+    let o = keiyaku(&["text", "--consolidated", &data("chain/北辰保守")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(t.starts_with("■ 保守委託契約書.txt — 改正 3 件を反映した条文\n  1. 令和6年3月1日付覚書（覚書_03.txt、効力発生 令和6年4月1日）\n  2. 2025年3月14日付覚書（覚書_01.txt、効力発生 2025年4月1日）\n  3. 2026年4月1日付変更覚書（覚書_02.txt）\n"), "{t}");
+    for expected in [
+        "【2025年3月14日付覚書 第1条により一部改正】\n第3条（事故報告）\n乙は、障害又は事故が発生したときは、直ちに甲に報告するよう努めるものとする。\n",
+        "【2026年4月1日付変更覚書 第1項により追加】\n（原因調査）\n第4条の2　障害又は事故の原因調査は、乙が主導して行う。\n",
+        "【2025年3月14日付覚書 第2条により改正】\n（報告）\n第5条　乙は、甲の求めに応じて、保守作業の実施状況を甲に報告する。\n",
+        "【令和6年3月1日付覚書 第1条により削除】\n（第7条\u{3000}削除）\n",
+        "【令和6年3月1日付覚書 第1条により条番号変更（旧第8条）】【2025年3月14日付覚書 第3条により一部改正】\n第7条（通信の暗号化）\n",
+    ] {
+        assert!(t.contains(expected), "missing {expected:?} in\n{t}");
+    }
+    // The instruments' own text is not printed as contract text.
+    assert!(!t.contains("本覚書は"), "{t}");
+}
+
+#[test]
+fn the_consolidated_text_names_a_change_it_could_not_apply() {
+    let o = keiyaku(&["text", "--consolidated", &data("unresolved/語句なし")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(
+        t.contains("  適用できない: 覚書.txt 第1条 「第3条中「速やかに」を「遅滞なく」に改める」— 改める語句「速やかに」が第3条にない\n"),
+        "{t}"
+    );
+    assert!(
+        t.contains("【改正を適用できず：内容不明】\n第3条（事故報告）"),
+        "{t}"
+    );
+    let o = keiyaku(&[
+        "text",
+        "--consolidated",
+        &data("unresolved/原契約なし/覚書.txt"),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "a file is not a vendor folder");
+}

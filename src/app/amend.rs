@@ -122,19 +122,17 @@ pub(super) fn consolidate(docs: &mut [DocWork], rules: &RuleSet, budget: Option<
                 blocks: docs[c].kept.as_deref().unwrap_or(&[]),
             })
             .collect();
-        for k in consolidate::order(&listed) {
-            let (Some(&i), Some((_, inst))) = (instruments.get(k), listed.get(k)) else {
+        for (k, base) in consolidate::plan(&listed, &cands) {
+            let Some(&i) = instruments.get(k) else {
                 continue;
             };
-            let base = consolidate::choose_base(&inst.cites, &cands)
-                .map(|c| candidates[c])
-                .map_err(|why| match exceeded {
-                    true => format!(
-                        "{why}（文書の保持上限 {} MB を超えたため、確かめられない文書がある）",
-                        KEEP_BYTES >> 20
-                    ),
-                    false => why,
-                });
+            let base = base.map(|c| candidates[c]).map_err(|why| match exceeded {
+                true => format!(
+                    "{why}（文書の保持上限 {} MB を超えたため、確かめられない文書がある）",
+                    KEEP_BYTES >> 20
+                ),
+                false => why,
+            });
             plan.push((i, base));
         }
     }
@@ -239,8 +237,9 @@ fn amend(docs: &mut [DocWork], names: &[String], base: usize, amending: &[usize]
     let w = &mut docs[base];
     w.notes
         .push(format!("改正を反映して判定（{}）", labels.join("、")));
+    let (blocks, line_of) = consolidate::amended_blocks(&result.lines);
     let doc = Document {
-        blocks: result.lines.iter().map(|l| l.block.clone()).collect(),
+        blocks,
         ..Document::default()
     };
     let mut budget = std::mem::take(&mut w.budget);
@@ -268,7 +267,7 @@ fn amend(docs: &mut [DocWork], names: &[String], base: usize, amending: &[usize]
     w.origins = from
         .iter()
         .map(|&b| {
-            let line = result.lines.get(b)?;
+            let line = result.lines.get(*line_of.get(b)?)?;
             if line.uncertain {
                 return Some(Origin::Uncertain);
             }
@@ -316,4 +315,153 @@ fn touched(rules: &RuleSet, text: &[Block]) -> Vec<usize> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// One document of a folder read for [`consolidated_text`].
+struct Read {
+    name: String,
+    blocks: Vec<Block>,
+    instrument: Option<Instrument>,
+}
+
+/// `keiyaku text --consolidated FOLDER`: every contract of one vendor's
+/// folder (a document with articles) as amended by the folder's
+/// instruments, each amended article marked 【2025年4月1日付覚書 第2条により改正】,
+/// with the order applied and every change not applied. Returns the text
+/// and what could not be read (for standard error).
+pub fn consolidated_text(
+    folder: &std::path::Path,
+    ocr: &crate::extract::ocr::Ocr,
+) -> Result<(String, Vec<String>), crate::discover::DiscoverError> {
+    let found = crate::discover::discover(
+        &[folder.to_path_buf()],
+        &crate::discover::Options {
+            follow: false,
+            exclude: Vec::new(),
+        },
+    )?;
+    let mut warnings = Vec::new();
+    let mut docs: Vec<Read> = Vec::new();
+    let mut inputs = found.inputs;
+    inputs.sort_by(|a, b| a.display.text.cmp(&b.display.text));
+    for input in inputs {
+        let name = input.display.text.clone();
+        let format = match input.kind {
+            Kind::Read(f) => f,
+            Kind::Ignored(_) => continue,
+            Kind::Archive => {
+                warnings.push(format!(
+                    "{name}: ZIP は読みません（展開してから指定してください）"
+                ));
+                continue;
+            }
+            _ => {
+                warnings.push(format!("{name}: 読めない形式のため除外"));
+                continue;
+            }
+        };
+        match super::work::extract_file_ocr(&input.path, format, ocr) {
+            Ok((doc, _)) => {
+                let recognised = catch_unwind(AssertUnwindSafe(|| {
+                    consolidate::instrument::recognise(&doc.blocks)
+                }));
+                docs.push(Read {
+                    name,
+                    instrument: recognised.ok().flatten().map(|(i, _)| i),
+                    blocks: doc.blocks,
+                });
+            }
+            Err(e) => warnings.push(format!("{name}: {e}")),
+        }
+    }
+    let candidates: Vec<usize> = (0..docs.len())
+        .filter(|&i| docs[i].instrument.is_none() && consolidate::has_articles(&docs[i].blocks))
+        .collect();
+    let instruments: Vec<usize> = (0..docs.len())
+        .filter(|&i| docs[i].instrument.is_some())
+        .collect();
+    let listed: Vec<(&str, &Instrument)> = instruments
+        .iter()
+        .filter_map(|&i| Some((docs[i].name.as_str(), docs[i].instrument.as_ref()?)))
+        .collect();
+    let cands: Vec<Candidate> = candidates
+        .iter()
+        .map(|&c| Candidate {
+            name: &docs[c].name,
+            blocks: &docs[c].blocks,
+        })
+        .collect();
+    let plan = consolidate::plan(&listed, &cands);
+    let mut out = String::new();
+    for (k, base) in &plan {
+        if let (Err(why), Some((name, _))) = (base, listed.get(*k)) {
+            out.push_str(&format!("■ {name} — 改正を適用できない: {why}\n\n"));
+        }
+    }
+    for (ci, &c) in candidates.iter().enumerate() {
+        let steps: Vec<Step> = plan
+            .iter()
+            .filter(|(_, b)| b.as_ref() == Ok(&ci))
+            .filter_map(|(k, _)| {
+                let (name, inst) = listed.get(*k)?;
+                Some(Step {
+                    instrument: inst,
+                    label: inst.label(consolidate::file_name(name)),
+                    path: Arc::from(*name),
+                })
+            })
+            .collect();
+        let name = consolidate::file_name(&docs[c].name);
+        if steps.is_empty() {
+            out.push_str(&format!("■ {name} — 改正なし\n"));
+        } else {
+            out.push_str(&format!(
+                "■ {name} — 改正 {} 件を反映した条文\n",
+                steps.len()
+            ));
+        }
+        for (n, s) in steps.iter().enumerate() {
+            let effective = s
+                .instrument
+                .effective
+                .as_ref()
+                .map(|f| format!("、効力発生 {}", f.written))
+                .unwrap_or_default();
+            let undated = if s.instrument.date().is_none() {
+                "、日付が読めないためファイル名の順"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "  {}. {}（{}{effective}{undated}）\n",
+                n + 1,
+                s.label,
+                consolidate::file_name(&s.path)
+            ));
+        }
+        let result = consolidate::apply::apply(&docs[c].blocks, &steps);
+        for u in &result.unresolved {
+            let by = steps
+                .get(u.step)
+                .map(|s| consolidate::file_name(&s.path).to_string())
+                .unwrap_or_default();
+            let clause = u
+                .clause
+                .as_deref()
+                .map(|c| format!("{c} "))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  適用できない: {by} {clause}「{}」— {}\n",
+                u.written, u.reason
+            ));
+        }
+        out.push_str(&"─".repeat(40));
+        out.push('\n');
+        out.push_str(&consolidate::apply::render(&result.lines));
+        out.push('\n');
+    }
+    if candidates.is_empty() {
+        warnings.push("条（第N条）のある契約書が見つかりません".into());
+    }
+    Ok((out, warnings))
 }

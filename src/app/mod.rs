@@ -13,6 +13,7 @@ use crate::discover::{self, Kind, VendorName};
 use crate::matching::parties::{Override, PartyDef};
 use crate::report::model::Report;
 use crate::rules::RuleSet;
+pub use amend::consolidated_text;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

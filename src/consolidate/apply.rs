@@ -51,6 +51,8 @@ pub struct Applied {
     pub action: Action,
     /// 第5条, 第5条第2項, 第12条の2.
     pub target: String,
+    /// For a renumbered article, its number before (第8条).
+    pub was: Option<String>,
 }
 
 impl Applied {
@@ -64,6 +66,9 @@ impl Applied {
 
     /// 【2025年4月1日付覚書 第2条により改正】, for the consolidated text.
     pub fn marker(&self) -> String {
+        if let (Action::Renumbered, Some(was)) = (self.action, &self.was) {
+            return format!("【{}により条番号変更（旧{was}）】", self.by());
+        }
         let what = match self.action {
             Action::Reworded | Action::Added if self.target.contains('項') => {
                 format!("{}を{}", self.target, self.action.ja())
@@ -75,9 +80,14 @@ impl Applied {
 
     /// 「2025年4月1日付覚書 第2条により改正後の第5条」, for evidence.
     pub fn evidence_note(&self) -> String {
+        let was = self
+            .was
+            .as_deref()
+            .map(|w| format!("（旧{w}）"))
+            .unwrap_or_default();
         match self.action {
             Action::Added => format!("{}により追加された{}", self.by(), self.target),
-            _ => format!("{}により改正後の{}", self.by(), self.target),
+            _ => format!("{}により改正後の{}{was}", self.by(), self.target),
         }
     }
 }
@@ -91,6 +101,9 @@ pub struct Line {
     /// A change to this line's article could not be applied: what it says
     /// is not known.
     pub uncertain: bool,
+    /// A deleted article, kept only to show the deletion in the consolidated
+    /// text: not the contract's any more, never matched, its number free.
+    pub gone: bool,
 }
 
 /// A change that could not be applied.
@@ -127,6 +140,9 @@ pub struct Consolidated {
 
 /// An article of the lines: its number, the line of its label, where it
 /// starts (a heading line above it) and ends.
+///
+/// A deletion stub written in the contract itself (「第15条　削除」) is an
+/// article; one made by a change (「…を削る」) is gone, its number free.
 #[derive(Debug, Clone, Copy)]
 struct Span {
     no: ArticleNo,
@@ -186,6 +202,15 @@ fn spans(lines: &[Line], work: &mut u64) -> Vec<Span> {
     let texts: Vec<String> = lines.iter().map(text_of).collect();
     let mut out: Vec<Span> = Vec::new();
     for (i, t) in texts.iter().enumerate() {
+        if lines[i].gone {
+            // A deleted article ends the one before and belongs to none.
+            if let Some(last) = out.last_mut() {
+                if last.end == usize::MAX {
+                    last.end = i.max(last.head + 1);
+                }
+            }
+            continue;
+        }
         if toc_line(t) {
             continue;
         }
@@ -318,6 +343,7 @@ fn new_lines(text: &[Block], applied: &Arc<Applied>) -> Vec<Line> {
             },
             changes: vec![applied.clone()],
             uncertain: false,
+            gone: false,
         })
         .collect()
 }
@@ -385,6 +411,7 @@ impl Ctx<'_> {
             clause: change.clause.clone(),
             action,
             target,
+            was: None,
         })
     }
 
@@ -460,6 +487,7 @@ impl Ctx<'_> {
                         block: Block::paragraph(None, format!("{}\u{3000}削除", t.article.label())),
                         changes: vec![applied],
                         uncertain: false,
+                        gone: true,
                     };
                     self.splice(a, b, vec![stub]);
                 } else {
@@ -541,7 +569,8 @@ impl Ctx<'_> {
                     new_lines(&change.text, &self.made(change, Action::Added, no.label())),
                     no,
                 );
-                // Each inserted article is named by its own number.
+                // Each inserted article is named by its own number, and so is
+                // the heading line above it.
                 let mut current: Option<Arc<Applied>> = None;
                 for l in new.iter_mut() {
                     if let Some((own, _)) = ArticleNo::at_start(&text_of(l)) {
@@ -551,10 +580,17 @@ impl Ctx<'_> {
                         l.changes = vec![c.clone()];
                     }
                 }
+                for k in (1..new.len()).rev() {
+                    if heading_only(&text_of(&new[k - 1])) {
+                        new[k - 1].changes = new[k].changes.clone();
+                    }
+                }
                 self.splice(span.end, span.end, new);
             }
             OpKind::Renumber(to) => {
-                let applied = self.made(change, Action::Renumbered, to.label());
+                let mut made = self.made(change, Action::Renumbered, to.label());
+                Arc::make_mut(&mut made).was = Some(t.article.label());
+                let applied = made;
                 if let Some(l) = self.lines.get_mut(span.head) {
                     relabel(l, *to);
                     l.changes.push(applied);
@@ -571,7 +607,8 @@ impl Ctx<'_> {
                     let n = i64::from(s.no.n) + i64::from(*by);
                     let Ok(n) = u32::try_from(n) else { continue };
                     let no = ArticleNo { n, sub: s.no.sub };
-                    let applied = self.made(change, Action::Renumbered, no.label());
+                    let mut applied = self.made(change, Action::Renumbered, no.label());
+                    Arc::make_mut(&mut applied).was = Some(s.no.label());
                     if let Some(l) = self.lines.get_mut(s.head) {
                         relabel(l, no);
                         l.changes.push(applied);
@@ -643,6 +680,7 @@ pub fn apply(base: &[Block], steps: &[Step]) -> Consolidated {
                 block: b.clone(),
                 changes: Vec::new(),
                 uncertain: false,
+                gone: false,
             })
             .collect(),
         unresolved: Vec::new(),
@@ -674,6 +712,11 @@ pub fn render(lines: &[Line]) -> String {
     let spans = spans(lines, &mut work);
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
+        if line.gone {
+            let m: String = line.changes.iter().map(|c| c.marker()).collect();
+            out.push_str(&format!("{m}\n（{}）\n", line.block.display_text()));
+            continue;
+        }
         if let Some(s) = spans.iter().find(|s| s.start == i) {
             let mut marks: Vec<&Arc<Applied>> = Vec::new();
             for l in lines.iter().take(s.end).skip(s.start) {
@@ -761,7 +804,8 @@ mod tests {
             &"第5条　乙は、甲の求めに応じて、保守作業の実施状況を甲に報告する。".to_string()
         ));
         assert!(!t.iter().any(|l| l.contains("毎月")));
-        assert!(t.contains(&"第8条\u{3000}削除".to_string()));
+        let gone = c.lines.iter().find(|l| l.gone).expect("a deleted article");
+        assert_eq!(gone.block.text, "第8条\u{3000}削除");
         assert!(t.contains(
             &"第3条　乙は、事故が発生したときは、直ちに甲に報告するよう努めるものとする。"
                 .to_string()
@@ -781,7 +825,7 @@ mod tests {
             "{shown}"
         );
         assert!(
-            shown.contains("【2025年4月1日付覚書 第2条により削除】\n第8条"),
+            shown.contains("【2025年4月1日付覚書 第2条により削除】\n（第8条\u{3000}削除）"),
             "{shown}"
         );
         assert!(shown.contains("以上\n2024年4月1日"), "{shown}");

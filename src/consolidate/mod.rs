@@ -14,6 +14,17 @@ pub mod instrument;
 pub mod operations;
 
 pub use apply::{Applied, Consolidated, Line, Step, Unresolved};
+
+/// The contract's text as amended: its lines that are still the contract's
+/// (a deleted article's marker line is not), and the line each block is.
+pub fn amended_blocks(lines: &[Line]) -> (Vec<Block>, Vec<usize>) {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.gone)
+        .map(|(i, l)| (l.block.clone(), i))
+        .unzip()
+}
 pub use instrument::{Citation, Instrument};
 
 use crate::document::Block;
@@ -158,6 +169,18 @@ pub fn order(instruments: &[(&str, &Instrument)]) -> Vec<usize> {
         }
     });
     idx
+}
+
+/// Which candidate each instrument amends, in the order the instruments
+/// apply ([`order`]): (instrument index, candidate index or why none).
+pub fn plan(
+    instruments: &[(&str, &Instrument)],
+    candidates: &[Candidate],
+) -> Vec<(usize, Result<usize, String>)> {
+    order(instruments)
+        .into_iter()
+        .map(|k| (k, choose_base(&instruments[k].1.cites, candidates)))
+        .collect()
 }
 
 /// The file name of a report path (「V/覚書.txt」 → 「覚書.txt」).
