@@ -21,6 +21,7 @@ pub mod error;
 pub mod extract;
 pub mod matching;
 pub mod normalize;
+pub mod references;
 pub mod report;
 pub mod rules;
 pub mod segment;

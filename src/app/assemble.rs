@@ -155,6 +155,8 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
             }
         }
     }
+    // A lead named by rule is settled by the vendor's allocation of responsibilities.
+    crate::references::rule::settle(rules, &mut by_provision);
     // Per provision, the closest thing seen across the documents, in order.
     let mut near: BTreeMap<usize, NearMiss> = aggregate::closest(near).into_iter().collect();
     let provisions = rules

@@ -595,10 +595,20 @@ pub fn find(w: &mut DocWork, rules: &RuleSet) {
     let apart = catch_unwind(AssertUnwindSafe(|| near_apart(w, rules))).unwrap_or_default();
     w.deleted = Vec::new();
     w.comments = Vec::new();
+    // An article applied to another (準用) is matched as that article's too.
+    let applications = catch_unwind(AssertUnwindSafe(|| {
+        crate::references::application::applications(&w.sentences, &w.parties)
+    }))
+    .unwrap_or_default();
+    crate::references::insert(&mut w.sentences, &mut w.origins, applications);
     find_with(
         w,
         &records_deadline,
-        |sentences, parties| matching::try_match_sentences(rules, sentences, parties, &mut budget),
+        |sentences, parties| {
+            let mut hits = matching::try_match_sentences(rules, sentences, parties, &mut budget)?;
+            crate::references::rule::adjust(rules, sentences, parties, &mut hits);
+            Ok(hits)
+        },
         apart,
     );
     w.budget = budget;

@@ -214,7 +214,7 @@ fn spans(lines: &[Line], work: &mut u64) -> Vec<Span> {
         if toc_line(t) {
             continue;
         }
-        let Some((no, rest)) = ArticleNo::at_start(t) else {
+        let Some((no, rest)) = ArticleNo::label_at(t) else {
             if let Some(last) = out.last_mut() {
                 if last.end == usize::MAX && ends_articles(t) {
                     last.end = i;
@@ -353,7 +353,7 @@ fn new_lines(text: &[Block], applied: &Arc<Applied>) -> Vec<Line> {
 fn labelled(mut lines: Vec<Line>, no: ArticleNo) -> Vec<Line> {
     if lines
         .iter()
-        .any(|l| ArticleNo::at_start(&text_of(l)).is_some())
+        .any(|l| ArticleNo::label_at(&text_of(l)).is_some())
     {
         return lines;
     }
@@ -382,13 +382,13 @@ fn replace_words(text: &str, from: &str, to: &str) -> Option<String> {
 fn relabel(line: &mut Line, no: ArticleNo) {
     let b = &mut line.block;
     if let Some(l) = &b.label {
-        if ArticleNo::at_start(l).is_some() {
+        if ArticleNo::label_at(l).is_some() {
             b.label = Some(no.label());
             return;
         }
     }
     let t = b.text.trim_start();
-    if let Some((_, rest)) = ArticleNo::at_start(t) {
+    if let Some((_, rest)) = ArticleNo::label_at(t) {
         b.text = format!("{}{rest}", no.label());
     }
 }
@@ -573,7 +573,7 @@ impl Ctx<'_> {
                 // the heading line above it.
                 let mut current: Option<Arc<Applied>> = None;
                 for l in new.iter_mut() {
-                    if let Some((own, _)) = ArticleNo::at_start(&text_of(l)) {
+                    if let Some((own, _)) = ArticleNo::label_at(&text_of(l)) {
                         current = Some(self.made(change, Action::Added, own.label()));
                     }
                     if let Some(c) = &current {
@@ -638,7 +638,7 @@ impl Ctx<'_> {
             return (a, b);
         };
         let text = text_of(head);
-        let Some((_, rest)) = ArticleNo::at_start(&text) else {
+        let Some((_, rest)) = ArticleNo::label_at(&text) else {
             return (a, b);
         };
         let body = match numbering::heading(rest) {

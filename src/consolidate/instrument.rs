@@ -120,7 +120,7 @@ fn heading_only(line: &str) -> bool {
 /// The instrument's own label at the start of a line and the rest: an
 /// article (第2条（…）), a numbered point (1. / ２　) or an item ((1)).
 fn own_label(line: &str, clause: Option<&str>) -> (Option<String>, String) {
-    if let Some((a, rest)) = ArticleNo::at_start(line) {
+    if let Some((a, rest)) = ArticleNo::label_at(line) {
         let body = match numbering::heading(rest) {
             Some((_, body)) => body,
             None => rest.trim_start(),
@@ -362,7 +362,7 @@ fn new_text(
         {
             break;
         }
-        if ArticleNo::at_start(line).is_some() {
+        if ArticleNo::label_at(line).is_some() {
             if articles >= allowed {
                 ended_at_article = true;
                 break;

@@ -48,7 +48,7 @@ pub enum Origin {
 pub fn has_articles(blocks: &[Block]) -> bool {
     blocks
         .iter()
-        .any(|b| operations::ArticleNo::at_start(&b.display_text()).is_some())
+        .any(|b| operations::ArticleNo::label_at(&b.display_text()).is_some())
 }
 
 /// A document an instrument may amend: its name as the report gives it and its text.

@@ -44,6 +44,15 @@ impl ArticleNo {
     }
 }
 
+impl ArticleNo {
+    /// The article label that starts a line (第5条（目的）, 第5条　乙は), not
+    /// an article cited at the start of a sentence (第5条の規定は, 第5条を削る).
+    pub fn label_at(text: &str) -> Option<(ArticleNo, &str)> {
+        let (a, rest) = ArticleNo::at_start(text)?;
+        (!crate::segment::numbering::continues_reference(rest)).then_some((a, rest))
+    }
+}
+
 /// What an operation acts on: an article, or a paragraph or item of one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {

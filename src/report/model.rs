@@ -602,6 +602,8 @@ pub enum DerivedKind {
     Amendment,
     /// Another article applied with its words read as the article says (準用・読替え).
     Application,
+    /// A party named by a rule, settled by the allocation of responsibilities.
+    Rule,
 }
 
 impl Evidence {
