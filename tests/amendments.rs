@@ -142,3 +142,27 @@ fn the_consolidated_text_names_a_change_it_could_not_apply() {
     ]);
     assert_eq!(o.status.code(), Some(2), "a file is not a vendor folder");
 }
+
+#[test]
+fn the_samples_vendor_with_a_memorandum_is_decided_and_printed_as_amended() {
+    let r = scan_json(&[samples().to_str().unwrap()], &["--ocr", "never"]);
+    let v = vendor(&r, "若葉メディカルシステム");
+    assert_eq!(
+        statuses(v),
+        "responsibility-scope=present incident-reporting=weak periodic-reporting=missing \
+         investigation-lead=present investigation-cooperation=present supervision-audit=present \
+         subcontractor-responsibility=missing transmission-security=present"
+    );
+    let dir = samples().join("若葉メディカルシステム");
+    let o = keiyaku(&["text", "--consolidated", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = stdout(&o);
+    for expected in [
+        "■ 保守委託契約書.docx — 改正 1 件を反映した条文\n",
+        "【2025年3月10日付覚書 第2条により改正】\n（業務報告）\n第4条　乙は、甲の求めに応じて、本業務の実施状況を甲に報告する。\n",
+        "【2025年3月10日付覚書 第3条により削除】\n（第7条\u{3000}削除）\n",
+        "【2025年3月10日付覚書 第4条により第5条第2項を追加】\n",
+    ] {
+        assert!(t.contains(expected), "missing {expected:?} in\n{t}");
+    }
+}
