@@ -1,10 +1,11 @@
 //! A vendor unit's amending instruments applied to the contracts they amend
-//! before those are matched ([`crate::consolidate`]). While the unit is read,
-//! its documents with articles keep their text (within [`KEEP_BYTES`]) and
-//! wait; then each instrument's changes are applied in date order, and the
-//! amended contract is segmented again and matched as the contract. A change
-//! that cannot be applied is a note on the instrument, and the provisions it
-//! touches are unknown rather than guessed.
+//! ([`crate::consolidate`]). While the unit is read, its documents with
+//! articles keep their text (within [`KEEP_BYTES`], and only the text: they
+//! are matched as usual); then each instrument's changes are applied in date
+//! order, and an amended contract is segmented and matched again, as amended,
+//! in place of its first reading. A change that cannot be applied is a note
+//! on the instrument, and the provisions it touches are unknown rather than
+//! guessed.
 
 use super::work::DocWork;
 use crate::consolidate::{self, Candidate, Instrument, Origin, Step};
@@ -76,7 +77,7 @@ pub(super) fn recognise(w: &mut DocWork, doc: &mut Document) {
 }
 
 /// Keep the text of a document with articles until the unit's instruments
-/// are known (the document then waits to be matched).
+/// are known.
 pub(super) fn keep(w: &mut DocWork, doc: &mut Document, budget: Option<&KeepBudget>) {
     let Some(budget) = budget else {
         return;
@@ -92,7 +93,12 @@ pub(super) fn keep(w: &mut DocWork, doc: &mut Document, budget: Option<&KeepBudg
 
 /// Apply the unit's instruments to the documents they amend; afterwards no
 /// document keeps its text.
-pub(super) fn consolidate(docs: &mut [DocWork], rules: &RuleSet, budget: Option<&KeepBudget>) {
+pub(super) fn consolidate(
+    docs: &mut [DocWork],
+    rules: &RuleSet,
+    limits: &super::limits::DocLimits,
+    budget: Option<&KeepBudget>,
+) {
     let ok = |d: &DocWork| d.status == DocStatus::Ok;
     let instruments: Vec<usize> = (0..docs.len())
         .filter(|&i| ok(&docs[i]) && docs[i].instrument.is_some())
@@ -163,7 +169,7 @@ pub(super) fn consolidate(docs: &mut [DocWork], rules: &RuleSet, budget: Option<
             .filter(|(_, b)| b.as_ref() == Ok(&base))
             .map(|(i, _)| *i)
             .collect();
-        amend(docs, &names, base, &amending, rules);
+        amend(docs, &names, base, &amending, rules, limits);
     }
     for d in docs.iter_mut() {
         d.kept = None;
@@ -172,7 +178,14 @@ pub(super) fn consolidate(docs: &mut [DocWork], rules: &RuleSet, budget: Option<
 }
 
 /// Apply the instruments `amending` (in order) to document `base`.
-fn amend(docs: &mut [DocWork], names: &[String], base: usize, amending: &[usize], rules: &RuleSet) {
+fn amend(
+    docs: &mut [DocWork],
+    names: &[String],
+    base: usize,
+    amending: &[usize],
+    rules: &RuleSet,
+    limits: &super::limits::DocLimits,
+) {
     let Some(blocks) = docs[base].kept.take() else {
         return;
     };
@@ -242,24 +255,19 @@ fn amend(docs: &mut [DocWork], names: &[String], base: usize, amending: &[usize]
         blocks,
         ..Document::default()
     };
-    let mut budget = std::mem::take(&mut w.budget);
+    // The amended text is read afresh, under a budget of its own.
+    let mut budget = limits.budget();
     let segmented = catch_unwind(AssertUnwindSafe(|| {
         segment::try_segment_traced(&doc, &mut budget)
     }));
-    w.budget = budget;
     let (sentences, from) = match segmented {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => {
-            w.set(DocStatus::Error, e.to_string());
-            w.sentences = Vec::new();
+            forget(w, e.to_string());
             return;
         }
         Err(_) => {
-            w.set(
-                DocStatus::Error,
-                "internal error while segmenting the amended text",
-            );
-            w.sentences = Vec::new();
+            forget(w, "internal error while segmenting the amended text".into());
             return;
         }
     };
@@ -288,6 +296,46 @@ fn amend(docs: &mut [DocWork], names: &[String], base: usize, amending: &[usize]
         })
         .collect();
     w.sentences = sentences;
+    w.budget = budget;
+    if w.findings.is_some() {
+        rematch(w, rules);
+    }
+}
+
+/// The amended text could not be read: the document is an error, and what
+/// its unamended text said is not the contract, so nothing of it stays.
+fn forget(w: &mut DocWork, reason: String) {
+    w.set(DocStatus::Error, reason);
+    w.sentences = Vec::new();
+    w.findings = Some(Vec::new());
+    w.near = Vec::new();
+}
+
+/// Match again, as amended, a document matched while the unit was read:
+/// its findings and near misses are replaced, except the near misses of
+/// its deleted revisions and comments, whose text is gone by now.
+fn rematch(w: &mut DocWork, rules: &RuleSet) {
+    use crate::matching::MissKind;
+    let apart: Vec<(usize, crate::report::model::NearMiss)> = w
+        .near
+        .iter()
+        .filter(|(_, n)| matches!(n.kind, MissKind::DeletedRevision | MissKind::CommentOnly))
+        .cloned()
+        .collect();
+    // The label automaton was let go after the first matching.
+    let notes = std::mem::take(&mut w.parties.notes);
+    let defined = w.parties.defined.clone();
+    let overrides = super::work::label_roles(&w.overrides);
+    w.parties = w
+        .parties
+        .with_definitions(&defined, &rules.lexicon.parties, &overrides);
+    w.parties.notes = notes;
+    w.findings = None;
+    w.near = Vec::new();
+    super::work::find(w, rules);
+    let mut near = std::mem::take(&mut w.near);
+    near.extend(apart);
+    w.near = crate::aggregate::closest(near);
 }
 
 /// The provisions a change's own text touches: any words of a provision

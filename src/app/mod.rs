@@ -195,7 +195,7 @@ fn vendor_unit(
         })
         .collect();
     // Amending instruments change the contracts they amend before those are matched.
-    amend::consolidate(&mut docs, rules, keep.as_ref());
+    amend::consolidate(&mut docs, rules, &opts.limits, keep.as_ref());
     // A document without its own party definitions (an SLA, an annex) uses
     // those of another document of the same vendor.
     let defs: Option<Vec<PartyDef>> = docs

@@ -60,8 +60,7 @@ pub struct DocWork {
     /// (their text was taken out of this document's own clauses).
     pub instrument: Option<Box<crate::consolidate::Instrument>>,
     /// The text of a document an instrument of the same vendor may amend,
-    /// kept (and the document not matched) until the vendor's instruments
-    /// are applied ([`super::amend`]).
+    /// kept until the vendor's instruments are applied ([`super::amend`]).
     pub kept: Option<Vec<crate::document::Block>>,
     /// Per sentence, where it came from when not the document's own text
     /// as written (empty: every sentence is).
@@ -457,8 +456,8 @@ pub(super) fn read_bytes(
         }
     }
     // With its own party definitions the document can be matched now,
-    // and its sentences dropped (unless an instrument may amend it).
-    if !w.parties.defined.is_empty() && w.kept.is_none() {
+    // and its sentences dropped.
+    if !w.parties.defined.is_empty() {
         find(&mut w, rules);
     }
     w

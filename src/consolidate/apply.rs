@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 /// Lines of work the application may do (a line visited, a byte replaced):
 /// beyond it the remaining changes are reported as not applied.
-pub const WORK: u64 = 50_000_000;
+pub const WORK: u64 = 10_000_000;
 
 /// What a change did to the lines it made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +153,17 @@ struct Span {
 }
 
 fn text_of(l: &Line) -> String {
-    l.block.display_text().trim().to_string()
+    text_ref(l).into_owned()
+}
+
+/// The line as a reader sees it, copied only when a numbering label goes in front.
+fn text_ref(l: &Line) -> std::borrow::Cow<'_, str> {
+    match &l.block.label {
+        Some(label) if !label.is_empty() => {
+            std::borrow::Cow::Owned(l.block.display_text().trim().to_string())
+        }
+        _ => std::borrow::Cow::Borrowed(l.block.text.trim()),
+    }
 }
 
 /// A table of contents lists several articles with their headings on one line.
@@ -199,7 +209,7 @@ fn heading_only(t: &str) -> bool {
 
 fn spans(lines: &[Line], work: &mut u64) -> Vec<Span> {
     *work = work.saturating_sub(lines.len() as u64);
-    let texts: Vec<String> = lines.iter().map(text_of).collect();
+    let texts: Vec<std::borrow::Cow<str>> = lines.iter().map(text_ref).collect();
     let mut out: Vec<Span> = Vec::new();
     for (i, t) in texts.iter().enumerate() {
         if lines[i].gone {

@@ -230,6 +230,73 @@ mod tests {
         assert_eq!(choose_base(&cite(None, None), &cands[..1]), Ok(0));
     }
 
+    /// Every cut of an instrument and of its contract (a truncated file, a
+    /// line lost) is read and applied without a panic; a flood of changes
+    /// stops at the caps.
+    #[test]
+    fn cut_and_flooded_instruments_apply_within_bounds() {
+        let base = [
+            "保守委託契約書",
+            "（報告）",
+            "第1条　乙は、直ちに甲に報告しなければならない。",
+            "２　乙は、毎月報告する。",
+            "第2条（再委託）乙は、一切の責任を負う。",
+            "以上",
+        ];
+        let inst = [
+            "覚書",
+            "甲乙間の2024年4月1日付保守委託契約書の一部を次のとおり変更する。",
+            "第1条　第1条第2項中「毎月」を「随時」に改め、同条に次の1項を加える。",
+            "「３　乙は、記録を保存する。」",
+            "第2条　第2条を次のように改める。",
+            "第2条（再委託）乙は、再委託しない。",
+            "第3条　第2条の次に次の1条を加える。",
+            "第2条の2　乙は、暗号化する。",
+            "第4条　第1条を削り、第2条を第1条とする。",
+            "2025年4月1日",
+        ];
+        let whole: String = inst.join("\n");
+        let mut cuts: Vec<usize> = whole.char_indices().map(|(i, _)| i).collect();
+        cuts.push(whole.len());
+        for cut in cuts {
+            let lines: Vec<&str> = whole[..cut].lines().collect();
+            let Some((i, _)) = instrument::recognise(&blocks(&lines)) else {
+                continue;
+            };
+            for n in 0..=base.len() {
+                let c = apply::apply(
+                    &blocks(&base[..n]),
+                    &[Step {
+                        instrument: &i,
+                        label: "覚書".into(),
+                        path: Arc::from("V/覚書.txt"),
+                    }],
+                );
+                let _ = apply::render(&c.lines);
+            }
+        }
+        let mut flood = vec!["覚書", "原契約の一部を次のとおり変更する。"];
+        flood.extend(std::iter::repeat_n(
+            "第1条中「報告」を「報告」に改める。",
+            5000,
+        ));
+        let (i, _) = instrument::recognise(&blocks(&flood)).unwrap();
+        assert_eq!(i.changes.len(), instrument::MAX_CHANGES);
+        let big: Vec<String> = (1..4_000)
+            .map(|n| format!("第{n}条　乙は、報告する。"))
+            .collect();
+        let big: Vec<&str> = big.iter().map(String::as_str).collect();
+        let c = apply::apply(
+            &blocks(&big),
+            &[Step {
+                instrument: &i,
+                label: "覚書".into(),
+                path: Arc::from("V/覚書.txt"),
+            }],
+        );
+        assert_eq!(c.applied + c.unresolved.len(), instrument::MAX_CHANGES);
+    }
+
     #[test]
     fn instruments_apply_by_date_and_undated_ones_last_by_name() {
         let mk = |d: Option<&str>| {
