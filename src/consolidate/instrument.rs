@@ -197,7 +197,22 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
     if !may_amend(&lines) {
         return None;
     }
+    let title = lines
+        .iter()
+        .find(|l| !l.is_empty())
+        .filter(|l| l.chars().count() <= 60 && !l.contains('。'))
+        .cloned();
+    // An instrument says what it is, in its title or its preamble: terms of
+    // service whose revision history lists 「第12条を削除」 are not one.
     let cue = change_cue(&lines);
+    let titled = title.as_deref().is_some_and(|t| {
+        ["覚書", "変更", "改定", "改正", "合意書", "確認書"]
+            .iter()
+            .any(|k| t.contains(k))
+    });
+    if !cue && !titled {
+        return None;
+    }
     let mut consumed = vec![false; lines.len()];
     let mut changes: Vec<Change> = Vec::new();
     let mut clause: Option<String> = None;
@@ -286,11 +301,6 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
     if changes.is_empty() {
         return None;
     }
-    let title = lines
-        .iter()
-        .find(|l| !l.is_empty())
-        .filter(|l| l.chars().count() <= 60 && !l.contains('。'))
-        .cloned();
     let kept: Vec<&str> = lines
         .iter()
         .zip(&consumed)
@@ -694,6 +704,18 @@ mod tests {
             "第1条（目的）本契約は、保守業務について定める。",
             "第8条　削除",
             "第9条（変更）甲は、仕様書を改めることができる。",
+        ]);
+        assert!(recognise(&b).is_none());
+    }
+
+    #[test]
+    fn terms_whose_revision_history_lists_changes_are_not_an_instrument() {
+        let b = blocks(&[
+            "クラウドサービス利用規約",
+            "第1条（適用）本規約は、本サービスの利用に適用する。",
+            "第12条（通知）当社は、障害を直ちに通知する。",
+            "改定履歴",
+            "2024年4月1日改定　第13条を削り、第14条を第13条とする。",
         ]);
         assert!(recognise(&b).is_none());
     }
