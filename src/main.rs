@@ -358,6 +358,9 @@ fn explain_shortfall(report: &keiyaku::report::model::Report, fail_on: keiyaku::
 }
 
 fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
+    if args.consolidated {
+        return consolidated(args);
+    }
     let Some(format) = keiyaku::discover::Format::from_path(&args.file) else {
         if keiyaku::discover::extension(&args.file) == "zip" {
             anyhow::bail!(
@@ -419,6 +422,23 @@ fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
             writeln!(out, "[furniture p.{}] {}", b.page.unwrap_or(0), b.text)?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `keiyaku text --consolidated FOLDER`.
+fn consolidated(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
+    if !args.file.is_dir() {
+        anyhow::bail!(
+            "{}: --consolidated reads a vendor folder (its contract and the 覚書 that amend it)",
+            args.file.display()
+        );
+    }
+    let ocr = args.ocr.detect()?;
+    let (text, warnings) = app::consolidated_text(&args.file, &ocr)?;
+    for w in warnings {
+        eprintln!("keiyaku: {w}");
+    }
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

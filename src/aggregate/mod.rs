@@ -118,6 +118,7 @@ mod tests {
     fn ev(t: &str, s: Status) -> Evidence {
         Evidence {
             deadline: None,
+            derived: None,
             ocr_confidence: None,
             path: "a.pdf".into(),
             page: Some(1),

@@ -70,6 +70,8 @@ pub struct Open {
     external_storage: Option<bool>,
     /// A document speaks of storing data.
     mentions_storage: bool,
+    /// Provisions left undecided by a change that could not be applied.
+    uncertain: Vec<usize>,
 }
 
 impl Part {
@@ -105,6 +107,7 @@ pub fn parts(
                     all_read: true,
                     external_storage: None,
                     mentions_storage: false,
+                    uncertain: Vec::new(),
                 });
                 let last = open.len() - 1;
                 &mut open[last]
@@ -112,8 +115,11 @@ pub fn parts(
         };
         part.any_read |= d.status == DocStatus::Ok;
         // OCR may misread or drop words: what it did not find is not missing.
-        part.all_read &=
-            !d.status.leaves_text_unread() && d.unread_pages.is_empty() && d.ocr_pages.is_empty();
+        part.all_read &= !d.status.leaves_text_unread()
+            && d.unread_pages.is_empty()
+            && d.ocr_pages.is_empty()
+            && !d.incomplete;
+        part.uncertain.extend(d.uncertain);
         part.external_storage = part.external_storage.or(d.external_storage);
         part.mentions_storage |= d.mentions_storage;
         part.findings.extend(d.findings.into_iter().flatten());
@@ -140,6 +146,11 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
     // Complete: something was read, and nothing that may hold a provision
     // was left unread.
     let complete = parts.iter().any(|p| p.any_read) && parts.iter().all(|p| p.all_read);
+    // A provision a change could not be applied to is undecided on its own.
+    let uncertain: Vec<usize> = parts
+        .iter()
+        .flat_map(|p| p.uncertain.iter().copied())
+        .collect();
     let mut documents = Vec::new();
     let mut by_provision: Vec<Vec<(Strength, Evidence)>> = vec![Vec::new(); rules.provisions.len()];
     let mut near = Vec::new();
@@ -159,6 +170,8 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
     let external_storage = rules
         .guideline
         .map(|_| aggregate::conditions::external_storage(setting, mentioned));
+    // A lead named by rule is settled by the vendor's allocation of responsibilities.
+    crate::references::rule::settle(rules, &mut by_provision);
     // Per provision, the closest thing seen across the documents, in order.
     let mut near: BTreeMap<usize, NearMiss> = aggregate::closest(near).into_iter().collect();
     let provisions = rules
@@ -167,7 +180,8 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
         .enumerate()
         .zip(by_provision)
         .map(|((pi, p), found)| {
-            let (status, evidence) = aggregate::decide(&found, complete);
+            let (status, evidence) =
+                aggregate::decide(&found, complete && !uncertain.contains(&pi));
             // A × or ？ explains itself with the closest thing seen.
             let near_miss = matches!(status, Status::Missing | Status::Unknown)
                 .then(|| near.remove(&pi))
@@ -211,7 +225,7 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
             .and_then(|r| roots.get(r))
             .and_then(|r| r.shown.as_ref())
             .map(|n| n.text.clone()),
-        complete,
+        complete: complete && uncertain.is_empty(),
         external_storage,
         documents,
         provisions,

@@ -60,6 +60,21 @@ pub struct DocWork {
     pub external_storage: Option<bool>,
     /// The text speaks of storing data (保存, 保管, クラウド, データセンター).
     pub mentions_storage: bool,
+    /// An amending instrument: the changes it makes to another document
+    /// (their text was taken out of this document's own clauses).
+    pub instrument: Option<Box<crate::consolidate::Instrument>>,
+    /// The text of a document an instrument of the same vendor may amend,
+    /// kept until the vendor's instruments are applied ([`super::amend`]).
+    pub kept: Option<Vec<crate::document::Block>>,
+    /// Per sentence, where it came from when not the document's own text
+    /// as written (empty: every sentence is).
+    pub origins: Vec<Option<crate::consolidate::Origin>>,
+    /// Provisions that cannot be decided because a change to the text that
+    /// holds them could not be applied: unknown rather than missing.
+    pub uncertain: Vec<usize>,
+    /// A change could not be applied and nothing tells which provisions it
+    /// touches: every provision of the vendor not found is unknown.
+    pub incomplete: bool,
     /// Work counted through segmentation, party reading and matching: a
     /// document over it ends as `error` naming the budget (counted work, so
     /// the same on every machine).
@@ -265,6 +280,11 @@ impl DocWork {
             overrides: Vec::new(),
             external_storage: None,
             mentions_storage: false,
+            instrument: None,
+            kept: None,
+            origins: Vec::new(),
+            uncertain: Vec::new(),
+            incomplete: false,
             budget: Budget::default(),
             input,
         }
@@ -291,6 +311,9 @@ pub struct Ctx<'a> {
     pub settings: &'a PartySettings,
     pub limits: &'a DocLimits,
     pub ocr: &'a Ocr,
+    /// Set for a unit whose documents may amend one another: documents
+    /// with articles are kept, within this budget, until the unit is read.
+    pub keep: Option<&'a super::amend::KeepBudget>,
 }
 
 /// One input → its documents: one, or for a zip archive one per member
@@ -403,12 +426,14 @@ pub(super) fn read_bytes(
     w.notes = std::mem::take(&mut doc.notes);
     w.ocr_pages = std::mem::take(&mut doc.ocr_pages);
     w.page_names = doc.page_names.iter().map(|n| n.as_str().into()).collect();
+    super::amend::recognise(&mut w, &mut doc);
     let mut budget = std::mem::take(&mut w.budget);
     let segmented = segment_into(&mut w, || segment::try_segment(&doc, &mut budget));
     w.budget = budget;
     if segmented {
         w.deleted = segment_apart(std::mem::take(&mut doc.deleted));
         w.comments = segment_apart(std::mem::take(&mut doc.comments));
+        super::amend::keep(&mut w, &mut doc, ctx.keep);
     }
     // The sentences carry the text from here on.
     drop(doc);
@@ -577,10 +602,20 @@ pub fn find(w: &mut DocWork, rules: &RuleSet) {
     w.mentions_storage = crate::aggregate::conditions::mentions_storage(&w.sentences);
     w.deleted = Vec::new();
     w.comments = Vec::new();
+    // An article applied to another (準用) is matched as that article's too.
+    let applications = catch_unwind(AssertUnwindSafe(|| {
+        crate::references::application::applications(&w.sentences, &w.parties)
+    }))
+    .unwrap_or_default();
+    crate::references::insert(&mut w.sentences, &mut w.origins, applications);
     find_with(
         w,
         (&records_deadline, classify),
-        |sentences, parties| matching::try_match_sentences(rules, sentences, parties, &mut budget),
+        |sentences, parties| {
+            let mut hits = matching::try_match_sentences(rules, sentences, parties, &mut budget)?;
+            crate::references::rule::adjust(rules, sentences, parties, &mut hits);
+            Ok(hits)
+        },
         apart,
     );
     w.budget = budget;
@@ -690,6 +725,7 @@ fn near_miss(
             matched: shared(&matched),
             text,
             deadline: None,
+            derived: None,
         },
     }
 }
@@ -732,7 +768,7 @@ fn find_with(
     apart: Vec<(usize, NearMiss)>,
 ) {
     let matched = catch_unwind(AssertUnwindSafe(|| matcher(&w.sentences, &w.parties)));
-    let hits = match matched {
+    let mut hits = match matched {
         Ok(Ok(h)) => h,
         Ok(Err(e)) => {
             w.set(DocStatus::Error, e.to_string());
@@ -750,6 +786,20 @@ fn find_with(
             return;
         }
     };
+    // What an article a change could not be applied to says decides
+    // nothing: its provisions are unknown instead.
+    if !w.origins.is_empty() {
+        let origins = &w.origins;
+        let uncertain = |h: &matching::Hit| {
+            matches!(
+                origins.get(h.sentence),
+                Some(Some(crate::consolidate::Origin::Uncertain))
+            )
+        };
+        w.uncertain
+            .extend(hits.iter().filter(|h| uncertain(h)).map(|h| h.provision));
+        hits.retain(|h| !uncertain(h));
+    }
     // The clauses' own near misses first: at equal kinds, the body wins.
     let mut near = near_misses(w, &w.sentences, &hits, None);
     near.extend(apart);
@@ -782,12 +832,17 @@ fn find_with(
                             classify.then(|| matching::deadline::Class::of(wording.as_deref()));
                         Deadline { wording, class }
                     }),
+                derived: match w.origins.get(h.sentence) {
+                    Some(Some(crate::consolidate::Origin::Derived(d))) => Some(d.clone()),
+                    _ => None,
+                },
             };
             (h.provision, h.strength, evidence)
         })
         .collect();
     w.findings = Some(crate::aggregate::reduce_document(findings));
     w.sentences = Vec::new();
+    w.origins = Vec::new();
     w.parties = std::mem::take(&mut w.parties).definitions_only();
 }
 

@@ -277,12 +277,17 @@ pub enum ColorChoice {
 
 #[derive(Debug, clap::Args)]
 pub struct TextArgs {
-    /// PDF・DOCX・DOC・TXT・画像ファイル / A PDF, DOCX, DOC, TXT file, or an image read by OCR.
+    /// PDF・DOCX・DOC・TXT・画像ファイル（--consolidated では事業者フォルダ）/ A PDF, DOCX, DOC,
+    /// TXT file, or an image read by OCR (with --consolidated, a vendor folder).
     pub file: PathBuf,
     /// 照合に使う文（正規化済み、第N条第M項付き）を表示 / Show the sentences as matched:
     /// normalized (NFKC, spaces between Japanese characters removed), each with its clause.
     #[arg(long)]
     pub normalized: bool,
+    /// 事業者フォルダの契約書を覚書・変更契約による改正を反映して表示（改正した条に印）/
+    /// FILE is a vendor folder: print its contracts as amended by its 覚書 and 変更契約, each amended article marked.
+    #[arg(long, conflicts_with_all = ["normalized", "furniture"])]
+    pub consolidated: bool,
     /// ヘッダー・フッター・ページ番号も表示（照合しない部分）/ Also print headers, footers, page numbers.
     #[arg(long)]
     pub furniture: bool,

@@ -154,6 +154,10 @@ pub enum Basis {
     /// A reservation or exclusion that beats any clause promising the
     /// opposite (統計情報として利用することがあります).
     Prevailing,
+    /// The party is named by a rule (「障害箇所を管理する側が行う」), not by its
+    /// label: it settles who acts only with an allocation of the parties'
+    /// responsibilities ([`crate::references::rule`]).
+    Rule,
     /// Nothing binding: wrong party, heading, purpose, delegation.
     None,
 }
@@ -170,6 +174,7 @@ impl Basis {
             Basis::Partial => "一部のみ",
             Basis::Negation => "否定・免責",
             Basis::Prevailing => "留保・除外（他の定めに優先）",
+            Basis::Rule => "規則で定める主体のみ（分担の定めなし）",
             Basis::None => "拘束力なし",
         }
     }

@@ -619,6 +619,31 @@ pub struct Evidence {
     /// deadline the clause sets, or `{"wording": null}` when it sets none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Deadline>,
+    /// The clause is the contract's as amended by another document, or an
+    /// article read into this one (準用): which, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived: Option<std::sync::Arc<Derived>>,
+}
+
+/// How a clause came to be the contract's: 「2025年4月1日付覚書 第2条により改正後の第5条」.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Derived {
+    pub kind: DerivedKind,
+    pub note: String,
+    /// The document that made it (the amending instrument), when another.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<std::sync::Arc<str>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DerivedKind {
+    /// Made or changed by an amending instrument.
+    Amendment,
+    /// Another article applied with its words read as the article says (準用・読替え).
+    Application,
+    /// A party named by a rule, settled by the allocation of responsibilities.
+    Rule,
 }
 
 impl Evidence {
@@ -644,6 +669,12 @@ pub struct Deadline {
 }
 
 impl Evidence {
+    /// 「2025年4月1日付覚書 第2条により改正後の第5条」 for a clause as amended
+    /// or read into its article (準用).
+    pub fn derived_label(&self) -> Option<&str> {
+        self.derived.as_deref().map(|d| d.note.as_str())
+    }
+
     /// 「OCR（信頼度 87%）」 for evidence read by OCR.
     pub fn ocr_label(&self) -> Option<String> {
         self.ocr_confidence.map(|c| format!("OCR（信頼度 {c}%）"))

@@ -70,6 +70,16 @@ impl RuleRegex {
     }
 
     /// Compile now; the compiler's error when the pattern does not compile.
+    /// Every match in `text`, left to right (none when the pattern is bad).
+    pub fn find_iter<'r, 't>(&'r self, text: &'t str) -> impl Iterator<Item = regex::Match<'t>> + 'r
+    where
+        't: 'r,
+    {
+        self.regex()
+            .into_iter()
+            .flat_map(move |re| re.find_iter(text))
+    }
+
     pub fn check(&self) -> Result<(), regex::Error> {
         match self.regex() {
             Some(_) => Ok(()),
