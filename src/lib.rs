@@ -23,3 +23,4 @@ pub mod normalize;
 pub mod report;
 pub mod rules;
 pub mod segment;
+pub mod sets;

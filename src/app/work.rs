@@ -56,6 +56,9 @@ pub struct DocWork {
     pub near: Vec<(usize, NearMiss)>,
     /// Labels set by keiyaku.toml or --party, reported with the preamble's.
     pub overrides: Vec<Override>,
+    /// What the document says of its place among the vendor's documents
+    /// (it prevails over the 約款, its governing language): read once it is matched.
+    pub instrument: Option<crate::sets::Instrument>,
     /// Work counted through segmentation, party reading and matching: a
     /// document over it ends as `error` naming the budget (counted work, so
     /// the same on every machine).
@@ -255,6 +258,7 @@ impl DocWork {
             near: Vec::new(),
             parties: Parties::default(),
             overrides: Vec::new(),
+            instrument: None,
             budget: Budget::default(),
             input,
         }
@@ -567,6 +571,14 @@ pub fn find(w: &mut DocWork, rules: &RuleSet) {
     // Near misses outside the clauses explain a × and nothing else: behind
     // their own firewall and budget, so they can never change a status.
     let apart = catch_unwind(AssertUnwindSafe(|| near_apart(w, rules))).unwrap_or_default();
+    // Like near misses, a priority clause misread must never cost the document.
+    w.instrument = catch_unwind(AssertUnwindSafe(|| {
+        let path: std::sync::Arc<str> = w.input.display.text.as_str().into();
+        let name = w.input.display.text.rsplit('/').next().unwrap_or_default();
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        crate::sets::read(path, stem, &w.sentences)
+    }))
+    .ok();
     w.deleted = Vec::new();
     w.comments = Vec::new();
     find_with(
@@ -682,6 +694,7 @@ fn near_miss(
             matched: shared(&matched),
             text,
             deadline: None,
+            prevailing: None,
         },
     }
 }
@@ -771,6 +784,7 @@ fn find_with(
                     .then(|| Deadline {
                         wording: matching::deadline::wording(&s.norm.text),
                     }),
+                prevailing: None,
             };
             (h.provision, h.strength, evidence)
         })
