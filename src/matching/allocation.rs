@@ -194,7 +194,7 @@ pub fn read(sentences: &[Sentence], parties: &Parties) -> Vec<Option<Binding>> {
         let cells: Vec<&str> = row.cells().collect();
         if !same_row {
             let roles: Vec<Option<Role>> = cells.iter().map(|c| column_role(c, parties)).collect();
-            let has = |r: Role| roles.iter().any(|x| *x == Some(r));
+            let has = |r: Role| roles.contains(&Some(r));
             if has(Role::Vendor) && has(Role::Customer) && roles.iter().any(Option::is_none) {
                 header = Some((row.table, roles.into()));
                 continue;

@@ -238,23 +238,20 @@ pub fn read(t: &str) -> Option<Priority> {
 
 /// Only 「の定め」「の規定」 and the like between an instrument and its verb.
 fn joined(between: &str) -> bool {
+    const JOINERS: [&str; 10] = [
+        "の定め",
+        "の規定",
+        "の条項",
+        "の内容",
+        "の条件",
+        "の記載",
+        "に定める事項",
+        "に定める内容",
+        "の各条項",
+        "の定める事項",
+    ];
     let b = between.trim_matches([' ', '、', ',']);
-    b.is_empty()
-        || [
-            "の定め",
-            "の規定",
-            "の条項",
-            "の内容",
-            "の条件",
-            "の記載",
-            "に定める事項",
-            "に定める内容",
-            "の各条項",
-            "の定める事項",
-        ]
-        .iter()
-        .any(|j| b == *j)
-        || (b.is_ascii() && b.len() <= 40)
+    b.is_empty() || JOINERS.contains(&b) || (b.is_ascii() && b.len() <= 40)
 }
 
 fn with_losers(winner: &Mention, ms: &[Mention]) -> Priority {

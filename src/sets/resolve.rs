@@ -164,7 +164,7 @@ impl Sets {
                 if edges.len() >= MAX_EDGES {
                     break;
                 }
-                let lw: Vec<String> = p.losers.iter().map(|m| shown(m)).collect();
+                let lw: Vec<String> = p.losers.iter().map(shown).collect();
                 let lw = if lw.is_empty() {
                     "他の文書".to_string()
                 } else {
