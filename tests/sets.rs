@@ -200,3 +200,21 @@ fn a_bilingual_contract_without_a_governing_language_keeps_the_weaker_reading() 
         .unwrap()
         .contains("TLS1.2"));
 }
+
+#[test]
+fn an_annex_bound_into_the_contract_prevails_where_the_contract_says_so() {
+    let r = scan_json(&[data("annex").to_str().unwrap()], &["-q"]);
+    let v = vendor(&r, "しらかば情報システム");
+    // The 特記事項 after 別記 softens reporting to 努める and prevails.
+    let p = provision(v, "incident-reporting");
+    assert_eq!(p["status"], "weak");
+    assert_eq!(
+        p["evidence"][0]["prevailing"],
+        "特記事項（本契約第20条により本契約に優先）"
+    );
+    assert_eq!(p["set_aside"][0]["clause"], "第5条");
+    // Approval only in the 特記事項 sits beside the contract's liability.
+    let p = provision(v, "subcontractor-responsibility");
+    assert_eq!(p["status"], "present");
+    assert!(p.get("set_aside").is_none());
+}

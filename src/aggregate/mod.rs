@@ -78,9 +78,9 @@ pub fn decide(hits: &[(Strength, Evidence)], vendor_fully_read: bool) -> (Status
 /// same status and evidence as over all hits, and a big archive does not hold
 /// every matched sentence until the end.
 pub fn reduce_document(hits: Vec<(usize, Strength, Evidence)>) -> Vec<(usize, Strength, Evidence)> {
-    let key = |p: usize, e: &Evidence| (p, crate::sets::language::of(&e.text));
-    let mut best: std::collections::BTreeMap<(usize, crate::sets::Lang), Strength> =
-        Default::default();
+    let key = |p: usize, e: &Evidence| (p, crate::sets::language::of(&e.text), e.part.clone());
+    type Key = (usize, crate::sets::Lang, Option<std::sync::Arc<str>>);
+    let mut best: std::collections::BTreeMap<Key, Strength> = Default::default();
     for (p, s, e) in &hits {
         let b = best.entry(key(*p, e)).or_insert(*s);
         *b = (*b).max(*s);
@@ -151,6 +151,7 @@ mod tests {
             matched: "".into(),
             text: t.into(),
             prevailing: None,
+            part: None,
         }
     }
 

@@ -695,6 +695,7 @@ fn near_miss(
             text,
             deadline: None,
             prevailing: None,
+            part: None,
         },
     }
 }
@@ -785,6 +786,7 @@ fn find_with(
                         wording: matching::deadline::wording(&s.norm.text),
                     }),
                 prevailing: None,
+                part: w.instrument.as_ref().and_then(|i| i.part_of(h.sentence)),
             };
             (h.provision, h.strength, evidence)
         })

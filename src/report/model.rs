@@ -619,6 +619,10 @@ pub struct Evidence {
     /// instrument because its instrument prevails: 「特約第3条（約款に優先）」.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prevailing: Option<std::sync::Arc<str>>,
+    /// The annex of its document the clause stands in (別記 特記事項), for
+    /// telling an annex that prevails from the body: not reported.
+    #[serde(skip)]
+    pub part: Option<std::sync::Arc<str>>,
 }
 
 impl Evidence {

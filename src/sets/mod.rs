@@ -32,6 +32,60 @@ pub struct Instrument {
     /// Its file name without the extension and without a language tag
     /// (契約書_en, DPA（英語版）): a translation kept in a file of its own has the same.
     pub stem: String,
+    /// Annexes bound into the document after its articles (別記 個人情報取扱特記事項,
+    /// 別紙1): the sentence each starts at and its name. A clause may make one prevail.
+    pub annexes: Vec<(usize, std::sync::Arc<str>)>,
+    /// For an annex read as an instrument of its own ([`resolve`]): its name.
+    pub part: Option<std::sync::Arc<str>>,
+}
+
+impl Instrument {
+    /// The document's body and each annex, as instruments of their own: the
+    /// priority clauses go with the part that states them.
+    pub fn parts(&self) -> Vec<Instrument> {
+        let mut body = Instrument {
+            annexes: Vec::new(),
+            ..self.clone()
+        };
+        body.priorities
+            .retain(|st| self.part_of(st.sentence).is_none());
+        let annexes = self.annexes.iter().map(|(_, name)| Instrument {
+            path: std::sync::Arc::clone(&self.path),
+            names: name.to_string(),
+            priorities: self
+                .priorities
+                .iter()
+                .filter(|st| self.part_of(st.sentence).as_ref() == Some(name))
+                .cloned()
+                .collect(),
+            part: Some(std::sync::Arc::clone(name)),
+            ..Instrument::default()
+        });
+        std::iter::once(body).chain(annexes).collect()
+    }
+
+    /// The annex sentence `si` belongs to, if any.
+    pub fn part_of(&self, si: usize) -> Option<std::sync::Arc<str>> {
+        self.annexes
+            .iter()
+            .rev()
+            .find(|(start, _)| *start <= si)
+            .map(|(_, name)| std::sync::Arc::clone(name))
+    }
+}
+
+/// Annexes kept per document.
+const MAX_ANNEXES: usize = 16;
+
+/// A heading line that starts an annex: 別記, 別紙1, （別記）個人情報取扱特記事項.
+fn annex_name(s: &Sentence) -> Option<&str> {
+    let t = s.norm.text.trim_start_matches('(');
+    let starts = ["別紙", "別記", "別添", "付属書", "附属書"]
+        .iter()
+        .any(|w| t.starts_with(w));
+    let names = ["特記事項", "特約条項"].iter().any(|w| t.ends_with(w));
+    (s.kind == SentenceKind::Heading && t.chars().count() <= 30 && (starts || names))
+        .then_some(s.norm.text.as_str())
 }
 
 /// A priority clause and where it stands (第3条).
@@ -39,6 +93,8 @@ pub struct Instrument {
 pub struct Stated {
     pub priority: priority::Priority,
     pub clause: Option<String>,
+    /// The sentence stating it (for the annex it stands in).
+    pub sentence: usize,
 }
 
 /// Sentences of each language needed before a document counts as bilingual.
@@ -64,7 +120,15 @@ pub fn read(path: std::sync::Arc<str>, file_stem: &str, sentences: &[Sentence]) 
         ..Instrument::default()
     };
     let (mut ja, mut en) = (0usize, 0usize);
-    for s in sentences {
+    let mut seen_article = false;
+    for (si, s) in sentences.iter().enumerate() {
+        if seen_article && out.annexes.len() < MAX_ANNEXES {
+            if let Some(name) = annex_name(s) {
+                out.annexes
+                    .push((si, name.to_ascii_lowercase().as_str().into()));
+            }
+        }
+        seen_article |= s.article.is_some();
         if !matches!(
             s.kind,
             SentenceKind::Body | SentenceKind::Preamble | SentenceKind::TableRow
@@ -87,6 +151,7 @@ pub fn read(path: std::sync::Arc<str>, file_stem: &str, sentences: &[Sentence]) 
                 out.priorities.push(Stated {
                     priority: p,
                     clause: s.clause(),
+                    sentence: si,
                 });
             }
         }

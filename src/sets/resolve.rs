@@ -39,8 +39,9 @@ const MAX_EDGES: usize = 64;
 /// The vendor's documents and the priorities among them.
 #[derive(Debug, Default)]
 pub struct Sets {
-    /// Each document's index by its path (as the evidence names it).
-    paths: std::collections::HashMap<Arc<str>, usize>,
+    /// Each part's index by its document's path (as the evidence names it)
+    /// and its annex (None: the body).
+    paths: std::collections::HashMap<(Arc<str>, Option<Arc<str>>), usize>,
     edges: Vec<Edge>,
     /// Documents whose two languages are compared: a bilingual document,
     /// or a document and its translation kept in a file of its own.
@@ -128,6 +129,15 @@ fn names_instrument(names: &str, word: &str) -> bool {
 
 impl Sets {
     pub fn new(docs: &[Instrument]) -> Sets {
+        // Bodies first, then the annexes bound into them: a document of its own
+        // is named before an annex of the same name.
+        let parts: Vec<Vec<Instrument>> = docs.iter().map(Instrument::parts).collect();
+        let docs: Vec<Instrument> = parts
+            .iter()
+            .filter_map(|p| p.first().cloned())
+            .chain(parts.iter().flat_map(|p| p.iter().skip(1).cloned()))
+            .collect();
+        let docs = docs.as_slice();
         let find = |from: usize, m: &super::priority::Mention| -> Option<usize> {
             let others = || (0..docs.len()).filter(move |j| *j != from);
             if m.this {
@@ -205,7 +215,7 @@ impl Sets {
             paths: docs
                 .iter()
                 .enumerate()
-                .map(|(i, d)| (Arc::clone(&d.path), i))
+                .map(|(i, d)| ((Arc::clone(&d.path), d.part.clone()), i))
                 .collect(),
             edges,
             bilingual: bilingual_groups(docs),
@@ -217,7 +227,7 @@ impl Sets {
     }
 
     fn doc_of(&self, e: &Evidence) -> Option<usize> {
-        self.paths.get(&e.path).copied()
+        self.paths.get(&(e.path.clone(), e.part.clone())).copied()
     }
 
     /// Which of one provision's findings stand.
@@ -401,6 +411,7 @@ mod tests {
             matched: "".into(),
             text: text.into(),
             prevailing: None,
+            part: None,
         }
     }
 
@@ -414,6 +425,7 @@ mod tests {
                 .map(|p| Stated {
                     priority: p,
                     clause: Some("第3条".into()),
+                    sentence: 0,
                 })
                 .collect(),
             ..Instrument::default()
@@ -510,6 +522,34 @@ mod tests {
         ]);
         assert_eq!(status_of(&d), Status::Present);
         assert!(d.set_aside.is_empty());
+    }
+
+    #[test]
+    fn an_annex_bound_into_the_contract_can_be_the_one_that_prevails() {
+        let mut contract = doc(
+            "V/業務委託契約書.pdf",
+            "業務委託契約書",
+            &["本契約と特記事項の内容が矛盾する場合は、特記事項の定めによる。"],
+        );
+        contract.annexes = vec![(40, "別記 個人情報取扱特記事項".into())];
+        let sets = Sets::new(&[contract]);
+        let annex = Evidence {
+            part: Some("別記 個人情報取扱特記事項".into()),
+            ..ev(
+                "V/業務委託契約書.pdf",
+                "乙は、…報告しない。",
+                Status::Negated,
+            )
+        };
+        let d = sets.decide(vec![
+            (
+                Strength::Present,
+                ev("V/業務委託契約書.pdf", "乙は、報告する。", Status::Present),
+            ),
+            (Strength::Negated, annex),
+        ]);
+        assert_eq!(status_of(&d), Status::Negated);
+        assert_eq!(d.set_aside.len(), 1);
     }
 
     #[test]
