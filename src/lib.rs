@@ -25,3 +25,4 @@ pub mod references;
 pub mod report;
 pub mod rules;
 pub mod segment;
+pub mod sets;

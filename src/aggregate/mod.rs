@@ -72,30 +72,53 @@ pub fn decide(hits: &[(Strength, Evidence)], vendor_fully_read: bool) -> (Status
     (status, evidence)
 }
 
-/// Keep of one document's hits only what [`decide`] can use: per provision,
+/// Keep of one document's hits only what [`decide`] can use: per provision
+/// (and per language, for a bilingual document whose languages are compared),
 /// the hits of the document's best strength, at most [`MAX_EVIDENCE`]
 /// distinct ones. Deciding over the reduced hits of every document gives the
 /// same status and evidence as over all hits, and a big archive does not hold
 /// every matched sentence until the end.
 pub fn reduce_document(hits: Vec<(usize, Strength, Evidence)>) -> Vec<(usize, Strength, Evidence)> {
-    let mut best: std::collections::BTreeMap<usize, Strength> = Default::default();
-    for (p, s, _) in &hits {
-        let b = best.entry(*p).or_insert(*s);
+    let key = |p: usize, e: &Evidence| (p, crate::sets::language::of(&e.text), e.part.clone());
+    type Key = (usize, crate::sets::Lang, Option<std::sync::Arc<str>>);
+    let mut best: std::collections::BTreeMap<Key, Strength> = Default::default();
+    for (p, s, e) in &hits {
+        let b = best.entry(key(*p, e)).or_insert(*s);
         *b = (*b).max(*s);
     }
     let mut kept: Vec<(usize, Strength, Evidence)> = Vec::new();
     for (p, s, e) in hits {
         let prevails = e.basis == crate::matching::Basis::Prevailing;
-        if best.get(&p) != Some(&s) && !prevails {
+        let k = key(p, &e);
+        if best.get(&k) != Some(&s) && !prevails {
             continue;
         }
-        let same = kept.iter().filter(|(kp, _, _)| *kp == p);
+        let same = kept.iter().filter(|(kp, _, ke)| key(*kp, ke) == k);
         if same.clone().count() >= MAX_EVIDENCE || same.clone().any(|(_, _, ke)| *ke == e) {
             continue;
         }
         kept.push((p, s, e));
     }
     kept
+}
+
+/// [`reduce_document`] for the hits of several documents: each document is
+/// reduced on its own, so that one instrument's finding can still set aside
+/// another's ([`crate::sets::resolve`]).
+pub fn reduce_documents(
+    hits: Vec<(usize, Strength, Evidence)>,
+) -> Vec<(usize, Strength, Evidence)> {
+    let mut index: std::collections::HashMap<std::sync::Arc<str>, usize> = Default::default();
+    let mut by_path: Vec<Vec<(usize, Strength, Evidence)>> = Vec::new();
+    for h in hits {
+        let next = by_path.len();
+        let i = *index.entry(h.2.path.clone()).or_insert(next);
+        if i == next {
+            by_path.push(Vec::new());
+        }
+        by_path[i].push(h);
+    }
+    by_path.into_iter().flat_map(reduce_document).collect()
 }
 
 /// Per provision, the closest near miss: the first of the closest kind
@@ -129,6 +152,8 @@ mod tests {
             basis: crate::matching::Basis::Duty,
             matched: "".into(),
             text: t.into(),
+            prevailing: None,
+            part: None,
         }
     }
 

@@ -310,6 +310,8 @@ mod tests {
                     applies: None,
                     conflict: false,
                     evidence: Vec::new(),
+                    set_aside: Vec::new(),
+                    languages: None,
                     near_miss: None,
                 })
                 .collect(),

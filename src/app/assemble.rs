@@ -62,6 +62,8 @@ pub struct Open {
     findings: Vec<(usize, Strength, Evidence)>,
     /// Per provision, the closest near miss of its documents.
     near: Vec<(usize, NearMiss)>,
+    /// What each read document says of its place among the others.
+    instruments: Vec<crate::sets::Instrument>,
     /// Some document was read.
     any_read: bool,
     /// Nothing that may hold a provision was left unread.
@@ -103,6 +105,7 @@ pub fn parts(
                     documents: Vec::new(),
                     findings: Vec::new(),
                     near: Vec::new(),
+                    instruments: Vec::new(),
                     any_read: false,
                     all_read: true,
                     external_storage: None,
@@ -124,6 +127,7 @@ pub fn parts(
         part.mentions_storage |= d.mentions_storage;
         part.findings.extend(d.findings.into_iter().flatten());
         part.near.extend(d.near);
+        part.instruments.extend(d.standing);
         part.documents.push(report);
     }
     open.into_iter()
@@ -133,7 +137,7 @@ pub fn parts(
                 Part::Decided(k, v)
             }
             _ => {
-                p.findings = aggregate::reduce_document(std::mem::take(&mut p.findings));
+                p.findings = aggregate::reduce_documents(std::mem::take(&mut p.findings));
                 p.near = aggregate::closest(std::mem::take(&mut p.near));
                 Part::Open(p)
             }
@@ -156,11 +160,13 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
     let mut near = Vec::new();
     let mut setting = None;
     let mut mentioned = false;
+    let mut instruments = Vec::new();
     for p in parts {
         setting = setting.or(p.external_storage);
         mentioned |= p.mentions_storage;
         documents.extend(p.documents);
         near.extend(p.near);
+        instruments.extend(p.instruments);
         for (pi, s, e) in p.findings {
             if let Some(v) = by_provision.get_mut(pi) {
                 v.push((s, e));
@@ -174,14 +180,17 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
     crate::references::rule::settle(rules, &mut by_provision);
     // Per provision, the closest thing seen across the documents, in order.
     let mut near: BTreeMap<usize, NearMiss> = aggregate::closest(near).into_iter().collect();
+    let sets = crate::sets::resolve::Sets::new(&instruments);
     let provisions = rules
         .provisions
         .iter()
         .enumerate()
         .zip(by_provision)
         .map(|((pi, p), found)| {
+            // The documents read as one text: prevailing instruments and languages.
+            let found = sets.decide(found);
             let (status, evidence) =
-                aggregate::decide(&found, complete && !uncertain.contains(&pi));
+                aggregate::decide(&found.hits, complete && !uncertain.contains(&pi));
             // A × or ？ explains itself with the closest thing seen.
             let near_miss = matches!(status, Status::Missing | Status::Unknown)
                 .then(|| near.remove(&pi))
@@ -212,6 +221,8 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
                 applies,
                 conflict,
                 evidence,
+                set_aside: found.set_aside,
+                languages: found.languages,
                 near_miss,
             }
         })

@@ -75,6 +75,9 @@ pub struct DocWork {
     /// A change could not be applied and nothing tells which provisions it
     /// touches: every provision of the vendor not found is unknown.
     pub incomplete: bool,
+    /// What the document says of its place among the vendor's documents
+    /// (it prevails over the 約款, its governing language): read once it is matched.
+    pub standing: Option<crate::sets::Instrument>,
     /// Work counted through segmentation, party reading and matching: a
     /// document over it ends as `error` naming the budget (counted work, so
     /// the same on every machine).
@@ -285,6 +288,7 @@ impl DocWork {
             origins: Vec::new(),
             uncertain: Vec::new(),
             incomplete: false,
+            standing: None,
             budget: Budget::default(),
             input,
         }
@@ -600,6 +604,14 @@ pub fn find(w: &mut DocWork, rules: &RuleSet) {
     // their own firewall and budget, so they can never change a status.
     let apart = catch_unwind(AssertUnwindSafe(|| near_apart(w, rules))).unwrap_or_default();
     w.mentions_storage = crate::aggregate::conditions::mentions_storage(&w.sentences);
+    // Like near misses, a priority clause misread must never cost the document.
+    w.standing = catch_unwind(AssertUnwindSafe(|| {
+        let path: std::sync::Arc<str> = w.input.display.text.as_str().into();
+        let name = w.input.display.text.rsplit('/').next().unwrap_or_default();
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        crate::sets::read(path, stem, &w.sentences)
+    }))
+    .ok();
     w.deleted = Vec::new();
     w.comments = Vec::new();
     // An article applied to another (準用) is matched as that article's too.
@@ -726,6 +738,8 @@ fn near_miss(
             text,
             deadline: None,
             derived: None,
+            prevailing: None,
+            part: None,
         },
     }
 }
@@ -836,6 +850,8 @@ fn find_with(
                     Some(Some(crate::consolidate::Origin::Derived(d))) => Some(d.clone()),
                     _ => None,
                 },
+                prevailing: None,
+                part: w.standing.as_ref().and_then(|i| i.part_of(h.sentence)),
             };
             (h.provision, h.strength, evidence)
         })

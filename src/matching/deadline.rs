@@ -13,7 +13,8 @@ pub fn wording(text: &str) -> Option<String> {
     let re = RE.get_or_init(|| {
         Regex::new(
             "直ちに|ただちに|即時に?|即座に|至急|速やかに|すみやかに|遅滞なく|\
-             [0-9一二三四五六七八九十百]+ ?(時間|日|営業日|週間|か月|ヶ月|カ月)以内",
+             [0-9一二三四五六七八九十百]+ ?(時間|日|営業日|週間|か月|ヶ月|カ月)以内|\
+             (?i:without undue delay|immediately|promptly|within [0-9]+ (?:hours|business days|days))",
         )
         .expect("static regex")
     });
@@ -89,6 +90,18 @@ mod tests {
         assert_eq!(
             wording("受託者は、三日以内に委託者に届け出る。").as_deref(),
             Some("三日以内")
+        );
+    }
+
+    #[test]
+    fn english_deadlines_are_found_too() {
+        assert_eq!(
+            wording("Processor shall notify Controller without undue delay.").as_deref(),
+            Some("without undue delay")
+        );
+        assert_eq!(
+            wording("Provider shall notify Customer within 72 hours.").as_deref(),
+            Some("within 72 hours")
         );
     }
 

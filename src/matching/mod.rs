@@ -4,7 +4,9 @@
 //! provisions; only their regexes run. Each match is then read for who is
 //! bound (`parties`) and how strongly (`obligation`).
 
+pub mod allocation;
 pub mod deadline;
+pub mod english;
 pub mod obligation;
 pub mod parties;
 pub mod preamble;
@@ -315,6 +317,8 @@ struct Reading {
     /// Where each coordinated clause with its own subject starts
     /// (「…は甲が行うものとし、乙は…負わない」): byte offset and subject.
     clauses: Vec<(usize, Option<Role>)>,
+    /// For a row of a party-column table: who its marks bind.
+    binding: Option<allocation::Binding>,
 }
 
 /// Every hit of every provision in a document's sentences.
@@ -364,6 +368,7 @@ fn match_within(
     const STAGE: &str = "matching";
     let mut hits = Vec::new();
     let mut readings: Vec<Reading> = Vec::with_capacity(sentences.len());
+    let mut bindings = allocation::read(sentences, parties).into_iter();
     for s in sentences {
         // The label automaton and the modality automaton.
         budget.charge(STAGE, s.norm.text.len().saturating_mul(2))?;
@@ -374,6 +379,7 @@ fn match_within(
             subject: parties::subject_of(&subjects, s.norm.text.len()),
             modality: obligation::modality(&rules.lexicon, &s.norm.text, 0),
             clauses: clauses(&s.norm.text, &subjects),
+            binding: bindings.next().flatten(),
         });
     }
     // Consecutive sentences share their article's heading: normalize it and
@@ -416,6 +422,14 @@ fn match_within(
             let mut best: Option<Hit> = None;
             for pat in &p.patterns {
                 if pat.in_table && s.kind != SentenceKind::TableRow {
+                    continue;
+                }
+                if pat.party_table
+                    && readings[si]
+                        .binding
+                        .as_ref()
+                        .is_none_or(|b| b.bound.is_none())
+                {
                     continue;
                 }
                 if let Some(h) = &pat.heading {
@@ -613,7 +627,7 @@ fn structure_hits(
             continue;
         }
         for pat in &p.patterns {
-            if pat.in_table || pat.context.is_some() {
+            if pat.in_table || pat.party_table || pat.context.is_some() {
                 continue;
             }
             match (&pat.heading, heading) {
@@ -750,6 +764,19 @@ fn strength_of(
                 .then(|| readings[si - 1].subject)
                 .flatten()
         });
+    // A row of a party-column table binds whom its marks name: the party
+    // whose column carries the words, else the marked one; a row marked for
+    // no one binds no one.
+    let subject = match &readings[si].binding {
+        Some(b) => {
+            let (_, end) = s.norm.original_range(matched.0, matched.1);
+            match b.subject_at(end) {
+                Some(r) => Some(r),
+                None => return (Strength::None, Modality::None, None),
+            }
+        }
+        None => subject,
+    };
     if subordinate(rules, text, matched.1) {
         return (Strength::None, Modality::NonOperative, subject);
     }
@@ -761,8 +788,13 @@ fn strength_of(
     } else {
         clause_end
     };
-    let mut pred = obligation::predicate(lex, &text[..clause_end], start);
-    if pred.modality == Modality::None && clause_end < text.len() {
+    let english = english::is_english(text);
+    let mut pred = if english {
+        english::predicate(lex, text, matched)
+    } else {
+        obligation::predicate(lex, &text[..clause_end], start)
+    };
+    if pred.modality == Modality::None && clause_end < text.len() && !english {
         pred = obligation::predicate(lex, text, start);
     }
     let modality = match (s.kind, pred.modality) {
@@ -779,7 +811,10 @@ fn strength_of(
     let modality = match modality {
         Modality::Negation | Modality::NegatedAct if pat.negation_is_duty => Modality::Duty,
         Modality::NegatedAct => match pred.at {
-            Some(at) if !obligation::negated_act(lex, text, at, matched, &p.acts) => {
+            Some(at) if english && !english::negated_act(lex, text, at, matched) => {
+                Modality::Prohibition
+            }
+            Some(at) if !english && !obligation::negated_act(lex, text, at, matched, &p.acts) => {
                 Modality::Prohibition
             }
             _ => Modality::NegatedAct,

@@ -63,6 +63,9 @@ pub fn modality(lex: &Lexicon, text: &str, from: usize) -> Modality {
 /// The predicate of `text` (normalized) governing the words at `from`.
 pub fn predicate(lex: &Lexicon, text: &str, from: usize) -> Predicate {
     let from = from.min(text.len());
+    if super::english::is_english(text) {
+        return super::english::predicate(lex, text, (from, from));
+    }
     let mut tail = &text[from..];
     if let Some(cut) = lex
         .conjunction_break

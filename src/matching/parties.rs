@@ -444,6 +444,21 @@ impl Parties {
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut out = Vec::new();
         let mut pos = 0;
+        if super::english::is_english(text) {
+            // `Provider shall …`: a label before a verb, as a whole word.
+            for (start, end, k) in found {
+                if start >= pos && super::english::is_subject(text, start, end) {
+                    out.push(Subject {
+                        start,
+                        end,
+                        role: labels[k].1,
+                        topic: true,
+                    });
+                    pos = end;
+                }
+            }
+            return out;
+        }
         for (start, end, k) in found {
             if start < pos {
                 continue;
@@ -484,6 +499,16 @@ impl Parties {
             pos = end;
         }
         out
+    }
+
+    /// The role of a label written on its own (a table's column header:
+    /// 乙, 病院, 当社), None when it is no party's label.
+    pub fn label_role(&self, label: &str) -> Option<Role> {
+        let m = self.matcher.as_deref()?;
+        m.labels
+            .iter()
+            .find(|(l, _)| l.as_str() == label)
+            .map(|(_, r)| *r)
     }
 
     /// Keep only the definitions (for the report), dropping the label

@@ -94,6 +94,19 @@ pub fn read(
                 push(d, &mut defs);
             }
         }
+        if i < PREAMBLE_SENTENCES && cur.contains('(') && super::english::is_english(cur) {
+            // Nimbus Cloud K.K. ("Provider"): the label is its own role hint.
+            for (label, name) in super::english::definitions(cur) {
+                let d = Definition {
+                    hint: Some(label.clone()),
+                    label,
+                    name,
+                    after: String::new(),
+                    front: true,
+                };
+                push(d, &mut defs);
+            }
+        }
         if let Some(d) = toha_definition(cur) {
             push(d, &mut defs);
         } else if s.in_definitions {

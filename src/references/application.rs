@@ -314,6 +314,8 @@ pub fn applications(sentences: &[Sentence], parties: &Parties) -> Vec<Applicatio
                 text,
                 // Relative to the copies; set when they are inserted.
                 lead: t.lead.and_then(|l| applied.iter().position(|a| *a == l)),
+                // The re-read words no longer line up with the row's cells.
+                row: None,
             });
         }
         total += copies.len();

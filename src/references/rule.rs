@@ -177,6 +177,8 @@ mod tests {
             text: "".into(),
             deadline: None,
             derived: None,
+            prevailing: None,
+            part: None,
         };
         let mut by: Vec<Vec<(Strength, Evidence)>> = vec![Vec::new(); rs.provisions.len()];
         by[pos(LEAD)].push((Strength::Weak, ev(Basis::Rule, "第4条")));

@@ -47,6 +47,12 @@ pub fn reason_ja(v: &VendorReport, p: &ProvisionResult) -> String {
         if let Some(d) = e.derived_label() {
             why.push_str(&format!("・{d}"));
         }
+        if let Some(pv) = &e.prevailing {
+            why.push_str(&format!("・{pv}"));
+        }
+        if let Some(l) = &p.languages {
+            why.push_str(&format!("・{}", l.note_ja()));
+        }
         return why;
     }
     let near = p.near_miss.as_ref().map(|n| &*n.note);

@@ -492,6 +492,9 @@ fn evidence(out: &mut String, e: &Evidence) {
     if let Some(d) = &e.deadline {
         let _ = write!(out, "　{}", escape(&d.label_ja()));
     }
+    if let Some(pv) = &e.prevailing {
+        let _ = write!(out, "　<span class=\"prevailing\">{}</span>", escape(pv));
+    }
     out.push_str("</p>");
     let (quote, found) = highlighted(&e.text, &e.matched);
     let _ = write!(out, "<blockquote>{quote}</blockquote>");
@@ -515,6 +518,9 @@ fn provision(out: &mut String, r: &Report, v: &VendorReport, p: &ProvisionResult
     );
     for e in &p.evidence {
         evidence(out, e);
+    }
+    if let Some(l) = &p.languages {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(&l.note_ja()));
     }
     if p.evidence.is_empty() {
         let why = match p.status {

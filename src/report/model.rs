@@ -541,11 +541,47 @@ pub struct ProvisionResult {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub conflict: bool,
     pub evidence: Vec<Evidence>,
+    /// Clauses a prevailing instrument or the governing language set aside
+    /// (the 約款's disclaimer under a 特約 that grants the provision).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<Evidence>,
+    /// A bilingual contract whose two languages read differently.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub languages: Option<Languages>,
     /// For a provision that is missing or unknown: the closest thing seen
     /// (a duty on the customer, a deferral, a deleted revision, a comment, a
     /// heading), so that a × explains itself. Absent when nothing was seen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub near_miss: Option<NearMiss>,
+}
+
+/// How each language of a bilingual contract reads a provision, when they differ.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Languages {
+    pub ja: Status,
+    pub en: Status,
+    /// The language the contract makes prevail, when it states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub governing: Option<crate::sets::Lang>,
+    /// Where it says so (第20条).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+}
+
+impl Languages {
+    /// 「日本語と英語で異なる（日本語: あり、英語: 弱い）。第20条により日本語が正文」.
+    pub fn note_ja(&self) -> String {
+        let head = format!(
+            "日本語と英語で異なる（日本語: {}、英語: {}）",
+            self.ja.label_ja(),
+            self.en.label_ja()
+        );
+        match (self.governing, &self.clause) {
+            (Some(l), Some(c)) => format!("{head}。{c}により{}が正文", l.label_ja()),
+            (Some(l), None) => format!("{head}。{}が正文", l.label_ja()),
+            (None, _) => format!("{head}。正文の定めがないため弱い方で判定"),
+        }
+    }
 }
 
 /// Words of a provision seen where they do not count, and why.
@@ -619,6 +655,14 @@ pub struct Evidence {
     /// deadline the clause sets, or `{"wording": null}` when it sets none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Deadline>,
+    /// The clause decided the provision over a conflicting one of another
+    /// instrument because its instrument prevails: 「特約第3条（約款に優先）」.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prevailing: Option<std::sync::Arc<str>>,
+    /// The annex of its document the clause stands in (別記 特記事項), for
+    /// telling an annex that prevails from the body: not reported.
+    #[serde(skip)]
+    pub part: Option<std::sync::Arc<str>>,
     /// The clause is the contract's as amended by another document, or an
     /// article read into this one (準用): which, in words.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -644,6 +688,9 @@ pub enum DerivedKind {
     Application,
     /// A party named by a rule, settled by the allocation of responsibilities.
     Rule,
+    /// A document another attaches for reference only (参考資料): not agreed,
+    /// so it gives `weak` at most.
+    Reference,
 }
 
 impl Evidence {

@@ -304,6 +304,9 @@ impl Render for TextWriter {
                         if let Some(d) = e.derived_label() {
                             s.push_str(&format!("【{d}】"));
                         }
+                        if let Some(pv) = &e.prevailing {
+                            s.push_str(&format!("（{pv}）"));
+                        }
                         s
                     })
                     .unwrap_or_else(|| match (p.status, near) {
@@ -334,6 +337,9 @@ impl Render for TextWriter {
                     let quote = format!("「{}」", e.text);
                     let room = self.columns.saturating_sub(6 + self.width(&clause));
                     writeln!(out, "      {clause}{}", self.cut(&quote, room.max(20)))?;
+                }
+                if let Some(l) = &p.languages {
+                    writeln!(out, "      {}", l.note_ja())?;
                 }
                 if self.suggest && p.status != Status::Present {
                     let wording = r

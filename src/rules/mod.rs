@@ -27,6 +27,8 @@ pub struct Pattern {
     pub keep_if: Option<RuleRegex>,
     pub negation_is_duty: bool,
     pub in_table: bool,
+    /// Only rows of a party-column allocation table ([`crate::matching::allocation`]).
+    pub party_table: bool,
     pub context: Option<RuleRegex>,
     /// Only the vendor's own duty counts (see the rule file's `vendor_side`).
     pub vendor_side: bool,
@@ -169,6 +171,10 @@ pub struct Lexicon {
     /// All modality phrases in one automaton; `markers[i]` is pattern i's category.
     pub modality: AhoCorasick,
     pub markers: Vec<Marker>,
+    /// The English modality phrases, every match reported (`shall` inside
+    /// `shall notify` as well as `shall not`): english.rs keeps whole words.
+    pub english: AhoCorasick,
+    pub english_markers: Vec<Marker>,
     pub conditional_suffix: Vec<String>,
     pub attached_tables: Vec<String>,
     pub conjunction_break: Vec<String>,
@@ -310,6 +316,7 @@ impl RuleSet {
                         keep_if: k,
                         negation_is_duty: pat.negation_is_duty,
                         in_table: pat.in_table,
+                        party_table: pat.party_table,
                         context: c,
                         vendor_side: pat.vendor_side,
                         counts_as: pat.counts_as,
@@ -455,8 +462,11 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(errors);
         }
+        // English keywords in any case (a keyword only picks candidates:
+        // the patterns decide).
         let keywords = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
             .build(&kw)
             .map_err(|e| vec![header_file.error(None, format!("keywords: {e}"))])?;
         Ok(RuleSet {
@@ -507,6 +517,7 @@ impl RuleSet {
         }
         match AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
             .build(&kw)
         {
             Ok(k) => {
@@ -566,9 +577,27 @@ fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
             markers.push(marker);
         }
     }
+    // English phrases are read by their own rule (matching/english.rs).
+    let (english, english_markers): (Vec<String>, Vec<Marker>) = phrases
+        .iter()
+        .zip(&markers)
+        .filter(|(p, _)| p.is_ascii())
+        .map(|(p, m)| (p.clone(), *m))
+        .unzip();
+    let (phrases, markers): (Vec<String>, Vec<Marker>) = phrases
+        .into_iter()
+        .zip(markers)
+        .filter(|(p, _)| !p.is_ascii())
+        .unzip();
     let modality = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .build(&phrases)
+        .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
+    let english = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        // Modals in capitals too (IN NO EVENT SHALL …).
+        .ascii_case_insensitive(true)
+        .build(english)
         .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
     let parties = PartiesLexicon {
         vendor_labels: norm(&parties.vendor_labels),
@@ -590,6 +619,8 @@ fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
         parties,
         modality,
         markers,
+        english,
+        english_markers,
         conditional_suffix: norm(&m.conditional_suffix),
         attached_tables: norm(&m.attached_tables),
         conjunction_break: norm(&m.conjunction_break),

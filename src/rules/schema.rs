@@ -166,6 +166,11 @@ pub struct PatternFile {
     /// Only rows of a table (a 責任分界表 under its article heading).
     #[serde(default)]
     pub in_table: bool,
+    /// Only rows of a table whose columns are the parties and whose cells
+    /// mark who does each item (区分 | 甲 | 乙 with ○): an allocation table,
+    /// whatever its heading.
+    #[serde(default)]
+    pub party_table: bool,
     /// The pattern itself is a promise not to do something (「再委託しない」):
     /// a negated predicate is the duty.
     #[serde(default)]

@@ -45,6 +45,34 @@ pub struct Sentence {
     /// Index of the sentence an item or a table row depends on
     /// (「乙は、次の各号に掲げる事項を遵守しなければならない。」).
     pub lead: Option<usize>,
+    /// For a sentence of a table row: the row, and where in the row's text
+    /// the sentence starts (a row is split at 。 like any text, so its cells
+    /// are kept here for reading which column a match lies in).
+    pub row: Option<(std::sync::Arc<Row>, usize)>,
+}
+
+/// One table row as the extractor gave it: cells a tab apart.
+#[derive(Debug)]
+pub struct Row {
+    /// Rows of one table share it: consecutive table rows form a table.
+    pub table: u32,
+    pub text: String,
+}
+
+impl Row {
+    /// The cells, trimmed.
+    pub fn cells(&self) -> impl Iterator<Item = &str> {
+        self.text.split('\t').map(str::trim)
+    }
+
+    /// The index of the cell holding byte `at` of the row's text.
+    pub fn cell_at(&self, at: usize) -> usize {
+        let at = at.min(self.text.len());
+        self.text.as_bytes()[..at]
+            .iter()
+            .filter(|b| **b == b'\t')
+            .count()
+    }
 }
 
 impl Sentence {
@@ -61,24 +89,32 @@ impl Sentence {
     }
 }
 
-/// Split a paragraph into sentences at 。 outside brackets and quotes.
+/// Split a paragraph into sentences at 。 outside brackets and quotes, and
+/// at an English full stop followed by a capital (not after Inc. or Art.).
 pub fn split_sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut depth: i32 = 0;
     let mut start = 0;
     for (i, c) in text.char_indices() {
-        match c {
-            '「' | '『' | '（' | '(' | '【' | '〔' => depth += 1,
-            '」' | '』' | '）' | ')' | '】' | '〕' => depth = (depth - 1).max(0),
-            '。' if depth == 0 => {
-                let end = i + c.len_utf8();
-                let s = text[start..end].trim();
-                if !s.is_empty() {
-                    out.push(s);
-                }
-                start = end;
+        let end = match c {
+            '「' | '『' | '（' | '(' | '【' | '〔' => {
+                depth += 1;
+                None
             }
-            _ => {}
+            '」' | '』' | '）' | ')' | '】' | '〕' => {
+                depth = (depth - 1).max(0);
+                None
+            }
+            '。' if depth == 0 => Some(i + c.len_utf8()),
+            '.' if depth == 0 && english_full_stop(text, i) => Some(i + 1),
+            _ => None,
+        };
+        if let Some(end) = end {
+            let s = text[start..end].trim();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            start = end;
         }
     }
     let tail = text[start..].trim();
@@ -86,6 +122,69 @@ pub fn split_sentences(text: &str) -> Vec<&str> {
         out.push(tail);
     }
     out
+}
+
+/// The `.` at byte `at` ends an English sentence: a word of two or more
+/// letters (not an abbreviation) before it, white space and a capital after.
+fn english_full_stop(text: &str, at: usize) -> bool {
+    const ABBREVIATIONS: [&str; 22] = [
+        "Inc", "Ltd", "Co", "Corp", "No", "Nos", "Art", "Arts", "Sec", "Secs", "para", "Para",
+        "e.g", "i.e", "etc", "vs", "cf", "Mr", "Ms", "Dr", "St", "approx",
+    ];
+    let before = &text[..at];
+    let word: &str = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or_default();
+    let word = word.trim_end_matches(['"', '\'', ')']);
+    if word.chars().count() < 2
+        || !word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        || !word.chars().any(|c| c.is_ascii_lowercase())
+        || ABBREVIATIONS.contains(&word)
+    {
+        return false;
+    }
+    let mut after = text[at + 1..].chars();
+    after.next().is_some_and(char::is_whitespace)
+        && after
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| c.is_ascii_uppercase() || c == '"' || c == '(' || c == '“')
+}
+
+/// `Article 5 (Audit)`, `Section 12. Security`, `Clause 3:` at the start:
+/// (label as cited, rest).
+fn english_article(text: &str) -> Option<(String, &str)> {
+    let (word, rest) = text.split_once(' ')?;
+    let word = match word {
+        "Article" | "ARTICLE" => "Article",
+        "Section" | "SECTION" => "Section",
+        "Clause" | "CLAUSE" => "Clause",
+        _ => return None,
+    };
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let after = &rest[digits.len()..];
+    if !(after.is_empty() || after.starts_with([' ', '.', ':', '(', '\u{3000}', '-'])) {
+        return None;
+    }
+    let after = after.trim_start_matches(['.', ':', '-', ' ', '\u{3000}']);
+    Some((format!("{word} {digits}"), after))
+}
+
+/// A table row with a Japanese sentence in one cell and an English one in another.
+fn bilingual_row(text: &str) -> bool {
+    use crate::sets::language::{of, Lang};
+    let sentence = |c: &&str| c.chars().count() >= 20;
+    let cells: Vec<&str> = text.split('\t').map(str::trim).filter(sentence).collect();
+    cells.len() >= 2
+        && cells
+            .iter()
+            .any(|c| of(c) == Lang::Ja && c.contains(['。', '、']))
+        && cells.iter().any(|c| of(c) == Lang::En && c.contains(' '))
 }
 
 fn count_article_refs(text: &str) -> usize {
@@ -106,6 +205,10 @@ fn count_article_refs(text: &str) -> usize {
 /// A short line with no sentence end and no predicate: a title, a heading,
 /// 「削除」. A duty written without 。 (「乙は、甲に報告する」) is not one.
 fn looks_like_heading(text: &str) -> bool {
+    // An English sentence ends with its full stop.
+    if text.ends_with('.') && text.split_whitespace().count() >= 3 {
+        return false;
+    }
     let t = text.trim_end_matches(['）', ')', '」']);
     !text.contains('。')
         && text.chars().count() <= 50
@@ -129,6 +232,11 @@ struct Segmenter {
     lead_lists: bool,
     /// The document numbers its clauses 1. 2. 3. instead of 第N条.
     numbered_clauses: bool,
+    /// Tables seen so far, and whether the last block was a table row.
+    tables: u32,
+    in_table: bool,
+    /// The row being emitted, for its sentences.
+    row: Option<std::sync::Arc<Row>>,
 }
 
 impl Segmenter {
@@ -142,6 +250,11 @@ impl Segmenter {
     ) -> usize {
         let before = self.out.len();
         for s in split_sentences(body) {
+            let row = self.row.as_ref().map(|r| {
+                // The sentence is a slice of the row's text: its offset there.
+                let at = (s.as_ptr() as usize).saturating_sub(body.as_ptr() as usize);
+                (std::sync::Arc::clone(r), at)
+            });
             self.out.push(Sentence {
                 page: self.page,
                 article: self.article.clone(),
@@ -153,6 +266,7 @@ impl Segmenter {
                 text: s.to_string(),
                 norm: Normalized::new(s),
                 lead,
+                row,
             });
         }
         self.out.len() - before
@@ -191,20 +305,48 @@ impl Segmenter {
     }
 
     fn block(&mut self, text: &str, kind: BlockKind) {
-        if kind == BlockKind::TableRow {
+        let row = kind == BlockKind::TableRow;
+        if row && !self.in_table {
+            self.tables += 1;
+        }
+        self.in_table = row;
+        // A row pairing a Japanese clause with its English text (a bilingual
+        // contract set side by side): each cell is a paragraph of its own.
+        if row && bilingual_row(text) {
+            self.in_table = false;
+            for cell in text.split('\t').map(str::trim).filter(|c| !c.is_empty()) {
+                self.block(cell, BlockKind::Paragraph);
+            }
+            return;
+        }
+        if row {
+            self.row = Some(std::sync::Arc::new(Row {
+                table: self.tables,
+                text: text.to_string(),
+            }));
             self.emit(SentenceKind::TableRow, text, None, self.lead);
+            self.row = None;
             return;
         }
         if count_article_refs(text) >= 2 || text == "目次" {
             self.emit(SentenceKind::Toc, text, None, None);
             return;
         }
-        if let Some((_, label, rest)) = numbering::article(text) {
+        let article = numbering::article(text)
+            .map(|(_, label, rest)| (label, rest))
+            .or_else(|| english_article(text));
+        if let Some((label, rest)) = article {
             self.numbered_clauses = false;
+            let english_title = label.is_ascii()
+                && !rest.is_empty()
+                && rest.chars().count() <= 60
+                && !rest.contains(['.', '。', ';']);
             self.article = Some(label);
             self.paragraph = Some(1);
             let (h, body) = match numbering::heading(rest) {
                 Some((h, body)) => (Some(h), body),
+                // Article 7. Audit Rights
+                None if english_title => (Some(rest.trim().to_string()), ""),
                 None => (self.pending_heading.take(), rest.trim_start()),
             };
             self.heading = h;
@@ -306,8 +448,13 @@ fn segment_within(
             Some(l) if !l.is_empty() => Cow::Owned(block.display_text()),
             _ => Cow::Borrowed(block.text.as_str()),
         };
-        let text = full.trim();
-        if !text.is_empty() {
+        // A row keeps its tabs: an empty first cell (the corner of a header
+        // row) still counts as a column.
+        let text = match block.kind {
+            BlockKind::TableRow => full.trim_matches(|c: char| c != '\t' && c.is_whitespace()),
+            BlockKind::Paragraph => full.trim(),
+        };
+        if !text.trim().is_empty() {
             seg.page = block.page;
             seg.block(text, block.kind);
         }
