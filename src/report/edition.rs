@@ -49,6 +49,16 @@ impl Verdict {
         }
     }
 
+    /// What the mark means, for a legend (the tier verdicts; a status's
+    /// own words are each writer's legend, unchanged since 5.2).
+    pub fn meaning_ja(self) -> &'static str {
+        match self {
+            Verdict::Status(s) => s.label_ja(),
+            Verdict::Consider => "推奨条項が見当たらない（不足には数えません）",
+            Verdict::NotApplicable => "条件（外部保存等）に該当しないため照合対象外",
+        }
+    }
+
     /// What a status comes to under a tier (None: no edition, required).
     pub fn of(tier: Option<Applies>, status: Status) -> Verdict {
         match (tier.unwrap_or(Applies::Required), status) {
@@ -77,12 +87,14 @@ pub fn legend_ja(r: &Report) -> Vec<String> {
     }
     vec![
         format!(
-            "{} 推奨条項が見当たらない（不足には数えません）",
-            Verdict::Consider.mark()
+            "{} {}",
+            Verdict::Consider.mark(),
+            Verdict::Consider.meaning_ja()
         ),
         format!(
-            "{} 条件（外部保存等）に該当しないため照合対象外",
-            Verdict::NotApplicable.mark()
+            "{} {}",
+            Verdict::NotApplicable.mark(),
+            Verdict::NotApplicable.meaning_ja()
         ),
         "⚠ 出典が案・二次情報のみの条項（出典は下記）".to_string(),
         "矛盾 反対の定め（留保・除外）が他の条項に優先".to_string(),
@@ -360,6 +372,24 @@ pub(crate) mod tests {
             assert_eq!(p.verdict(), Verdict::NotApplicable);
             assert!(!p.is_gap() && !p.needs_check() && !p.to_consider());
         }
+    }
+
+    #[test]
+    fn a_deadline_shows_its_class_without_repeating_the_wording() {
+        use crate::matching::deadline::Class;
+        let d = |w: &str, c| Deadline {
+            wording: Some(w.into()),
+            class: c,
+        };
+        assert_eq!(
+            d("直ちに", Some(Class::Immediate)).label_ja(),
+            "期限: 直ちに（即時）"
+        );
+        assert_eq!(
+            d("速やかに", Some(Class::Prompt)).label_ja(),
+            "期限: 速やかに（期間の定めなし）"
+        );
+        assert_eq!(d("速やかに", None).label_ja(), "期限: 速やかに", "5.2");
     }
 
     #[test]

@@ -294,17 +294,8 @@ fn legend(out: &mut String, r: &Report) {
         let _ = write!(out, "<li>{} {what}</li>", badge(s));
     }
     if r.guideline.is_some() {
-        for (v, what) in [
-            (
-                Verdict::Consider,
-                "推奨条項が見当たらない（不足には数えません）",
-            ),
-            (
-                Verdict::NotApplicable,
-                "条件（外部保存等）に該当しないため照合対象外",
-            ),
-        ] {
-            let _ = write!(out, "<li>{} {what}</li>", badge(v));
+        for v in [Verdict::Consider, Verdict::NotApplicable] {
+            let _ = write!(out, "<li>{} {}</li>", badge(v), v.meaning_ja());
         }
         out.push_str("<li><span class=\"srcwarn\">⚠</span> 出典が案・二次情報のみの条項</li>");
         out.push_str("<li><strong>矛盾</strong> 反対の定め（留保・除外）が他の条項に優先</li>");

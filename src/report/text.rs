@@ -397,7 +397,7 @@ impl TextWriter {
                 .find(|i| *i.id == *p.id)
                 .and_then(|i| i.suggestion.as_deref());
             if let Some(w) = wording {
-                writeln!(out, "      推奨条項例: {}", with_labels(w, &parties))?;
+                writeln!(out, "      推奨条項例: {}", with_labels(w, parties))?;
             }
         }
         Ok(())

@@ -255,19 +255,10 @@ fn overview(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError
         ws.write_string(row, 1, words)?;
     }
     if r.guideline.is_some() {
-        for (v, words) in [
-            (
-                Verdict::Consider,
-                "推奨条項が見当たらない（不足には数えません）",
-            ),
-            (
-                Verdict::NotApplicable,
-                "条件（外部保存等）に該当しないため照合対象外",
-            ),
-        ] {
+        for v in [Verdict::Consider, Verdict::NotApplicable] {
             row += 1;
             ws.write_string_with_format(row, 0, v.mark(), mark_format(v))?;
-            ws.write_string(row, 1, words)?;
+            ws.write_string(row, 1, v.meaning_ja())?;
         }
         row += 1;
         ws.write_string(row, 0, "⚠")?;
