@@ -222,6 +222,19 @@ fn external_storage_is_read_from_the_documents_and_keiyaku_toml_decides_over_the
     );
     let stores = vendor(&r, "保管あり");
     assert_eq!(stores["external_storage"]["holds"], true);
+    // A provision required of one vendor is shown as required in the
+    // overview's tier row, whichever vendor comes first.
+    let md = util::stdout(&util::keiyaku(&[
+        "scan",
+        "-q",
+        "--guideline",
+        "6.0",
+        "--format",
+        "markdown",
+        path,
+    ]));
+    let tiers = md.lines().find(|l| l.starts_with("| 層 |")).unwrap();
+    assert!(!tiers.contains("対象外"), "{tiers}");
     assert_eq!(
         provision(stores, "purpose-limitation")["applies"],
         "required"

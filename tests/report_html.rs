@@ -448,3 +448,49 @@ fn renders_in_chromium_without_running_contract_scripts() {
         png.len()
     );
 }
+
+/// Under the default edition the page Chromium builds has the tier row, the
+/// 要検討 cells and their filter, and the recommended group apart.
+#[test]
+fn edition_page_renders_in_chromium_with_tiers_and_consider_filter() {
+    let Some(bin) = chromium() else {
+        if std::env::var("KEIYAKU_REQUIRE_CHROMIUM").as_deref() == Ok("1") {
+            panic!("chromium not installed and KEIYAKU_REQUIRE_CHROMIUM=1");
+        }
+        println!("chromium not installed: browser test not run");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("in").join("統計留保");
+    std::fs::create_dir_all(&v).unwrap();
+    std::fs::write(
+        v.join("規約.txt"),
+        "データ保管サービス利用規約\n\n第1条（利用目的）\n当社は、お客様のデータを本サービスの提供以外の目的で利用しません。\n\n第2条（統計）\n当社は、お客様のデータを集計し、統計情報として利用することがあります。\n",
+    )
+    .unwrap();
+    let html = dir.path().join("r.html");
+    let o = keiyaku(&[
+        "scan",
+        "--guideline",
+        "6.0",
+        dir.path().join("in").to_str().unwrap(),
+        "-o",
+        html.to_str().unwrap(),
+    ]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let profile = dir.path().join("profile");
+    std::fs::create_dir(&profile).unwrap();
+    let dom = run_chromium(&bin, &profile, &html, &["--dump-dom".to_string()]);
+    let dom = String::from_utf8(dom).expect("DOM is UTF-8");
+    assert!(dom.contains("<dt>照合基準</dt>"), "no DOM: {dom:.300}");
+    assert!(
+        dom.contains("<form id=\"filters\" aria-label"),
+        "the page's script ran"
+    );
+    assert!(dom.contains("<input type=\"checkbox\" data-status=\"consider\" checked"));
+    assert!(dom.contains("<th class=\"vendor-col tier\">層</th>"));
+    assert!(dom.contains("<td class=\"st st-consider\" data-status=\"consider\""));
+    assert!(dom.contains("<h3>推奨（要検討）</h3>"));
+    assert!(dom.contains("<p class=\"warn conflict\">矛盾: "));
+    assert_eq!(dom.matches("<script").count(), 1);
+}

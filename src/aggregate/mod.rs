@@ -140,20 +140,8 @@ mod tests {
 
     fn ev(t: &str, s: Status) -> Evidence {
         Evidence {
-            deadline: None,
-            derived: None,
-            ocr_confidence: None,
-            path: "a.pdf".into(),
             page: Some(1),
-            sheet: None,
-            clause: None,
-            heading: None,
-            strength: s,
-            basis: crate::matching::Basis::Duty,
-            matched: "".into(),
-            text: t.into(),
-            prevailing: None,
-            part: None,
+            ..Evidence::sample("a.pdf", t, s)
         }
     }
 

@@ -288,8 +288,23 @@ pub fn report(
         })
         .collect();
     let mut summary = Summary::default();
+    if rules.guideline.is_some() {
+        summary.consider = Some(0);
+        summary.not_applicable = Some(0);
+    }
     for v in &vendors {
         for p in &v.provisions {
+            match (p.applies, p.status) {
+                (Some(Applies::NotApplicable), _) => {
+                    *summary.not_applicable.get_or_insert(0) += 1;
+                    continue;
+                }
+                (Some(Applies::Recommended), Status::Missing) => {
+                    *summary.consider.get_or_insert(0) += 1;
+                    continue;
+                }
+                _ => {}
+            }
             match p.status {
                 Status::Present => summary.present += 1,
                 Status::Weak => summary.weak += 1,

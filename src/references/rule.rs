@@ -165,20 +165,9 @@ mod tests {
         let rs = RuleSet::embedded().unwrap();
         let pos = |id: &str| rs.provisions.iter().position(|p| p.id == id).unwrap();
         let ev = |basis: Basis, clause: &str| Evidence {
-            path: "V/契約書.txt".into(),
-            page: None,
-            ocr_confidence: None,
-            sheet: None,
             clause: Some(clause.into()),
-            heading: None,
-            strength: Status::Weak,
             basis,
-            matched: "".into(),
-            text: "".into(),
-            deadline: None,
-            derived: None,
-            prevailing: None,
-            part: None,
+            ..Evidence::sample("V/契約書.txt", "", Status::Weak)
         };
         let mut by: Vec<Vec<(Strength, Evidence)>> = vec![Vec::new(); rs.provisions.len()];
         by[pos(LEAD)].push((Strength::Weak, ev(Basis::Rule, "第4条")));

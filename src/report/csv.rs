@@ -4,7 +4,8 @@
 //!
 //! The row model ([`detail_rows`]) is shared with the XLSX and Markdown writers.
 
-use super::model::{DocStatus, ProvisionResult, Report, Status, VendorReport};
+use super::edition::Verdict;
+use super::model::{Applies, DocStatus, ProvisionResult, Report, Status, VendorReport};
 use super::Render;
 use std::io::Write;
 
@@ -23,6 +24,32 @@ pub const DETAIL_COLUMNS: [&str; 10] = [
     "引用",
     "推奨条項例",
 ];
+
+/// Columns of a detail row under an edition after 5.2: the tier (層) beside
+/// the provision, and a note (注記) for source warnings and conflicts.
+pub const EDITION_COLUMNS: [&str; 12] = [
+    "事業者",
+    "条項",
+    "層",
+    "判定",
+    "理由",
+    "文書",
+    "ページ",
+    "条項番号",
+    "見出し",
+    "引用",
+    "推奨条項例",
+    "注記",
+];
+
+/// The detail columns of this report: 5.2 keeps the columns it always had.
+pub fn detail_columns(r: &Report) -> &'static [&'static str] {
+    if r.guideline.is_some() {
+        &EDITION_COLUMNS
+    } else {
+        &DETAIL_COLUMNS
+    }
+}
 
 /// The vendor as one cell: its name, and the scanned folder it lies in when
 /// several were scanned (two folders may hold vendors of the same name).
@@ -77,6 +104,8 @@ pub struct DetailRow<'a> {
     pub vendor: String,
     pub title: &'a str,
     pub status: Status,
+    /// Under an edition after 5.2: how the provision applies.
+    pub tier: Option<Applies>,
     pub reason: String,
     pub path: &'a str,
     pub page: Option<u32>,
@@ -87,12 +116,43 @@ pub struct DetailRow<'a> {
     pub quote: &'a str,
     /// Suggested wording, for every status but present.
     pub suggestion: &'a str,
+    /// The ⚠ source warning and a conflict's two clauses (empty under 5.2).
+    pub note: String,
 }
 
 impl DetailRow<'_> {
-    /// 判定: the mark and its label (`△ 弱い`).
+    /// What the status comes to under the tier (要検討, 対象外).
+    pub fn shown(&self) -> Verdict {
+        Verdict::of(self.tier, self.status)
+    }
+
+    /// 判定: the mark and its label (`△ 弱い`, `要検討 推奨・なし`).
     pub fn verdict(&self) -> String {
-        format!("{} {}", self.status.mark(), self.status.label_ja())
+        self.shown().cell_ja()
+    }
+
+    /// 層: 必須 / 推奨 / 対象外 (empty without an edition).
+    pub fn tier_ja(&self) -> &'static str {
+        self.tier.map_or("", Applies::label_ja)
+    }
+
+    /// The cell of column `name` (of [`DETAIL_COLUMNS`] or [`EDITION_COLUMNS`]).
+    pub fn cell(&self, name: &str) -> std::borrow::Cow<'_, str> {
+        match name {
+            "事業者" => self.vendor.as_str().into(),
+            "条項" => self.title.into(),
+            "層" => self.tier_ja().into(),
+            "判定" => self.verdict().into(),
+            "理由" => self.reason.as_str().into(),
+            "文書" => self.path.into(),
+            "ページ" => self.page_text().into(),
+            "条項番号" => self.clause.into(),
+            "見出し" => self.heading.into(),
+            "引用" => self.quote.into(),
+            "推奨条項例" => self.suggestion.into(),
+            "注記" => self.note.as_str().into(),
+            _ => "".into(),
+        }
     }
 
     /// The page column as text: the sheet of a workbook (`シート: 責任分界表`),
@@ -117,7 +177,8 @@ pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
                 .evidence
                 .first()
                 .or(p.near_miss.as_ref().map(|n| &n.evidence));
-            let suggestion = if p.status == Status::Present {
+            let suggestion = if p.status == Status::Present || p.verdict() == Verdict::NotApplicable
+            {
                 ""
             } else {
                 r.provisions
@@ -126,10 +187,17 @@ pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
                     .and_then(|i| i.suggestion.as_deref())
                     .unwrap_or("")
             };
+            let note: Vec<String> = r
+                .source_warning_of(&p.id)
+                .map(str::to_string)
+                .into_iter()
+                .chain(p.conflict_ja())
+                .collect();
             rows.push(DetailRow {
                 vendor: vendor.clone(),
                 title: &p.title,
                 status: p.status,
+                tier: p.applies,
                 reason: reason_ja(v, p),
                 path: e.map_or("", |e| &*e.path),
                 page: e.and_then(|e| e.page),
@@ -138,6 +206,7 @@ pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
                 heading: e.and_then(|e| e.heading.as_deref()).unwrap_or(""),
                 quote: e.map_or("", |e| e.text.as_str()),
                 suggestion,
+                note: note.join("；"),
             });
         }
     }
@@ -153,6 +222,7 @@ pub fn service_label(s: &super::model::ServiceReport) -> String {
 /// Why a service's provision got its status: whose contract counts, and
 /// each vendor's own mark (`各事業者の契約: A ○、B ×`).
 pub fn service_reason_ja(
+    r: &Report,
     case: super::model::ServiceCase,
     p: &super::model::ServiceProvision,
 ) -> String {
@@ -160,7 +230,10 @@ pub fn service_reason_ja(
     let marks: Vec<String> = p
         .vendors
         .iter()
-        .map(|v| format!("{} {}", v.vendor, v.status.mark()))
+        .map(|v| {
+            let mark = r.verdict_for(&v.vendor, &p.id, v.status).mark();
+            format!("{} {mark}", v.vendor)
+        })
         .collect();
     match p.coverage {
         Coverage::Any => format!("{}: {}", p.coverage.label_ja(), marks.join("、")),
@@ -184,7 +257,8 @@ fn service_rows(r: &Report) -> Vec<DetailRow<'_>> {
                 vendor: service_label(s),
                 title,
                 status: p.status,
-                reason: service_reason_ja(s.case, p),
+                tier: r.tier_of(&p.id),
+                reason: service_reason_ja(r, s.case, p),
                 path: e.map_or("", |e| &*e.path),
                 page: e.and_then(|e| e.page),
                 sheet: e.and_then(|e| e.sheet.as_deref()),
@@ -192,6 +266,7 @@ fn service_rows(r: &Report) -> Vec<DetailRow<'_>> {
                 heading: e.and_then(|e| e.heading.as_deref()).unwrap_or(""),
                 quote: e.map_or("", |e| e.text.as_str()),
                 suggestion: "",
+                note: r.source_warning_of(&p.id).unwrap_or("").to_string(),
             });
         }
     }
@@ -214,22 +289,20 @@ impl Render for CsvWriter {
         let mut w = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(&mut *out);
-        w.write_record(DETAIL_COLUMNS)?;
+        let columns = detail_columns(r);
+        w.write_record(columns)?;
         for row in detail_rows(r) {
-            let page = row.page_text();
-            let verdict = row.verdict();
-            let fields = [
-                inert(&row.vendor),
-                inert(row.title),
-                verdict.as_str().into(),
-                row.reason.as_str().into(),
-                inert(row.path),
-                inert(&page),
-                inert(row.clause),
-                inert(row.heading),
-                inert(row.quote),
-                inert(row.suggestion),
-            ];
+            let fields: Vec<std::borrow::Cow<str>> = columns
+                .iter()
+                .map(|c| {
+                    let v = row.cell(c);
+                    // Our own words are never formulas; everything else may be.
+                    match *c {
+                        "判定" | "理由" | "層" | "注記" => v,
+                        _ => inert(&v).into_owned().into(),
+                    }
+                })
+                .collect();
             w.write_record(fields.iter().map(|f| f.as_bytes()))?;
         }
         w.flush()?;
@@ -242,9 +315,11 @@ impl Render for CsvWriter {
 /// ignored rather than listed as an unsupported document.)
 pub fn is_report(bytes: &[u8]) -> bool {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let header = DETAIL_COLUMNS.join(",");
-    body.starts_with(header.as_bytes())
-        && matches!(body.get(header.len()), Some(b'\r' | b'\n') | None)
+    [&DETAIL_COLUMNS[..], &EDITION_COLUMNS[..]].iter().any(|c| {
+        let header = c.join(",");
+        body.starts_with(header.as_bytes())
+            && matches!(body.get(header.len()), Some(b'\r' | b'\n') | None)
+    })
 }
 
 #[cfg(test)]
@@ -254,6 +329,8 @@ mod tests {
     #[test]
     fn csv_report_is_recognised_by_its_header_line() {
         let header = format!("\u{feff}{}\r\n", DETAIL_COLUMNS.join(","));
+        assert!(is_report(header.as_bytes()));
+        let header = format!("\u{feff}{}\r\n", EDITION_COLUMNS.join(","));
         assert!(is_report(header.as_bytes()));
         assert!(!is_report("事業者,条項\r\n".as_bytes()));
         assert!(!is_report(b"name,price\n"));

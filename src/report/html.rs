@@ -10,8 +10,10 @@
 //! escaped. The page reads in full without JavaScript and prints on A4: the
 //! overview on the first page, each vendor from a new page.
 
+use super::edition::Verdict;
 use super::model::{
-    party_line, DocReport, DocStatus, Evidence, ProvisionResult, Report, Status, VendorReport,
+    party_line, Applies, DocReport, DocStatus, Evidence, ProvisionResult, Report, Status,
+    VendorReport,
 };
 use super::Render;
 use crate::matching::parties::PartyDef;
@@ -132,6 +134,19 @@ a{color:inherit;text-decoration:none}
 }
 "#;
 
+/// Added under an edition after 5.2 only (the 5.2 page stays as it was):
+/// the tier verdicts and the tier row.
+const EDITION_STYLE: &str = r#"
+:root{--consider-bg:#dde8f7;--consider-fg:#1f4e79;--na-bg:#ededed;--na-fg:#595959}
+.st-consider{background:var(--consider-bg);color:var(--consider-fg)}
+.st-not-applicable{background:var(--na-bg);color:var(--na-fg)}
+.prov.st-consider,.prov.st-not-applicable{background:#fff;color:var(--fg)}
+.prov.st-consider{border-left-color:var(--consider-fg)}
+.prov.st-not-applicable{border-left-color:#a0a0a0}
+table.matrix th.tier{font-weight:400;font-size:.85em}
+.srcwarn{color:#8a1a00}
+"#;
+
 /// Progressive enhancement: the filter bar stays hidden without JavaScript.
 const SCRIPT: &str = r#"
 (function () {
@@ -236,27 +251,38 @@ fn highlighted(text: &str, matched: &str) -> (String, bool) {
     }
 }
 
-fn status_cell(out: &mut String, status: Status, title: &str) {
+fn status_cell(out: &mut String, status: impl Into<Verdict>, title: &str) {
+    let v: Verdict = status.into();
     let _ = write!(
         out,
         "<td class=\"st st-{s}\" data-status=\"{s}\" title=\"{t}：{l}\"><span class=\"mark\">{m}</span><span class=\"lbl\">{l}</span></td>",
-        s = status.as_str(),
+        s = v.as_str(),
         t = escape(title),
-        m = status.mark(),
-        l = status.label_ja(),
+        m = v.mark(),
+        l = v.label_ja(),
     );
 }
 
-fn badge(status: Status) -> String {
+fn badge(status: impl Into<Verdict>) -> String {
+    let v: Verdict = status.into();
     format!(
         "<span class=\"badge st-{}\"><span class=\"mark\">{}</span> {}</span>",
-        status.as_str(),
-        status.mark(),
-        status.label_ja()
+        v.as_str(),
+        v.mark(),
+        v.label_ja()
     )
 }
 
-fn legend(out: &mut String) {
+/// The statuses a reader can filter by: under an edition, also 要検討 and 対象外.
+fn shown_verdicts(r: &Report) -> Vec<Verdict> {
+    let mut all: Vec<Verdict> = STATUSES.iter().map(|s| Verdict::Status(*s)).collect();
+    if r.guideline.is_some() {
+        all.extend([Verdict::Consider, Verdict::NotApplicable]);
+    }
+    all
+}
+
+fn legend(out: &mut String, r: &Report) {
     out.push_str("<ul class=\"legend\" aria-label=\"凡例\"><li><strong>凡例</strong></li>");
     for (s, what) in [
         (Status::Present, "規定あり"),
@@ -267,7 +293,22 @@ fn legend(out: &mut String) {
     ] {
         let _ = write!(out, "<li>{} {what}</li>", badge(s));
     }
+    if r.guideline.is_some() {
+        for v in [Verdict::Consider, Verdict::NotApplicable] {
+            let _ = write!(out, "<li>{} {}</li>", badge(v), v.meaning_ja());
+        }
+        out.push_str("<li><span class=\"srcwarn\">⚠</span> 出典が案・二次情報のみの条項</li>");
+        out.push_str("<li><strong>矛盾</strong> 反対の定め（留保・除外）が他の条項に優先</li>");
+    }
     out.push_str("</ul>\n");
+    let warnings = r.source_warnings_ja();
+    if !warnings.is_empty() {
+        out.push_str("<ul class=\"note srcwarn\">");
+        for w in warnings {
+            let _ = write!(out, "<li>{}</li>", escape(&w));
+        }
+        out.push_str("</ul>\n");
+    }
 }
 
 fn pages_range(first: u32, last: u32) -> String {
@@ -331,6 +372,13 @@ fn header(out: &mut String, r: &Report) {
         let _ = write!(out, "<span class=\"path\">{}</span>", escape(p));
     }
     out.push_str("</dd>\n");
+    if let Some(g) = &r.guideline {
+        let _ = write!(out, "<dt>照合基準</dt><dd>{}", escape(&g.label_ja()));
+        for n in &g.notes {
+            let _ = write!(out, "<br><span class=\"note\">注: {}</span>", escape(n));
+        }
+        out.push_str("</dd>\n");
+    }
     if !r.run.options.is_empty() {
         let opts: Vec<String> = r.run.options.iter().map(|o| escape(o)).collect();
         let _ = writeln!(
@@ -340,6 +388,21 @@ fn header(out: &mut String, r: &Report) {
         );
     }
     let s = &r.summary;
+    if let Some(t) = r.tally() {
+        let _ = write!(
+            out,
+            "<dt>集計</dt><dd>{} 社・{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）<br>\
+             {}</dd>\n</dl>\n</header>\n",
+            s.vendors,
+            s.documents,
+            s.unreadable_documents,
+            s.unsupported_documents,
+            s.skipped_documents,
+            s.ignored_documents,
+            escape(&t.line_ja())
+        );
+        return;
+    }
     let _ = write!(
         out,
         "<dt>集計</dt><dd>{} 社・{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）<br>\
@@ -361,7 +424,7 @@ fn header(out: &mut String, r: &Report) {
 
 fn filters(out: &mut String, r: &Report) {
     out.push_str("<form id=\"filters\" hidden aria-label=\"絞り込み\"><strong>絞り込み：</strong>");
-    for s in STATUSES {
+    for s in shown_verdicts(r) {
         let _ = write!(
             out,
             "<label><input type=\"checkbox\" data-status=\"{}\" checked> {} {}</label>",
@@ -389,15 +452,25 @@ fn overview(out: &mut String, r: &Report) {
         out.push_str("<p>取引先が見つかりませんでした。</p>\n");
     } else {
         out.push_str("<table class=\"matrix\">\n<thead><tr><th class=\"vendor-col\">取引先</th>");
-        for (_, short, title) in &cols {
+        for (id, short, title) in &cols {
             let _ = write!(
                 out,
-                "<th class=\"col\" title=\"{}\">{}</th>",
+                "<th class=\"col\" title=\"{}\">{}{}</th>",
                 escape(title),
-                escape(short)
+                escape(short),
+                r.warn_mark(id)
             );
         }
-        out.push_str("<th class=\"col\">文書</th></tr></thead>\n<tbody>\n");
+        out.push_str("<th class=\"col\">文書</th></tr>");
+        if r.guideline.is_some() {
+            out.push_str("\n<tr><th class=\"vendor-col tier\">層</th>");
+            for (id, _, _) in &cols {
+                let tier = r.tier_of(id).map_or("", |t| t.label_ja());
+                let _ = write!(out, "<th class=\"col tier\">{tier}</th>");
+            }
+            out.push_str("<th class=\"col tier\"></th></tr>");
+        }
+        out.push_str("</thead>\n<tbody>\n");
         for (i, v) in r.vendors.iter().enumerate() {
             let _ = write!(
                 out,
@@ -411,7 +484,7 @@ fn overview(out: &mut String, r: &Report) {
             out.push_str("</td>");
             for (id, _, title) in &cols {
                 match v.provisions.iter().find(|p| *p.id == **id) {
-                    Some(p) => status_cell(out, p.status, title),
+                    Some(p) => status_cell(out, p.verdict(), title),
                     None => out.push_str("<td class=\"st\">—</td>"),
                 }
             }
@@ -425,7 +498,7 @@ fn overview(out: &mut String, r: &Report) {
         out.push_str("</tbody>\n</table>\n");
         out.push_str("<p class=\"note\">文書欄は「読取できた文書／文書数」。各社の詳細（根拠条項・提案文言・文書）は次ページ以降。</p>\n");
     }
-    legend(out);
+    legend(out, r);
     out.push_str("</section>\n");
 }
 
@@ -509,13 +582,26 @@ fn evidence(out: &mut String, e: &Evidence) {
 }
 
 fn provision(out: &mut String, r: &Report, v: &VendorReport, p: &ProvisionResult) {
+    let verdict = p.verdict();
+    let warn = r.source_warning_of(&p.id);
     let _ = writeln!(
         out,
-        "<div class=\"prov st-{s}\" data-status=\"{s}\"><h4>{} {}</h4>",
-        badge(p.status),
+        "<div class=\"prov st-{s}\" data-status=\"{s}\"><h4>{} {}{}</h4>",
+        badge(verdict),
         escape(&p.title),
-        s = p.status.as_str()
+        if warn.is_some() {
+            " <span class=\"srcwarn\">⚠</span>"
+        } else {
+            ""
+        },
+        s = verdict.as_str()
     );
+    if let Some(w) = warn {
+        let _ = writeln!(out, "<p class=\"note srcwarn\">{}</p>", escape(w));
+    }
+    if let Some(c) = p.conflict_ja() {
+        let _ = writeln!(out, "<p class=\"warn conflict\">{}</p>", escape(&c));
+    }
     for e in &p.evidence {
         evidence(out, e);
     }
@@ -548,7 +634,7 @@ fn provision(out: &mut String, r: &Report, v: &VendorReport, p: &ProvisionResult
             evidence(out, &n.evidence);
         }
     }
-    if p.status != Status::Present {
+    if p.status != Status::Present && verdict != Verdict::NotApplicable {
         if let Some(info) = r.provisions.iter().find(|i| *i.id == *p.id) {
             if let Some(s) = &info.suggestion {
                 let _ = write!(
@@ -620,15 +706,16 @@ fn vendor(out: &mut String, r: &Report, i: usize, v: &VendorReport) {
     }
     out.push_str("</h2>\n");
     let readable = v.documents.iter().filter(|d| d.status.readable()).count();
-    let names = |wanted: &[Status]| -> Vec<String> {
+    let names = |wanted: fn(&ProvisionResult) -> bool| -> Vec<String> {
         v.provisions
             .iter()
-            .filter(|p| wanted.contains(&p.status))
+            .filter(|p| wanted(p))
             .map(|p| escape(&p.short))
             .collect()
     };
-    let gaps = names(&[Status::Missing, Status::Negated]);
-    let check = names(&[Status::Weak, Status::Unknown]);
+    let gaps = names(ProvisionResult::is_gap);
+    let check = names(ProvisionResult::needs_check);
+    let consider = names(ProvisionResult::to_consider);
     let _ = write!(
         out,
         "<p>文書 {} 件、読取 {} 件。不足: {}",
@@ -643,14 +730,29 @@ fn vendor(out: &mut String, r: &Report, i: usize, v: &VendorReport) {
     if !check.is_empty() {
         let _ = write!(out, "。要確認: {}", check.join("、"));
     }
+    if !consider.is_empty() {
+        let _ = write!(out, "。要検討（推奨）: {}", consider.join("、"));
+    }
     out.push_str("。</p>\n");
     if !v.complete {
         out.push_str("<p class=\"warn\">読めない文書があるため、見つからなかった規定は「なし」ではなく「不明」としています。</p>\n");
     }
     parties(out, v);
-    out.push_str("<h3>規定</h3>\n");
-    for p in &v.provisions {
-        provision(out, r, v, p);
+    // Required first, then recommendations, then 対象外 (under 5.2 every
+    // provision is required: the one heading 規定).
+    for (tier, heading) in [
+        (Applies::Required, "規定"),
+        (Applies::Recommended, "推奨（要検討）"),
+        (Applies::NotApplicable, "対象外（条件に該当せず）"),
+    ] {
+        let mut group = v.provisions.iter().filter(|p| p.tier() == tier).peekable();
+        if group.peek().is_none() && tier != Applies::Required {
+            continue;
+        }
+        let _ = writeln!(out, "<h3>{heading}</h3>");
+        for p in group {
+            provision(out, r, v, p);
+        }
     }
     out.push_str("<h3>文書</h3>\n");
     if v.documents.is_empty() {
@@ -679,11 +781,11 @@ fn service(out: &mut String, r: &Report, i: usize, s: &super::model::ServiceRepo
     for p in &s.provisions {
         let title = r.title_of(&p.id, &p.short);
         let _ = write!(out, "<tr><td>{}</td>", escape(title));
-        status_cell(out, p.status, title);
+        status_cell(out, Verdict::of(r.tier_of(&p.id), p.status), title);
         let _ = write!(
             out,
             "<td>{}</td><td>",
-            escape(&super::csv::service_reason_ja(s.case, p))
+            escape(&super::csv::service_reason_ja(r, s.case, p))
         );
         if let Some(e) = p.evidence.first() {
             let _ = write!(out, "{}: ", escape(&e.vendor));
@@ -692,7 +794,8 @@ fn service(out: &mut String, r: &Report, i: usize, s: &super::model::ServiceRepo
         out.push_str("</td></tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
-    if s.shortfalls.is_empty() && s.uncovered.is_empty() {
+    let (uncovered, consider) = r.uncovered_by_tier(s);
+    if s.shortfalls.is_empty() && uncovered.is_empty() && consider.is_empty() {
         out.push_str("<p>不足: なし。</p>\n");
     } else {
         out.push_str("<ul>\n");
@@ -705,12 +808,20 @@ fn service(out: &mut String, r: &Report, i: usize, s: &super::model::ServiceRepo
                 escape(&f.reason)
             );
         }
-        let uncovered: Vec<String> = s.uncovered_shorts().into_iter().map(escape).collect();
+        let uncovered: Vec<String> = uncovered.into_iter().map(escape).collect();
+        let consider: Vec<String> = consider.into_iter().map(escape).collect();
         if !uncovered.is_empty() {
             let _ = writeln!(
                 out,
                 "<li class=\"warn\">どの事業者の契約にもない: {}</li>",
                 uncovered.join("、")
+            );
+        }
+        if !consider.is_empty() {
+            let _ = writeln!(
+                out,
+                "<li>要検討（推奨・どの事業者の契約にもない）: {}</li>",
+                consider.join("、")
             );
         }
         out.push_str("</ul>\n");
@@ -730,11 +841,16 @@ impl Render for HtmlWriter {
              <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <meta name=\"referrer\" content=\"no-referrer\">\n\
-             <title>契約書チェック結果 — {} {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+             <title>契約書チェック結果 — {} {}</title>\n<style>{}{}</style>\n</head>\n<body>\n",
             content_security_policy(),
             escape(&r.rules.id),
             escape(&r.rules.version),
-            STYLE
+            STYLE,
+            if r.guideline.is_some() {
+                EDITION_STYLE
+            } else {
+                ""
+            }
         );
         header(&mut h, r);
         filters(&mut h, r);

@@ -8,7 +8,8 @@
 //! a contract.
 
 use super::csv::{reason_ja, vendor_label};
-use super::model::{party_line, DocStatus, Report, Status};
+use super::edition::{in_tier_order, Verdict};
+use super::model::{party_line, DocStatus, ProvisionResult, Report, Status};
 use super::xlsx::unread_pages_ja;
 use super::Render;
 use std::io::Write;
@@ -102,9 +103,9 @@ impl MarkdownWriter {
                 out,
                 &[
                     cell(title),
-                    format!("{} {}", p.status.mark(), p.status.label_ja()),
+                    Verdict::of(r.tier_of(&p.id), p.status).cell_ja(),
                     cell(&at),
-                    cell(&super::csv::service_reason_ja(s.case, p)),
+                    cell(&super::csv::service_reason_ja(r, s.case, p)),
                 ],
             )?;
         }
@@ -118,12 +119,21 @@ impl MarkdownWriter {
                 cell(&f.reason)
             )?;
         }
-        if s.shortfalls.is_empty() && s.uncovered.is_empty() {
+        let (uncovered, consider) = r.uncovered_by_tier(s);
+        if s.shortfalls.is_empty() && uncovered.is_empty() {
             writeln!(out, "- 不足: なし")?;
         }
-        if !s.uncovered.is_empty() {
-            let ids: Vec<String> = s.uncovered_shorts().into_iter().map(cell).collect();
+        if !uncovered.is_empty() {
+            let ids: Vec<String> = uncovered.into_iter().map(cell).collect();
             writeln!(out, "- どの事業者の契約にもない: {}", ids.join("、"))?;
+        }
+        if !consider.is_empty() {
+            let ids: Vec<String> = consider.into_iter().map(cell).collect();
+            writeln!(
+                out,
+                "- 要検討（推奨・どの事業者の契約にもない）: {}",
+                ids.join("、")
+            )?;
         }
         Ok(())
     }
@@ -142,6 +152,9 @@ impl Render for MarkdownWriter {
             cell(&r.rules.version),
             r.rules.sha256
         )?;
+        for line in r.edition_lines_ja() {
+            writeln!(out, "- {}", cell(&line))?;
+        }
         let mut sources: Vec<&str> = Vec::new();
         for s in r.provisions.iter().filter_map(|p| p.source.as_deref()) {
             if !sources.contains(&s) {
@@ -161,20 +174,36 @@ impl Render for MarkdownWriter {
         writeln!(out, "## 一覧")?;
         writeln!(out)?;
         let mut head = vec!["事業者".to_string()];
-        head.extend(r.provisions.iter().map(|p| cell(&p.short)));
+        head.extend(
+            r.provisions
+                .iter()
+                .map(|p| cell(&format!("{}{}", p.short, r.warn_mark(&p.id)))),
+        );
         row(out, &head)?;
         let mut rule = vec!["---".to_string()];
         rule.extend(r.provisions.iter().map(|_| ":-:".to_string()));
         row(out, &rule)?;
+        if r.guideline.is_some() {
+            let mut tiers = vec!["層".to_string()];
+            tiers.extend(
+                r.provisions
+                    .iter()
+                    .map(|p| cell(r.tier_of(&p.id).map_or("", |t| t.label_ja()))),
+            );
+            row(out, &tiers)?;
+        }
         // One row per vendor, then per service: a mark under each provision (by id).
         let vendors = r.vendors.iter().map(|v| {
-            let marks: Vec<(&str, Status)> =
-                v.provisions.iter().map(|x| (&*x.id, x.status)).collect();
+            let marks: Vec<(&str, Verdict)> =
+                v.provisions.iter().map(|x| (&*x.id, x.verdict())).collect();
             (vendor_label(v), marks)
         });
         let services = r.services.iter().map(|s| {
-            let marks: Vec<(&str, Status)> =
-                s.provisions.iter().map(|x| (&*x.id, x.status)).collect();
+            let marks: Vec<(&str, Verdict)> = s
+                .provisions
+                .iter()
+                .map(|x| (&*x.id, Verdict::of(r.tier_of(&x.id), x.status)))
+                .collect();
             (super::csv::service_label(s), marks)
         });
         for (name, marks) in vendors.chain(services) {
@@ -190,6 +219,16 @@ impl Render for MarkdownWriter {
         }
         writeln!(out)?;
         writeln!(out, "{}", legend())?;
+        let more = super::edition::legend_ja(r);
+        if !more.is_empty() {
+            writeln!(out)?;
+            for l in more {
+                writeln!(out, "- {}", cell(&l))?;
+            }
+            for w in r.source_warnings_ja() {
+                writeln!(out, "- 出典の注意: {}", cell(&w))?;
+            }
+        }
         for s in &r.services {
             self.service(r, s, out)?;
         }
@@ -206,9 +245,18 @@ impl Render for MarkdownWriter {
                 writeln!(out, "当事者: {}", cell(&line))?;
                 writeln!(out)?;
             }
-            row(out, &["条項", "判定", "箇所", "理由"].map(String::from))?;
-            row(out, &["---", "---", "---", "---"].map(String::from))?;
-            for p in &v.provisions {
+            let edition = r.guideline.is_some();
+            if edition {
+                row(
+                    out,
+                    &["条項", "層", "判定", "箇所", "理由"].map(String::from),
+                )?;
+                row(out, &["---", "---", "---", "---", "---"].map(String::from))?;
+            } else {
+                row(out, &["条項", "判定", "箇所", "理由"].map(String::from))?;
+                row(out, &["---", "---", "---", "---"].map(String::from))?;
+            }
+            for p in in_tier_order(&v.provisions) {
                 let where_ = p
                     .evidence
                     .first()
@@ -230,15 +278,17 @@ impl Render for MarkdownWriter {
                         s
                     })
                     .unwrap_or_default();
-                row(
-                    out,
-                    &[
-                        cell(&p.title),
-                        format!("{} {}", p.status.mark(), p.status.label_ja()),
-                        cell(&where_),
-                        cell(&reason_ja(v, p)),
-                    ],
-                )?;
+                let mut reason = reason_ja(v, p);
+                if let Some(c) = p.conflict_ja() {
+                    reason.push_str(&format!("。{c}"));
+                }
+                let title = format!("{}{}", p.title, r.warn_mark(&p.id));
+                let mut cells = vec![cell(&title)];
+                if edition {
+                    cells.push(p.tier().label_ja().to_string());
+                }
+                cells.extend([p.verdict().cell_ja(), cell(&where_), cell(&reason)]);
+                row(out, &cells)?;
             }
             let unread: Vec<_> = v
                 .documents
@@ -268,15 +318,22 @@ impl Render for MarkdownWriter {
                     writeln!(out, "{line}")?;
                 }
             }
-            let gaps: Vec<&str> = v
-                .provisions
-                .iter()
-                .filter(|p| matches!(p.status, Status::Missing | Status::Negated))
-                .map(|p| &*p.short)
-                .collect();
+            let names = |wanted: fn(&ProvisionResult) -> bool| -> Vec<&str> {
+                v.provisions
+                    .iter()
+                    .filter(|p| wanted(p))
+                    .map(|p| &*p.short)
+                    .collect()
+            };
+            let gaps = names(ProvisionResult::is_gap);
             if !gaps.is_empty() {
                 writeln!(out)?;
                 writeln!(out, "不足: {}", cell(&gaps.join("、")))?;
+            }
+            let consider = names(ProvisionResult::to_consider);
+            if !consider.is_empty() {
+                writeln!(out)?;
+                writeln!(out, "要検討（推奨）: {}", cell(&consider.join("、")))?;
             }
         }
 

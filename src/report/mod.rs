@@ -1,6 +1,7 @@
 //! Report writers: one trait over one model; writers take a `Write` and never print.
 
 pub mod csv;
+pub mod edition;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -693,6 +693,30 @@ pub enum DerivedKind {
     Reference,
 }
 
+#[cfg(test)]
+impl Evidence {
+    /// A clause of `path` with status `s` read as a duty, for unit tests:
+    /// what a test does not set is empty.
+    pub(crate) fn sample(path: &str, text: &str, s: Status) -> Evidence {
+        Evidence {
+            path: path.into(),
+            page: None,
+            ocr_confidence: None,
+            sheet: None,
+            clause: None,
+            heading: None,
+            strength: s,
+            basis: crate::matching::Basis::Duty,
+            matched: "".into(),
+            text: text.into(),
+            deadline: None,
+            prevailing: None,
+            part: None,
+            derived: None,
+        }
+    }
+}
+
 impl Evidence {
     /// Where in the document, as every writer shows it: `シート: 責任分界表`
     /// for a workbook's sheet, else `p.3`; None when the format has no pages.
@@ -732,6 +756,10 @@ impl Deadline {
     /// For a reviewer: the wording, or a note that there is none.
     pub fn label_ja(&self) -> String {
         match (&self.wording, self.class) {
+            // 「速やかに（期間の定めなし）」 already says the wording.
+            (Some(w), Some(c)) if c.label_ja().starts_with(w.as_str()) => {
+                format!("期限: {}", c.label_ja())
+            }
             (Some(w), Some(c)) => format!("期限: {w}（{}）", c.label_ja()),
             (Some(w), None) => format!("期限: {w}"),
             (None, _) => "期限の定めなし".to_string(),
@@ -751,8 +779,17 @@ pub struct Summary {
     pub present: usize,
     pub weak: usize,
     pub negated: usize,
+    /// Under an edition after 5.2, required provisions only: a recommended one
+    /// not found is counted in `consider`, one that does not apply in
+    /// `not_applicable`.
     pub missing: usize,
     pub unknown: usize,
+    /// Recommended provisions not found (要検討): notes, not gaps. Absent under 5.2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consider: Option<usize>,
+    /// Provisions whose condition does not hold for the vendor (対象外). Absent under 5.2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<usize>,
 }
 
 /// One party as every writer shows it: `甲＝医療法人○○（委託者）`,

@@ -1,7 +1,8 @@
 //! Terminal table for people: one block per vendor, a mark per provision, the
 //! clause that decided it, the documents and what could not be read.
 
-use super::model::{party_line, DocStatus, Report, Status};
+use super::edition::Verdict;
+use super::model::{party_line, Applies, DocStatus, ProvisionResult, Report, Status};
 use super::Render;
 use crate::matching::parties::{PartyDef, Role};
 use std::io::Write;
@@ -94,6 +95,35 @@ impl TextWriter {
         };
         format!("\x1b[{code}m{s}\x1b[0m")
     }
+
+    /// A verdict's mark, coloured, padded to `w` columns.
+    fn mark_cell(&self, v: Verdict, w: usize) -> String {
+        let pad = w.saturating_sub(self.width(v.mark()));
+        format!("{}{}", self.paint_verdict(v), " ".repeat(pad))
+    }
+
+    /// Columns for a mark before a title: under an edition the widest mark
+    /// (要検討); under 5.2 none (each mark as it is, as before editions).
+    fn mark_w(&self, r: &Report) -> usize {
+        if r.guideline.is_none() {
+            return 0;
+        }
+        r.vendors
+            .iter()
+            .flat_map(|v| &v.provisions)
+            .map(|p| self.width(p.verdict().mark()))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// A verdict's mark, coloured: a recommendation to consider in blue.
+    fn paint_verdict(&self, v: Verdict) -> String {
+        match v {
+            Verdict::Status(s) => self.paint(s.mark(), s),
+            Verdict::Consider if self.color => format!("\x1b[34m{}\x1b[0m", v.mark()),
+            _ => v.mark().to_string(),
+        }
+    }
 }
 
 /// The evidence's file name and page: `契約書.docx p.3`.
@@ -132,22 +162,47 @@ impl TextWriter {
             .max()
             .unwrap_or(0)
             .max(4);
-        let cols: Vec<usize> = first
+        // A column is as wide as its name (with ⚠) and its widest mark (要検討).
+        let heads: Vec<String> = first
             .provisions
             .iter()
-            .map(|p| self.width(&p.short).max(2))
+            .map(|p| format!("{}{}", p.short, r.warn_mark(&p.id)))
+            .collect();
+        let cols: Vec<usize> = heads
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let marks = r
+                    .vendors
+                    .iter()
+                    .filter_map(|v| v.provisions.get(i))
+                    .map(|p| self.width(p.verdict().mark()));
+                marks.fold(self.width(h).max(2), usize::max)
+            })
             .collect();
         writeln!(out)?;
         let mut head = format!("{}  ", self.pad("一覧", name_w));
-        for (p, w) in first.provisions.iter().zip(&cols) {
-            head.push_str(&self.pad(&p.short, *w));
+        for (h, w) in heads.iter().zip(&cols) {
+            head.push_str(&self.pad(h, *w));
             head.push_str("  ");
         }
         writeln!(out, "{}", head.trim_end())?;
+        if r.guideline.is_some() {
+            let mut tiers = format!("{}  ", self.pad("層", name_w));
+            for (p, w) in first.provisions.iter().zip(&cols) {
+                tiers.push_str(&self.pad(p.tier().label_ja(), *w));
+                tiers.push_str("  ");
+            }
+            writeln!(out, "{}", tiers.trim_end())?;
+        }
         for v in &r.vendors {
             let mut line = format!("{}  ", self.pad(&v.name, name_w));
             for (p, w) in v.provisions.iter().zip(&cols) {
-                line.push_str(&self.paint(&self.pad(p.status.mark(), *w), p.status));
+                let mark = self.pad(p.verdict().mark(), *w);
+                line.push_str(&match p.verdict() {
+                    Verdict::Status(s) => self.paint(&mark, s),
+                    v => self.paint_verdict(v).replace(v.mark(), &mark),
+                });
                 line.push_str("  ");
             }
             writeln!(out, "{}", line.trim_end())?;
@@ -160,7 +215,12 @@ impl TextWriter {
     /// A service of several vendors: per provision its status, whose contract
     /// it must be in, and each vendor's own mark; then what no vendor covers
     /// and what one vendor's own contract lacks.
-    fn service(&self, s: &super::model::ServiceReport, out: &mut dyn Write) -> std::io::Result<()> {
+    fn service(
+        &self,
+        r: &Report,
+        s: &super::model::ServiceReport,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
         use super::model::Coverage;
         writeln!(out)?;
         let lead = s
@@ -170,6 +230,7 @@ impl TextWriter {
             .unwrap_or_default();
         writeln!(out, "■ サービス「{}」　{}{lead}", s.name, s.case.label_ja())?;
         writeln!(out, "  事業者: {}", s.vendors.join("、"))?;
+        let mark_w = self.mark_w(r);
         let short_w = s
             .provisions
             .iter()
@@ -180,7 +241,10 @@ impl TextWriter {
             let each: Vec<String> = p
                 .vendors
                 .iter()
-                .map(|v| format!("{} {}", v.vendor, self.paint(v.status.mark(), v.status)))
+                .map(|v| {
+                    let verdict = r.verdict_for(&v.vendor, &p.id, v.status);
+                    format!("{} {}", v.vendor, self.paint_verdict(verdict))
+                })
                 .collect();
             let coverage = match p.coverage {
                 Coverage::Any => String::new(),
@@ -201,7 +265,7 @@ impl TextWriter {
             writeln!(
                 out,
                 "  {} {}  {}{coverage}{by}",
-                self.paint(p.status.mark(), p.status),
+                self.mark_cell(Verdict::of(r.tier_of(&p.id), p.status), mark_w),
                 self.pad(&p.short, short_w),
                 each.join("  "),
             )?;
@@ -213,9 +277,16 @@ impl TextWriter {
                 .map(|p| p.short.to_string())
                 .unwrap_or_else(|| id.to_string())
         };
-        if !s.uncovered.is_empty() {
-            let names = s.uncovered_shorts();
-            writeln!(out, "  どの事業者の契約にもない: {}", names.join("、"))?;
+        let (uncovered, consider) = r.uncovered_by_tier(s);
+        if !uncovered.is_empty() {
+            writeln!(out, "  どの事業者の契約にもない: {}", uncovered.join("、"))?;
+        }
+        if !consider.is_empty() {
+            writeln!(
+                out,
+                "  要検討（推奨・どの事業者の契約にもない）: {}",
+                consider.join("、")
+            )?;
         }
         // Per vendor, what its own contract lacks; then why once.
         let mut by_vendor: Vec<(&str, Vec<String>)> = Vec::new();
@@ -236,8 +307,110 @@ impl TextWriter {
         if !by_vendor.is_empty() {
             writeln!(out, "  （{}）", s.case.why_ja())?;
         }
-        if s.uncovered.is_empty() && s.shortfalls.is_empty() {
+        if uncovered.is_empty() && s.shortfalls.is_empty() {
             writeln!(out, "  不足: なし")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a vendor's provision lines need to know about the vendor.
+struct Where<'a> {
+    listed: usize,
+    unknown_why: &'static str,
+    parties: &'a [&'a PartyDef],
+    title_w: usize,
+    mark_w: usize,
+}
+
+impl TextWriter {
+    /// One provision of a vendor: its mark, where it was decided, the
+    /// sentence, a conflict's other clause and, asked for, the suggested wording.
+    fn provision(
+        &self,
+        r: &Report,
+        p: &ProvisionResult,
+        at: &Where,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let (listed, unknown_why, parties, title_w) =
+            (at.listed, at.unknown_why, at.parties, at.title_w);
+        let verdict = p.verdict();
+        let mark = self.mark_cell(verdict, at.mark_w);
+        let near = p.near_miss.as_ref();
+        let where_ = p
+            .evidence
+            .first()
+            .map(|e| {
+                let mut s = file_page(e);
+                if let Some(c) = &e.clause {
+                    s.push(' ');
+                    s.push_str(c);
+                }
+                if e.basis.is_shortfall() {
+                    let why = e.basis.label_ja();
+                    s.push_str(&format!("（{why}）"));
+                }
+                if let Some(d) = &e.deadline {
+                    s.push_str(&format!("（{}）", d.label_ja()));
+                }
+                if let Some(d) = e.derived_label() {
+                    s.push_str(&format!("【{d}】"));
+                }
+                if let Some(pv) = &e.prevailing {
+                    s.push_str(&format!("（{pv}）"));
+                }
+                s
+            })
+            .unwrap_or_else(|| match (p.status, near) {
+                (Status::Unknown, _) if listed == 0 => "文書がなく判定できません".into(),
+                // What was seen, and where: 「第6条に定めあり。ただし甲（委託者）の義務」.
+                (Status::Unknown, Some(n)) => {
+                    format!("{unknown_why}。{}（{}）", n.note, file_page(&n.evidence))
+                }
+                (Status::Unknown, None) => unknown_why.into(),
+                (_, Some(n)) => format!("{}（{}）", n.note, file_page(&n.evidence)),
+                _ => "該当条項なし".into(),
+            });
+        writeln!(
+            out,
+            "  {} {}  {}  {}",
+            mark,
+            self.pad(&format!("{}{}", p.title, r.warn_mark(&p.id)), title_w),
+            self.pad(verdict.label_ja(), 4),
+            where_
+        )?;
+        // The sentence that decided it, so the reviewer need not open the file.
+        if let Some(e) = p.evidence.first().or(near.map(|n| &n.evidence)) {
+            let clause = e
+                .clause
+                .as_deref()
+                .map(|c| format!("{c} "))
+                .unwrap_or_default();
+            let quote = format!("「{}」", e.text);
+            let room = self.columns.saturating_sub(6 + self.width(&clause));
+            writeln!(out, "      {clause}{}", self.cut(&quote, room.max(20)))?;
+        }
+        if let Some(l) = &p.languages {
+            writeln!(out, "      {}", l.note_ja())?;
+        }
+        // A conflict shows both clauses: the reservation is quoted above
+        // (it comes first), then the clause it beats.
+        if let Some((_, opposite)) = p.conflicting() {
+            let c = format!("矛盾: 上の定めが{}に優先します", opposite.clause_quote_ja());
+            let room = self.columns.saturating_sub(6);
+            writeln!(out, "      {}", self.cut(&c, room.max(20)))?;
+        }
+        let applies = verdict != Verdict::NotApplicable;
+        if self.suggest && p.status != Status::Present && applies {
+            let wording = r
+                .provisions
+                .iter()
+                .find(|i| *i.id == *p.id)
+                .and_then(|i| i.suggestion.as_deref());
+            if let Some(w) = wording {
+                writeln!(out, "      推奨条項例: {}", with_labels(w, parties))?;
+            }
         }
         Ok(())
     }
@@ -246,12 +419,20 @@ impl TextWriter {
 impl Render for TextWriter {
     fn render(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "{}", super::first_line(r))?;
+        for line in r.edition_lines_ja() {
+            writeln!(out, "{line}")?;
+        }
         let title_w = r
             .vendors
             .iter()
-            .flat_map(|v| v.provisions.iter().map(|p| self.width(&p.title)))
+            .flat_map(|v| {
+                v.provisions
+                    .iter()
+                    .map(|p| self.width(&p.title) + self.width(r.warn_mark(&p.id)))
+            })
             .max()
             .unwrap_or(0);
+        let mark_w = self.mark_w(r);
         for v in &r.vendors {
             writeln!(out)?;
             let readable = v.documents.iter().filter(|d| d.status.readable()).count();
@@ -282,74 +463,26 @@ impl Render for TextWriter {
             } else {
                 "読めない文書があり判定できません"
             };
-            for p in &v.provisions {
-                let mark = self.paint(p.status.mark(), p.status);
-                let near = p.near_miss.as_ref();
-                let where_ = p
-                    .evidence
-                    .first()
-                    .map(|e| {
-                        let mut s = file_page(e);
-                        if let Some(c) = &e.clause {
-                            s.push(' ');
-                            s.push_str(c);
-                        }
-                        if e.basis.is_shortfall() {
-                            let why = e.basis.label_ja();
-                            s.push_str(&format!("（{why}）"));
-                        }
-                        if let Some(d) = &e.deadline {
-                            s.push_str(&format!("（{}）", d.label_ja()));
-                        }
-                        if let Some(d) = e.derived_label() {
-                            s.push_str(&format!("【{d}】"));
-                        }
-                        if let Some(pv) = &e.prevailing {
-                            s.push_str(&format!("（{pv}）"));
-                        }
-                        s
-                    })
-                    .unwrap_or_else(|| match (p.status, near) {
-                        (Status::Unknown, _) if listed == 0 => "文書がなく判定できません".into(),
-                        // What was seen, and where: 「第6条に定めあり。ただし甲（委託者）の義務」.
-                        (Status::Unknown, Some(n)) => {
-                            format!("{unknown_why}。{}（{}）", n.note, file_page(&n.evidence))
-                        }
-                        (Status::Unknown, None) => unknown_why.into(),
-                        (_, Some(n)) => format!("{}（{}）", n.note, file_page(&n.evidence)),
-                        _ => "該当条項なし".into(),
-                    });
-                writeln!(
-                    out,
-                    "  {} {}  {}  {}",
-                    mark,
-                    self.pad(&p.title, title_w),
-                    self.pad(p.status.label_ja(), 4),
-                    where_
-                )?;
-                // The sentence that decided it, so the reviewer need not open the file.
-                if let Some(e) = p.evidence.first().or(near.map(|n| &n.evidence)) {
-                    let clause = e
-                        .clause
-                        .as_deref()
-                        .map(|c| format!("{c} "))
-                        .unwrap_or_default();
-                    let quote = format!("「{}」", e.text);
-                    let room = self.columns.saturating_sub(6 + self.width(&clause));
-                    writeln!(out, "      {clause}{}", self.cut(&quote, room.max(20)))?;
+            let at = Where {
+                listed,
+                unknown_why,
+                parties: &parties,
+                title_w,
+                mark_w,
+            };
+            // Required first, then recommendations, then 対象外 (under 5.2
+            // every provision is required: one group, no heading).
+            for (tier, heading) in [
+                (Applies::Required, "［必須］"),
+                (Applies::Recommended, "［推奨（要検討）］"),
+                (Applies::NotApplicable, "［対象外（条件に該当せず）］"),
+            ] {
+                let mut group = v.provisions.iter().filter(|p| p.tier() == tier).peekable();
+                if group.peek().is_some() && r.guideline.is_some() {
+                    writeln!(out, "  {heading}")?;
                 }
-                if let Some(l) = &p.languages {
-                    writeln!(out, "      {}", l.note_ja())?;
-                }
-                if self.suggest && p.status != Status::Present {
-                    let wording = r
-                        .provisions
-                        .iter()
-                        .find(|i| *i.id == *p.id)
-                        .and_then(|i| i.suggestion.as_deref());
-                    if let Some(w) = wording {
-                        writeln!(out, "      推奨条項例: {}", with_labels(w, &parties))?;
-                    }
+                for p in group {
+                    self.provision(r, p, &at, out)?;
                 }
             }
             for d in &v.documents {
@@ -384,15 +517,16 @@ impl Render for TextWriter {
             if !ignored.is_empty() {
                 writeln!(out, "  （契約書でないため無視: {}）", abbreviated(&ignored))?;
             }
-            let titles = |wanted: &[Status]| -> Vec<&str> {
+            let titles = |wanted: fn(&ProvisionResult) -> bool| -> Vec<&str> {
                 v.provisions
                     .iter()
-                    .filter(|p| wanted.contains(&p.status))
+                    .filter(|p| wanted(p))
                     .map(|p| &*p.short)
                     .collect()
             };
-            let missing = titles(&[Status::Missing, Status::Negated]);
-            let check = titles(&[Status::Weak, Status::Unknown]);
+            let missing = titles(ProvisionResult::is_gap);
+            let check = titles(ProvisionResult::needs_check);
+            let consider = titles(ProvisionResult::to_consider);
             if missing.is_empty() && check.is_empty() {
                 writeln!(out, "  不足: なし")?;
             }
@@ -402,12 +536,15 @@ impl Render for TextWriter {
             if !check.is_empty() {
                 writeln!(out, "  要確認: {}", check.join("、"))?;
             }
+            if !consider.is_empty() {
+                writeln!(out, "  要検討（推奨）: {}", consider.join("、"))?;
+            }
         }
         if r.vendors.len() > 1 {
             self.overview(r, out)?;
         }
         for svc in &r.services {
-            self.service(svc, out)?;
+            self.service(r, svc, out)?;
         }
         if !r.ignored.is_empty() {
             let paths: Vec<&str> = r.ignored.iter().map(|d| d.path.as_str()).collect();
@@ -420,6 +557,26 @@ impl Render for TextWriter {
         let s = &r.summary;
         writeln!(out)?;
         writeln!(out, "凡例: ○ あり  △ 弱い（努力義務・承諾のみ等）  否 否定・免責（契約が明示的に否定）  × なし  ？ 不明（読めない文書あり）")?;
+        let more = super::edition::legend_ja(r);
+        if !more.is_empty() {
+            writeln!(out, "      {}", more.join("  "))?;
+        }
+        for w in r.source_warnings_ja() {
+            writeln!(out, "出典の注意: {w}")?;
+        }
+        if let Some(t) = r.tally() {
+            return writeln!(
+                out,
+                "合計: {} 社、{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）  {}",
+                s.vendors,
+                s.documents,
+                s.unreadable_documents,
+                s.unsupported_documents,
+                s.skipped_documents,
+                s.ignored_documents,
+                t.line_ja()
+            );
+        }
         writeln!(
             out,
             "合計: {} 社、{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）  ○ {}  △ {}  否 {}  × {}  ？ {}",

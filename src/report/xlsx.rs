@@ -9,7 +9,8 @@
 //! Numbers and dates are real cells. The run date is the only cell that
 //! changes between runs over the same files (set `SOURCE_DATE_EPOCH` to fix it).
 
-use super::csv::{detail_rows, vendor_label, DETAIL_COLUMNS};
+use super::csv::{detail_columns, detail_rows, vendor_label};
+use super::edition::Verdict;
 use super::model::{DocReport, Report, Status};
 use super::Render;
 use rust_xlsxwriter::{
@@ -79,6 +80,9 @@ struct Styles {
     bold: Format,
     /// By status, in `Status` order.
     marks: Vec<Format>,
+    /// A recommendation not found (要検討) and 対象外.
+    consider: Format,
+    not_applicable: Format,
 }
 
 impl Styles {
@@ -97,11 +101,29 @@ impl Styles {
             date: base.clone().set_num_format("yyyy-mm-dd hh:mm:ss"),
             bold: base.set_bold(),
             marks: ALL.iter().map(|s| Styles::status_format(*s)).collect(),
+            consider: Styles::fill(0xDDEBF7, 0x1F4E79),
+            not_applicable: Styles::fill(0xEDEDED, 0x595959),
         }
     }
 
     fn status(&self, s: Status) -> &Format {
         &self.marks[s as usize]
+    }
+
+    fn verdict(&self, v: Verdict) -> &Format {
+        match v {
+            Verdict::Status(s) => self.status(s),
+            Verdict::Consider => &self.consider,
+            Verdict::NotApplicable => &self.not_applicable,
+        }
+    }
+
+    fn fill(fill: u32, font: u32) -> Format {
+        Format::new()
+            .set_background_color(Color::RGB(fill))
+            .set_font_color(Color::RGB(font))
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Top)
     }
 
     /// Fill and font for a status: present green, weak yellow, negated dark
@@ -115,11 +137,7 @@ impl Styles {
             Status::Missing => (0xF8CBAD, 0x843C0C),
             Status::Unknown => (0xE4DFEC, 0x5B3F86),
         };
-        let f = Format::new()
-            .set_background_color(Color::RGB(fill))
-            .set_font_color(Color::RGB(font))
-            .set_border(FormatBorder::Thin)
-            .set_align(FormatAlign::Top);
+        let f = Styles::fill(fill, font);
         if s == Status::Negated {
             f.set_bold()
         } else {
@@ -164,16 +182,30 @@ fn overview(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError
     widths.fit(0, "事業者");
     for (i, p) in r.provisions.iter().enumerate() {
         let col = i as u16 + 1;
-        ws.write_string_with_format(0, col, &p.short, &st.header)?;
-        widths.fit(col, &p.short);
+        let head = format!("{}{}", p.short, r.warn_mark(&p.id));
+        ws.write_string_with_format(0, col, &head, &st.header)?;
+        widths.fit(col, &head);
     }
-    let marks: Vec<Format> = ALL
-        .iter()
-        .map(|s| st.status(*s).clone().set_align(FormatAlign::Center))
-        .collect();
-    let mark_format = |s: Status| &marks[s as usize];
+    // Under an edition, a row of tiers (必須 / 推奨) under the names; it
+    // carries the filter buttons.
+    let top = u32::from(r.guideline.is_some());
+    if top == 1 {
+        ws.write_string_with_format(1, 0, "層", &st.header)?;
+        for (i, p) in r.provisions.iter().enumerate() {
+            let tier = r.tier_of(&p.id).map_or("", |t| t.label_ja());
+            ws.write_string_with_format(1, i as u16 + 1, tier, &st.header)?;
+        }
+    }
+    let centred = |f: &Format| f.clone().set_align(FormatAlign::Center);
+    let marks: Vec<Format> = ALL.iter().map(|s| centred(st.status(*s))).collect();
+    let (consider, not_applicable) = (centred(&st.consider), centred(&st.not_applicable));
+    let mark_format = |v: Verdict| match v {
+        Verdict::Status(s) => &marks[s as usize],
+        Verdict::Consider => &consider,
+        Verdict::NotApplicable => &not_applicable,
+    };
     for (row, v) in r.vendors.iter().enumerate() {
-        let row = row as u32 + 1;
+        let row = row as u32 + 1 + top;
         let name = vendor_label(v);
         ws.write_string_with_format(row, 0, &name, &st.bold)?;
         widths.fit(0, &name);
@@ -182,12 +214,14 @@ fn overview(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError
             let Some(i) = r.provisions.iter().position(|i| *i.id == *p.id) else {
                 continue;
             };
-            ws.write_string_with_format(row, i as u16 + 1, p.status.mark(), mark_format(p.status))?;
+            let v = p.verdict();
+            ws.write_string_with_format(row, i as u16 + 1, v.mark(), mark_format(v))?;
+            widths.fit(i as u16 + 1, v.mark());
         }
     }
     // Services below their vendors, in the same columns.
     for (k, s) in r.services.iter().enumerate() {
-        let row = (r.vendors.len() + k) as u32 + 1;
+        let row = (r.vendors.len() + k) as u32 + 1 + top;
         let name = super::csv::service_label(s);
         ws.write_string_with_format(row, 0, &name, &st.bold)?;
         widths.fit(0, &name);
@@ -195,20 +229,22 @@ fn overview(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError
             let Some(i) = r.provisions.iter().position(|i| *i.id == *p.id) else {
                 continue;
             };
-            ws.write_string_with_format(row, i as u16 + 1, p.status.mark(), mark_format(p.status))?;
+            let v = Verdict::of(r.tier_of(&p.id), p.status);
+            ws.write_string_with_format(row, i as u16 + 1, v.mark(), mark_format(v))?;
+            widths.fit(i as u16 + 1, v.mark());
         }
     }
-    let rows = (r.vendors.len() + r.services.len()) as u32;
+    let rows = (r.vendors.len() + r.services.len()) as u32 + top;
     let last_col = r.provisions.len() as u16;
-    ws.set_freeze_panes(1, 1)?;
-    ws.autofilter(0, 0, rows, last_col)?;
+    ws.set_freeze_panes(1 + top, 1)?;
+    ws.autofilter(top, 0, rows, last_col)?;
     widths.apply(ws)?;
     // The legend, below the filtered range.
     let mut row = rows + 2;
     ws.write_string_with_format(row, 0, "凡例", &st.bold)?;
     for s in ALL {
         row += 1;
-        ws.write_string_with_format(row, 0, s.mark(), mark_format(s))?;
+        ws.write_string_with_format(row, 0, s.mark(), mark_format(Verdict::Status(s)))?;
         let words = match s {
             Status::Present => "あり",
             Status::Weak => "弱い（努力義務・承諾のみ等）",
@@ -218,49 +254,60 @@ fn overview(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError
         };
         ws.write_string(row, 1, words)?;
     }
+    if r.guideline.is_some() {
+        for v in [Verdict::Consider, Verdict::NotApplicable] {
+            row += 1;
+            ws.write_string_with_format(row, 0, v.mark(), mark_format(v))?;
+            ws.write_string(row, 1, v.meaning_ja())?;
+        }
+        row += 1;
+        ws.write_string(row, 0, "⚠")?;
+        ws.write_string(row, 1, "出典が案・二次情報のみの条項")?;
+        for w in r.source_warnings_ja() {
+            row += 1;
+            ws.write_string(row, 1, &w)?;
+        }
+    }
     Ok(())
 }
 
 fn detail(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name(SHEET_DETAIL)?;
     let mut widths = Widths::new();
-    for (col, h) in DETAIL_COLUMNS.iter().enumerate() {
+    let columns = detail_columns(r);
+    for (col, h) in columns.iter().enumerate() {
         ws.write_string_with_format(0, col as u16, *h, &st.header)?;
         widths.fit(col as u16, h);
     }
     let rows = detail_rows(r);
     for (i, d) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        let verdict = d.verdict();
-        let texts: [(u16, &str, &Format); 9] = [
-            (0, &d.vendor, &st.text),
-            (1, d.title, &st.wrap),
-            (3, &d.reason, &st.text),
-            (4, d.path, &st.wrap),
-            (6, d.clause, &st.text),
-            (7, d.heading, &st.wrap),
-            (8, d.quote, &st.wrap),
-            (9, d.suggestion, &st.wrap),
-            (2, &verdict, &st.text),
-        ];
-        for (col, s, f) in texts {
+        for (col, name) in columns.iter().enumerate() {
+            let col = col as u16;
+            // A page is a number cell (a workbook's sheet name is text).
+            if *name == "ページ" && d.sheet.is_none() {
+                if let Some(p) = d.page {
+                    ws.write_number_with_format(row, col, p, &st.number)?;
+                }
+                continue;
+            }
+            let s = d.cell(name);
             if s.is_empty() {
                 continue;
             }
-            let f = if col == 2 { st.status(d.status) } else { f };
-            ws.write_string_with_format(row, col, s, f)?;
-            widths.fit(col, s);
-        }
-        if d.sheet.is_some() {
-            let place = d.page_text();
-            ws.write_string_with_format(row, 5, &place, &st.text)?;
-            widths.fit(5, &place);
-        } else if let Some(p) = d.page {
-            ws.write_number_with_format(row, 5, p, &st.number)?;
+            let f = match *name {
+                "判定" => st.verdict(d.shown()),
+                "条項" | "文書" | "見出し" | "引用" | "推奨条項例" | "注記" => {
+                    &st.wrap
+                }
+                _ => &st.text,
+            };
+            ws.write_string_with_format(row, col, &*s, f)?;
+            widths.fit(col, &s);
         }
     }
     ws.set_freeze_panes(1, 1)?;
-    ws.autofilter(0, 0, rows.len() as u32, DETAIL_COLUMNS.len() as u16 - 1)?;
+    ws.autofilter(0, 0, rows.len() as u32, columns.len() as u16 - 1)?;
     widths.apply(ws)?;
     Ok(())
 }
@@ -355,6 +402,15 @@ fn run_info(
     put(ws, "規則セット", &r.rules.id)?;
     put(ws, "規則セットの版", &r.rules.version)?;
     put(ws, "規則セット sha256", &r.rules.sha256)?;
+    if let Some(g) = &r.guideline {
+        put(ws, "照合基準", &g.label_ja())?;
+        for n in &g.notes {
+            put(ws, "照合基準の注記", n)?;
+        }
+        for w in r.source_warnings_ja() {
+            put(ws, "出典の注意", &w)?;
+        }
+    }
     if let Some(d) = &r.rules.description {
         put(ws, "規則セットの説明", d)?;
     }
@@ -381,7 +437,7 @@ fn run_info(
     }
     let s = &r.summary;
     let by_status = |x: Status| format!("{} {}", x.mark(), x.label_ja());
-    let counts: [(String, usize); 11] = [
+    let mut counts: Vec<(String, usize)> = vec![
         ("事業者数".into(), s.vendors),
         ("ファイル数".into(), s.documents),
         ("読取不可".into(), s.unreadable_documents),
@@ -394,6 +450,19 @@ fn run_info(
         (by_status(Status::Missing), s.missing),
         (by_status(Status::Unknown), s.unknown),
     ];
+    // Under an edition only required provisions count by status; a
+    // recommendation not found is 要検討, never a gap.
+    if let Some(t) = r.tally() {
+        counts.truncate(6);
+        for x in ALL {
+            counts.push((format!("必須 {}", by_status(x)), t.required[x as usize]));
+        }
+        for x in ALL.into_iter().filter(|x| *x != Status::Missing) {
+            counts.push((format!("推奨 {}", by_status(x)), t.recommended[x as usize]));
+        }
+        counts.push((Verdict::Consider.cell_ja(), t.consider));
+        counts.push((Verdict::NotApplicable.cell_ja(), t.not_applicable));
+    }
     for (key, n) in &counts {
         let (key, n) = (key.as_str(), *n);
         ws.write_string_with_format(row, 0, key, &st.bold)?;

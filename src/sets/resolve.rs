@@ -438,22 +438,7 @@ mod tests {
     use crate::sets::Stated;
 
     fn ev(path: &str, text: &str, s: Status) -> Evidence {
-        Evidence {
-            deadline: None,
-            ocr_confidence: None,
-            path: path.into(),
-            page: None,
-            sheet: None,
-            clause: None,
-            heading: None,
-            strength: s,
-            basis: crate::matching::Basis::Duty,
-            matched: "".into(),
-            text: text.into(),
-            prevailing: None,
-            part: None,
-            derived: None,
-        }
+        Evidence::sample(path, text, s)
     }
 
     fn doc(path: &str, names: &str, stated: &[&str]) -> Instrument {
