@@ -166,3 +166,65 @@ fn the_samples_vendor_with_a_memorandum_is_decided_and_printed_as_amended() {
         assert!(t.contains(expected), "missing {expected:?} in\n{t}");
     }
 }
+
+/// Mutated instruments (lines dropped, repeated, cut, article numbers
+/// changed) beside their contract: every scan ends with every document
+/// listed, never a crash.
+#[test]
+fn mutated_instruments_never_stop_a_scan() {
+    let dir = root().join("tests/data/amendments/chain/北辰保守");
+    let base = std::fs::read_to_string(dir.join("保守委託契約書.txt")).unwrap();
+    let mut sources = Vec::new();
+    for f in ["覚書_01.txt", "覚書_02.txt", "覚書_03.txt"] {
+        sources.push(std::fs::read_to_string(dir.join(f)).unwrap());
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for k in 0..40 {
+        let v = tmp.path().join(format!("V{k:02}"));
+        std::fs::create_dir(&v).unwrap();
+        std::fs::write(v.join("保守委託契約書.txt"), &base).unwrap();
+        for (n, src) in sources.iter().enumerate() {
+            let mut lines: Vec<String> = src.lines().map(str::to_string).collect();
+            for _ in 0..4 {
+                let len = lines.len().max(1);
+                let i = (next() as usize) % len;
+                let at = i % lines.len().max(1);
+                match next() % 5 {
+                    0 if lines.len() > 1 => {
+                        lines.remove(i);
+                    }
+                    1 => {
+                        let l = lines[at].clone();
+                        lines.insert(i, l);
+                    }
+                    2 => {
+                        let l = &mut lines[at];
+                        let cut = l
+                            .char_indices()
+                            .map(|(p, _)| p)
+                            .nth(l.chars().count() / 2)
+                            .unwrap_or(0);
+                        l.truncate(cut);
+                    }
+                    3 => {
+                        let l = &mut lines[at];
+                        *l = l.replace('3', "十二").replace('第', "同");
+                    }
+                    _ => lines.push("第99条中「」を「」に改める。".into()),
+                }
+            }
+            std::fs::write(v.join(format!("覚書_{n}.txt")), lines.join("\n")).unwrap();
+        }
+    }
+    let r = scan_json(&[tmp.path().to_str().unwrap()], &["--ocr", "never"]);
+    assert_eq!(r["summary"]["vendors"], 40);
+    assert_eq!(r["summary"]["documents"], 160);
+    assert_eq!(r["summary"]["unreadable_documents"], 0);
+}
