@@ -260,3 +260,29 @@ fn a_document_attached_without_saying_for_reference_counts_as_written() {
         .get("derived")
         .is_none());
 }
+
+#[test]
+fn a_party_column_table_in_a_workbook_binds_the_party_whose_column_is_marked() {
+    let r = scan_json(&[data("workbook").to_str().unwrap()], &["-q"]);
+    let v = vendor(&r, "エクセル表");
+    assert_eq!(
+        table_statuses(v),
+        ["present", "present", "present", "present", "missing"]
+    );
+    for id in [
+        "incident-reporting",
+        "periodic-reporting",
+        "investigation-lead",
+    ] {
+        let e = &provision(v, id)["evidence"][0];
+        assert!(
+            e["path"].as_str().unwrap().ends_with("役割分担表.xlsx"),
+            "{id}: {e}"
+        );
+    }
+    // Marked only in the hospital's column: the hospital's duty.
+    assert_eq!(
+        provision(v, "transmission-security")["near_miss"]["kind"],
+        "wrong_party"
+    );
+}
