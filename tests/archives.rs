@@ -259,17 +259,7 @@ fn member_types_are_classified_like_files_and_odd_names_are_only_names() {
     );
     let rep = scan(dir.path());
     let k = vendor(&rep, "K");
-    let listed: Vec<(String, String)> = k["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap().to_string(),
-                d["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let listed: Vec<(String, String)> = util::listed(&k["documents"]);
     let want = [
         ("K/束.zip/見積書.msg", "unsupported"),
         ("K/束.zip/sub/.DS_Store", "ignored"),

@@ -105,17 +105,7 @@ fn image_only_scan_makes_unfound_provisions_unknown() {
 fn every_input_file_is_listed_with_its_status() {
     let r = scan_json(&[samples().to_str().unwrap()], &[]);
     let v = vendor(&r, "港北ITサービス");
-    let docs: Vec<(String, String)> = v["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap().to_string(),
-                d["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let docs: Vec<(String, String)> = util::listed(&v["documents"]);
     let expect = [
         ("港北ITサービス/別紙_通信仕様.pdf", "encrypted"),
         ("港北ITサービス/旧契約書.docx", "error"),

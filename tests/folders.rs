@@ -113,17 +113,7 @@ fn mkfifo(p: &Path) {
 
 /// (path, status) of every document of a vendor.
 fn docs(v: &Value) -> Vec<(String, String)> {
-    v["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap().to_string(),
-                d["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    util::listed(&v["documents"])
 }
 
 fn doc<'a>(v: &'a Value, path: &str) -> &'a Value {
@@ -735,12 +725,7 @@ fn torture_folder_every_entry_listed_with_its_status() {
         .iter()
         .flat_map(docs)
         .collect();
-    listed.extend(rep["ignored"].as_array().unwrap().iter().map(|d| {
-        (
-            d["path"].as_str().unwrap().to_string(),
-            d["status"].as_str().unwrap().to_string(),
-        )
-    }));
+    listed.extend(util::listed(&rep["ignored"]));
     let want = [
         ("0_vendor/broken.pdf", "skipped"),
         ("0_vendor/environ.txt", "skipped"),

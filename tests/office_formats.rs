@@ -207,17 +207,7 @@ fn corrupt_and_encrypted_files_of_each_format_get_their_status_and_the_scan_goes
     );
     let r = scan_json(&[dir.path().to_str().unwrap()], &[]);
     let v = util::vendor(&r, "V");
-    let got: Vec<(String, String)> = v["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap().to_string(),
-                d["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let got: Vec<(String, String)> = util::listed(&v["documents"]);
     let want = [
         ("V/01_truncated.odt", "error"),
         ("V/02_truncated.ods", "error"),

@@ -52,7 +52,7 @@ pub fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
 }
 
 /// Why a member was not read.
-enum Unread {
+pub(crate) enum Unread {
     /// The archive cannot give it (a bad CRC, a broken deflate stream).
     Damaged(ExtractError),
     /// It inflates beyond a cap.
@@ -203,34 +203,15 @@ impl<'a> Package<'a> {
     }
 
     fn member(&mut self, name: &str) -> Result<Option<String>, Unread> {
-        let format = self.format;
-        let damaged = |e: &dyn std::fmt::Display| {
-            Unread::Damaged(ExtractError::corrupt(format, format!("{name}: {e}")))
-        };
         let cap = self
             .limits
             .member_bytes
             .min(self.limits.total_bytes.saturating_sub(self.read));
-        let file = match self.zip.by_name(name) {
-            Ok(f) => f,
-            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-            Err(e) => return Err(damaged(&e)),
-        };
-        // Sized from the declared length, bounded: the declaration is not trusted.
-        let mut buf = Vec::with_capacity(file.size().min(cap).min(1 << 22) as usize);
-        file.take(cap.saturating_add(1))
-            .read_to_end(&mut buf)
-            .map_err(|e| damaged(&e))?;
-        if buf.len() as u64 > cap {
-            return Err(Unread::OverCap(ExtractError::corrupt(
-                format,
-                format!("{name} inflates beyond the cap ({cap} bytes)"),
-            )));
+        let text = read_member(&mut self.zip, name, self.format, cap)?;
+        if let Some(t) = &text {
+            self.read = self.read.saturating_add(t.len() as u64);
         }
-        self.read = self.read.saturating_add(buf.len() as u64);
-        Ok(Some(String::from_utf8(buf).unwrap_or_else(|e| {
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        })))
+        Ok(text)
     }
 }
 
@@ -242,6 +223,40 @@ pub struct Capped<R> {
     inner: R,
     left: u64,
     cap: u64,
+}
+
+/// Member `name` of `zip` as text, read up to `cap` bytes: None when the
+/// archive has no such member; over the cap or damaged, which of the two.
+/// Invalid UTF-8 is read lossily.
+pub(crate) fn read_member<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+    format: &'static str,
+    cap: u64,
+) -> Result<Option<String>, Unread> {
+    let damaged = |e: &dyn std::fmt::Display| {
+        Unread::Damaged(ExtractError::corrupt(format, format!("{name}: {e}")))
+    };
+    let file = match zip.by_name(name) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(damaged(&e)),
+    };
+    // Sized from the declared length, bounded: the declaration is not trusted.
+    let mut buf = Vec::with_capacity(file.size().min(cap).min(1 << 22) as usize);
+    file.take(cap.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| damaged(&e))?;
+    if buf.len() as u64 > cap {
+        return Err(Unread::OverCap(ExtractError::corrupt(
+            format,
+            format!("{name} inflates beyond the cap ({cap} bytes)"),
+        )));
+    }
+    // Valid UTF-8 (the usual case) becomes the String without a copy.
+    Ok(Some(String::from_utf8(buf).unwrap_or_else(|e| {
+        String::from_utf8_lossy(e.as_bytes()).into_owned()
+    })))
 }
 
 impl<R: Read> Read for Capped<R> {

@@ -78,6 +78,23 @@ pub fn provision<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Valu
     entry(&v["provisions"], "id", id)
 }
 
+/// (path, status) of each document report in `docs` (a vendor's
+/// `documents` or the report's `ignored`), in report order.
+#[allow(dead_code)]
+pub fn listed(docs: &serde_json::Value) -> Vec<(String, String)> {
+    docs.as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Statuses of a vendor's provisions in rule order, as one line for readable diffs.
 pub fn statuses(v: &serde_json::Value) -> String {
     v["provisions"]

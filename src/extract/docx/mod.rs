@@ -12,7 +12,8 @@ pub(crate) mod xml;
 
 use crate::document::Document;
 use crate::error::ExtractError;
-use std::io::{Cursor, Read};
+use crate::extract::zipped::{read_member as capped_member, Unread};
+use std::io::Cursor;
 
 /// The safety caps of DOCX reading. A DOCX has no pages to list as unread, so
 /// a cap that would drop text is an error that names it.
@@ -125,14 +126,6 @@ fn main_part_name(
     Ok(DEFAULT.to_string())
 }
 
-/// Why a member was not read.
-enum Unread {
-    /// The archive cannot give it (a bad CRC, a broken deflate stream).
-    Damaged(ExtractError),
-    /// It inflates beyond the member cap.
-    OverCap(ExtractError),
-}
-
 /// Read one member as UTF-8 text, never inflating more than the cap whatever
 /// size the archive declares.
 fn read_member(
@@ -163,28 +156,5 @@ fn member(
     name: &str,
     limits: &Limits,
 ) -> Result<Option<String>, Unread> {
-    let cap = limits.member_bytes;
-    let damaged = |e: &dyn std::fmt::Display| {
-        Unread::Damaged(ExtractError::corrupt("DOCX", format!("{name}: {e}")))
-    };
-    let file = match zip.by_name(name) {
-        Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(damaged(&e)),
-    };
-    // Sized from the declared length, bounded: the declaration is not trusted.
-    let mut buf = Vec::with_capacity(file.size().min(cap).min(1 << 22) as usize);
-    file.take(cap.saturating_add(1))
-        .read_to_end(&mut buf)
-        .map_err(|e| damaged(&e))?;
-    if buf.len() as u64 > cap {
-        return Err(Unread::OverCap(ExtractError::corrupt(
-            "DOCX",
-            format!("{name} inflates beyond the member cap ({cap} bytes)"),
-        )));
-    }
-    // Valid UTF-8 (the usual case) becomes the String without a copy.
-    Ok(Some(String::from_utf8(buf).unwrap_or_else(|e| {
-        String::from_utf8_lossy(e.as_bytes()).into_owned()
-    })))
+    capped_member(zip, name, "DOCX", limits.member_bytes)
 }
