@@ -403,7 +403,7 @@ fn match_within(
                     &readings,
                     si,
                     text,
-                    (m.start(), m.end()),
+                    (m.start, m.end),
                 );
                 let mut basis = Basis::of(strength, modality, subject);
                 let strength = match &pat.weak_if {
@@ -455,7 +455,7 @@ fn match_within(
                         sentence: si,
                         strength,
                         basis,
-                        span: (m.start(), m.end()),
+                        span: (m.start, m.end),
                         miss,
                         party: subject.filter(|_| miss == Some(MissKind::WrongParty)),
                         in_heading: false,
@@ -566,7 +566,7 @@ fn structure_hits(
                     sentence: si,
                     strength: Strength::None,
                     basis: Basis::None,
-                    span: (m.start(), m.end()),
+                    span: (m.start, m.end),
                     miss: Some(kind),
                     party: None,
                     in_heading: false,
