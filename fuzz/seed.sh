@@ -6,7 +6,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 c="$here/corpus"
-mkdir -p "$c/pdf" "$c/docx" "$c/doc" "$c/text" "$c/rules" "$c/config" "$c/rtf" "$c/odt" "$c/ods" "$c/xlsx"
+mkdir -p "$c/pdf" "$c/docx" "$c/doc" "$c/text" "$c/rules" "$c/config" "$c/rtf" "$c/odt" "$c/ods" "$c/xlsx" "$c/xls"
 cd "$repo"
 
 # Copy files named like $1 under the given folders, flattened to unique names;
@@ -28,6 +28,7 @@ seed rtf '*.rtf' tests/data
 seed odt '*.odt' tests/data
 seed ods '*.ods' tests/data
 seed xlsx '*.xlsx' tests/data
+seed xls '*.xls' tests/data
 
 # Rules: each provision as a single-file set (inline [[provision]]), each
 # lexicon as an inline [lexicon.*] table, the whole folder packed into one

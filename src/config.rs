@@ -10,6 +10,12 @@
 //! [vendors."東雲メディカルソフト".parties]
 //! "甲" = "vendor"
 //! "乙" = "customer"
+//!
+//! # 外部保存: does the vendor store the hospital's medical information?
+//! # (decides purpose-limitation, data-return-deletion, guideline-compliance
+//! # under 6.0 / 7.0; without it the documents' wording decides)
+//! [vendors."東雲メディカルソフト"]
+//! external_storage = false
 //! ```
 //!
 //! It is read in the scanned folder, in each vendor folder, and — for a
@@ -37,6 +43,11 @@ pub struct FolderConfig {
     /// Services provided by several vendors: read in a scanned folder only.
     #[serde(default)]
     pub services: Vec<ServiceConfig>,
+    /// The vendors of this folder store the hospital's medical information
+    /// (外部保存): decides the conditional provisions of 6.0 / 7.0 instead of
+    /// the documents' wording.
+    #[serde(default)]
+    pub external_storage: Option<bool>,
 }
 
 /// `[[services]]`: one service and the vendors (folder names) that provide it.
@@ -68,6 +79,9 @@ pub struct ServiceConfig {
 pub struct VendorConfig {
     #[serde(default)]
     pub parties: BTreeMap<String, Role>,
+    /// This vendor stores the hospital's medical information (外部保存).
+    #[serde(default)]
+    pub external_storage: Option<bool>,
 }
 
 /// No settings file comes near this.
@@ -229,6 +243,38 @@ impl PartySettings {
         }
         out.extend(self.cli.iter().cloned());
         out
+    }
+}
+
+impl PartySettings {
+    /// Whether keiyaku.toml says the document's vendor stores the hospital's
+    /// medical information: the vendor folder's own file, else the scanned
+    /// folder's `[vendors."name"]`, else its top level (for a loose file: the
+    /// holding folder's entry for its folder or counterparty, else the
+    /// folder's own top level).
+    pub fn external_storage(&self, input: &Input, counterparty: Option<&str>) -> Option<bool> {
+        let config = |dir: &Path| self.folders.get(dir);
+        let entry =
+            |c: &FolderConfig, name: &str| c.vendors.get(name).and_then(|v| v.external_storage);
+        match (&input.vendor, &input.root) {
+            (Some(VendorName::Folder { name, .. }), Some(root)) => vendor_dir(input)
+                .and_then(|d| config(&d))
+                .and_then(|c| c.external_storage)
+                .or_else(|| config(root).and_then(|c| entry(c, &name.text)))
+                .or_else(|| config(root).and_then(|c| c.external_storage)),
+            _ => {
+                let (dir, holder) = loose_dirs(input)?;
+                let own = config(&dir);
+                counterparty
+                    .and_then(|v| own.and_then(|c| entry(c, v)))
+                    .or_else(|| {
+                        holder.and_then(|(parent, name)| {
+                            config(&parent).and_then(|c| entry(c, &name))
+                        })
+                    })
+                    .or_else(|| own.and_then(|c| c.external_storage))
+            }
+        }
     }
 }
 

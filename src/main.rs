@@ -358,6 +358,9 @@ fn explain_shortfall(report: &keiyaku::report::model::Report, fail_on: keiyaku::
 }
 
 fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
+    if args.consolidated {
+        return consolidated(args);
+    }
     let Some(format) = keiyaku::discover::Format::from_path(&args.file) else {
         if keiyaku::discover::extension(&args.file) == "zip" {
             anyhow::bail!(
@@ -419,6 +422,23 @@ fn text(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
             writeln!(out, "[furniture p.{}] {}", b.page.unwrap_or(0), b.text)?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `keiyaku text --consolidated FOLDER`.
+fn consolidated(args: &keiyaku::cli::TextArgs) -> anyhow::Result<ExitCode> {
+    if !args.file.is_dir() {
+        anyhow::bail!(
+            "{}: --consolidated reads a vendor folder (its contract and the 覚書 that amend it)",
+            args.file.display()
+        );
+    }
+    let ocr = args.ocr.detect()?;
+    let (text, warnings) = app::consolidated_text(&args.file, &ocr)?;
+    for w in warnings {
+        eprintln!("keiyaku: {w}");
+    }
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -494,7 +514,7 @@ fn tier_name(p: &keiyaku::rules::Provision) -> String {
             "required-conditional 条件付き必須（外部保存）".into()
         }
         (Tier::RequiredConditional, Some(Condition::MaintenanceDelegated)) => {
-            "required-conditional 条件付き必須（--maintenance-delegated、既定は推奨）".into()
+            "required-conditional 条件付き必須（7.0 で --maintenance-delegated のとき。それ以外と 6.0 では推奨）".into()
         }
         (Tier::RequiredConditional, None) => "required-conditional 条件付き必須".into(),
     }
@@ -549,7 +569,7 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             })
         }
         RulesCommand::List(a) => {
-            let g = a.guideline.unwrap_or(keiyaku::rules::Guideline::V5_2);
+            let g = a.guideline.unwrap_or(keiyaku::rules::Guideline::V6_0);
             let rules = match load_rules(a.rules.as_deref()) {
                 Ok(r) => r.for_guideline(g, false),
                 Err(code) => return Ok(code),

@@ -250,7 +250,7 @@ fn member_types_are_classified_like_files_and_odd_names_are_only_names() {
         dir.path(),
         "K/束.zip",
         &zip_of(&[
-            ("見積書.xls", b"PK\x03\x04"),
+            ("見積書.msg", b"PK\x03\x04"),
             ("sub/", b""),
             ("sub/.DS_Store", b"x"),
             ("~$契約書.docx", b"x"),
@@ -271,7 +271,7 @@ fn member_types_are_classified_like_files_and_odd_names_are_only_names() {
         })
         .collect();
     let want = [
-        ("K/束.zip/見積書.xls", "unsupported"),
+        ("K/束.zip/見積書.msg", "unsupported"),
         ("K/束.zip/sub/.DS_Store", "ignored"),
         ("K/束.zip/~$契約書.docx", "ignored"),
         ("K/束.zip/../../etc/覚書.txt", "ok"),
@@ -281,7 +281,7 @@ fn member_types_are_classified_like_files_and_odd_names_are_only_names() {
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
     assert_eq!(listed, want);
-    assert_eq!(doc(k, "K/束.zip/見積書.xls")["status"], "unsupported");
+    assert_eq!(doc(k, "K/束.zip/見積書.msg")["status"], "unsupported");
     // Nothing was written next to the scanned folder.
     assert!(!dir.path().join("etc").exists());
     assert!(!dir.path().parent().unwrap().join("etc/覚書.txt").exists());

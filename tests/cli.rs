@@ -135,7 +135,7 @@ fn every_input_file_is_listed_with_its_status() {
         "{}",
         statuses(v)
     );
-    assert_eq!(r["summary"]["documents"], 13);
+    assert_eq!(r["summary"]["documents"], 15);
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn text_report_has_marks_and_no_colour_when_piped() {
     let out = stdout(&o);
     assert!(out.contains("■ 北斗システムサービス"));
     assert!(out.contains("△ 安全管理状況の定期報告"));
-    assert!(out.contains("合計: 8 社、13 ファイル"), "{out}");
+    assert!(out.contains("合計: 9 社、15 ファイル"), "{out}");
     assert!(!out.contains('\x1b'));
     // The overview: one line per vendor, a mark per provision.
     let row = out
@@ -397,7 +397,7 @@ fn a_scan_ends_with_a_summary_line_on_stderr_unless_quiet() {
     let o = keiyaku(&["scan", dir.to_str().unwrap()]);
     let err = stderr(&o);
     assert!(
-        err.starts_with("keiyaku: 8 社・13 ファイル（読取不可 4、未対応 0、未開封 0）"),
+        err.starts_with("keiyaku: 9 社・15 ファイル（読取不可 4、未対応 0、未開封 0）"),
         "{err}"
     );
     // Not a terminal: no progress bar drawn.
@@ -495,7 +495,9 @@ fn clicolor_force_colours_a_pipe_and_color_never_wins() {
     let dir = samples().join("ことぶきデータ");
     let run = |envs: &[(&str, &str)], extra: &[&str]| {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_keiyaku"));
-        c.args(["scan", "--quiet"]).args(extra).arg(&dir);
+        c.args(["scan", "--guideline", "5.2", "--quiet"])
+            .args(extra)
+            .arg(&dir);
         c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
         for (k, v) in envs {
             c.env(k, v);

@@ -1,6 +1,7 @@
 //! Word 97–2003 (.doc): text against node-word-extractor's snapshots, tables,
 //! furniture, comments, tracked deletions, Asian text, numbering, damaged and
-//! encrypted files, and the .doc twins of the sample contracts scanning as
+//! encrypted files, node-word-extractor's .doc files read as their .docx twins,
+//! and the .doc twins of the sample contracts scanning as
 //! their DOCX originals do.
 
 mod util;
@@ -81,6 +82,62 @@ fn main_text_matches_the_reference_snapshots() {
         let got = texts(&doc.blocks).join("\n");
         assert_eq!(normalise(&got), normalise(&want), "{name}");
     }
+}
+
+/// The body text keiyaku reads from a document, white space as single spaces.
+fn body_text(doc: &Document) -> String {
+    let text: Vec<&str> = texts(&doc.blocks);
+    text.join("\n")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn each_node_word_extractor_doc_reads_as_its_docx_twin() {
+    for name in [
+        "test01",
+        "test03",
+        "test04",
+        "test06",
+        "test07",
+        "test10",
+        "test11",
+        "test12",
+        "test13",
+        "test14",
+        "bigfile-01",
+    ] {
+        let doc = read(&legacy(&format!("{name}.doc")));
+        let docx = keiyaku::app::extract_file(&legacy(&format!("{name}.docx")), Format::Docx)
+            .unwrap_or_else(|e| panic!("{name}.docx: {e}"));
+        assert_eq!(body_text(&doc), body_text(&docx), "{name}");
+    }
+}
+
+/// A .doc keeps a text box's text in a story of its own, with no place in the
+/// main text: the .doc reader puts text boxes after the body, a DOCX has them
+/// at their anchor. Same paragraphs, another order.
+#[test]
+fn text_boxes_read_the_same_from_a_doc_and_its_docx_twin_but_after_the_body() {
+    let doc = read(&legacy("test16.doc"));
+    let docx = keiyaku::app::extract_file(&legacy("test16.docx"), Format::Docx).unwrap();
+    let sorted = |d: &Document| {
+        let mut t: Vec<String> = texts(&d.blocks)
+            .iter()
+            .map(|s| s.trim().to_string())
+            .collect();
+        t.sort();
+        t
+    };
+    assert_eq!(sorted(&doc), sorted(&docx));
+    let body = texts(&doc.blocks);
+    let first_box = body
+        .iter()
+        .position(|t| t.contains("First text box"))
+        .unwrap();
+    let last_paragraph = body.iter().position(|t| t.contains("Paragraph 3")).unwrap();
+    assert!(first_box > last_paragraph, "{body:?}");
 }
 
 #[test]

@@ -50,17 +50,46 @@ fn guideline_5_2_reproduces_the_pinned_report_of_samples_byte_for_byte() {
         expected.as_bytes() == now.as_slice(),
         "the 5.2 report of samples/ changed"
     );
+}
+
+/// With no --guideline, a scan checks edition 6.0 (the newest edition whose
+/// text was read) and says that 7.0 has been published.
+#[test]
+fn the_default_edition_is_6_0_and_names_the_published_7_0() {
     let default = scan_in_root(&[
         "scan", "--ocr", "never", "--format", "json", "-q", "samples",
     ]);
-    assert_eq!(default, now, "5.2 is the default edition for now");
+    let six = scan_in_root(&[
+        "scan",
+        "--ocr",
+        "never",
+        "--guideline",
+        "6.0",
+        "--format",
+        "json",
+        "-q",
+        "samples",
+    ]);
+    assert_eq!(default, six);
+    let r: serde_json::Value = serde_json::from_slice(&default).expect("JSON");
+    assert_eq!(r["guideline"]["edition"], "6.0");
+    assert!(r["guideline"]["notes"][0]
+        .as_str()
+        .unwrap()
+        .contains("第7.0版"));
+    let o = keiyaku(&["rules", "list", "--guideline", "6.0"]);
+    let listed = stdout(&o);
+    assert!(listed.contains("第6.0版"), "{listed}");
+    assert!(listed.contains("security-update"), "{listed}");
 }
 
 #[test]
-fn guideline_6_0_adds_twelve_provisions_with_tiers_and_7_0_adds_security_update() {
+fn guideline_6_0_adds_twelve_provisions_with_tiers_and_security_update_is_required_only_in_7_0_when_delegated(
+) {
     let r6 = scan_json(&[samples().to_str().unwrap()], &["--guideline", "6.0"]);
     assert_eq!(r6["guideline"]["edition"], "6.0");
-    assert_eq!(r6["provisions"].as_array().unwrap().len(), 20);
+    // Twelve of 6.0, and 7.0's security-update shown as a recommendation.
+    assert_eq!(r6["provisions"].as_array().unwrap().len(), 21);
     let info = |r: &serde_json::Value, id: &str| {
         r["provisions"]
             .as_array()
@@ -79,7 +108,19 @@ fn guideline_6_0_adds_twelve_provisions_with_tiers_and_7_0_adds_security_update(
         info(&r6, "purpose-limitation")["condition"],
         "external-storage"
     );
-    assert!(info(&r6, "security-update").is_null());
+    assert_eq!(
+        provision(&r6["vendors"][0], "security-update")["applies"],
+        "recommended"
+    );
+    let r6d = scan_json(
+        &[samples().to_str().unwrap()],
+        &["--guideline", "6.0", "--maintenance-delegated"],
+    );
+    assert_eq!(
+        provision(&r6d["vendors"][0], "security-update")["applies"],
+        "recommended",
+        "保守委託機関編 is a part of 7.0"
+    );
     // Draft-only sources carry a warning.
     assert!(info(&r6, "sla-availability")["source_warning"]
         .as_str()
@@ -144,4 +185,66 @@ fn a_missing_recommended_provision_fails_only_under_missing_recommended() {
         provision(vendor(&r, "推奨なし"), "backup")["applies"],
         "recommended"
     );
+}
+
+/// 外部保存: a vendor whose documents never speak of storing data has the
+/// conditional provisions 対象外; keiyaku.toml decides over the wording.
+#[test]
+fn external_storage_is_read_from_the_documents_and_keiyaku_toml_decides_over_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "保守だけ",
+            "保守契約書\n\n第1条（目的）\n乙は、甲の端末を保守する。\n",
+        ),
+        (
+            "保管あり",
+            "業務委託契約書\n\n第1条（目的）\n乙は、甲の診療録をデータセンターに保管する。\n",
+        ),
+    ] {
+        let v = dir.path().join(name);
+        std::fs::create_dir(&v).unwrap();
+        std::fs::write(v.join("契約.txt"), text).unwrap();
+    }
+    let path = dir.path().to_str().unwrap();
+    let r = scan_json(&[path], &["--guideline", "6.0"]);
+    let upkeep = vendor(&r, "保守だけ");
+    assert_eq!(upkeep["external_storage"]["holds"], false);
+    assert_eq!(upkeep["external_storage"]["basis"], "documents");
+    assert_eq!(
+        provision(upkeep, "purpose-limitation")["applies"],
+        "not_applicable"
+    );
+    // guideline-compliance is still worth agreeing: recommended.
+    assert_eq!(
+        provision(upkeep, "guideline-compliance")["applies"],
+        "recommended"
+    );
+    let stores = vendor(&r, "保管あり");
+    assert_eq!(stores["external_storage"]["holds"], true);
+    assert_eq!(
+        provision(stores, "purpose-limitation")["applies"],
+        "required"
+    );
+
+    std::fs::write(
+        dir.path().join("keiyaku.toml"),
+        "[vendors.\"保守だけ\"]\nexternal_storage = true\n[vendors.\"保管あり\"]\nexternal_storage = false\n",
+    )
+    .unwrap();
+    let r = scan_json(&[path], &["--guideline", "6.0"]);
+    let upkeep = vendor(&r, "保守だけ");
+    assert_eq!(upkeep["external_storage"]["holds"], true);
+    assert_eq!(upkeep["external_storage"]["basis"], "keiyaku_toml");
+    assert_eq!(
+        provision(upkeep, "purpose-limitation")["applies"],
+        "required"
+    );
+    assert_eq!(
+        provision(vendor(&r, "保管あり"), "data-return-deletion")["applies"],
+        "not_applicable"
+    );
+    // Edition 5.2 reports have no such field.
+    let r = scan_json(&[path], &["--guideline", "5.2"]);
+    assert!(vendor(&r, "保守だけ").get("external_storage").is_none());
 }

@@ -27,7 +27,12 @@ fn run(args: &[&std::ffi::OsStr], unprivileged: bool) -> Output {
     } else {
         Command::new(&bin)
     };
-    cmd.args(args)
+    // These folders' expectations are the eight provisions of edition 5.2.
+    let mut args: Vec<&std::ffi::OsStr> = args.to_vec();
+    if args.first().is_some_and(|a| *a == "scan") && !args.iter().any(|a| *a == "--guideline") {
+        args.splice(1..1, ["--guideline".as_ref(), "5.2".as_ref()]);
+    }
+    cmd.args(&args)
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -160,7 +165,7 @@ fn unsupported_files_make_a_vendors_unfound_provisions_unknown_and_non_documents
     copy_sample(PARTIAL, &r.join("P_scan"));
     std::fs::write(r.join("P_scan/押印済.tif"), b"II*\0").unwrap();
     std::fs::create_dir(r.join("X_only")).unwrap();
-    std::fs::write(r.join("X_only/見積書.xls"), b"\xd0\xcf\x11\xe0").unwrap();
+    std::fs::write(r.join("X_only/見積書.pages"), b"\xd0\xcf\x11\xe0").unwrap();
     copy_sample(PARTIAL, &r.join("P_clean"));
     for junk in [".DS_Store", "~$保守契約書.docx", "Thumbs.db", "desktop.ini"] {
         std::fs::write(r.join("P_clean").join(junk), b"x").unwrap();
@@ -186,7 +191,7 @@ fn unsupported_files_make_a_vendors_unfound_provisions_unknown_and_non_documents
     );
     let x = vendor(&rep, "X_only");
     assert!(all_status(x, "unknown"), "{}", statuses(x));
-    assert_eq!(doc(x, "X_only/見積書.xls")["status"], "unsupported");
+    assert_eq!(doc(x, "X_only/見積書.pages")["status"], "unsupported");
     // Files that are not documents are listed and change nothing.
     let clean = vendor(&rep, "P_clean");
     assert_eq!(count(clean, "missing"), 4, "{}", statuses(clean));
@@ -541,7 +546,7 @@ fn a_report_is_replaced_whole_and_the_old_one_survives_a_failed_write() {
     std::fs::write(&out, "old report\n").unwrap();
     // A file size limit far below the report: the write fails, the old report stays.
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_keiyaku"));
-    cmd.args(["scan", "--format", "json", "-o"])
+    cmd.args(["scan", "--guideline", "5.2", "--format", "json", "-o"])
         .arg(&out)
         .arg(r);
     use std::os::unix::process::CommandExt;
@@ -620,7 +625,7 @@ fn dash_is_standard_output_and_a_closed_pipe_ends_quietly() {
     assert!(serde_json::from_slice::<Value>(&o.stdout).is_ok());
     // The reader goes away at once: no error text, no panic.
     let mut child = Command::new(env!("CARGO_BIN_EXE_keiyaku"))
-        .args(["scan", samples().to_str().unwrap()])
+        .args(["scan", "--guideline", "5.2", samples().to_str().unwrap()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -1,5 +1,5 @@
 //! Hostile input: deterministic mutations (bit flips, truncations, inserted
-//! and duplicated bytes) of real PDFs, DOCX, DOC, ODT, ODS and RTF files. Every mutant must end
+//! and duplicated bytes) of real PDFs, DOCX, DOC, XLS, ODT, ODS and RTF files. Every mutant must end
 //! with a document or a typed error, quickly: no panic escapes the firewall,
 //! no stack overflow, no hang.
 
@@ -358,5 +358,49 @@ fn mutated_texts_in_every_encoding_end_with_a_status() {
                 panic!("{} mutant {n}: panic in text decoding: {msg}", enc.name());
             }
         }
+    }
+}
+
+#[test]
+fn mutated_xls_end_with_a_status() {
+    run(
+        &[
+            ("tests/data/xls/責任分界表.xls", Format::Xls),
+            ("tests/data/xls/責任分界表_locked.xls", Format::Xls),
+        ],
+        1000,
+    );
+}
+
+/// Mutate the Workbook stream inside a valid compound file, so the BIFF
+/// cost walk and calamine's record parsers (not the compound file reader)
+/// meet the damage. A panic inside calamine is caught by the .xls reader
+/// itself (a corrupt file); what must never happen is a hang or an abort.
+#[test]
+fn mutated_xls_workbook_streams_end_with_a_status() {
+    use std::io::{Read, Write};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let data = std::fs::read(root.join("tests/data/xls/責任分界表.xls")).unwrap();
+    let mut cf = cfb::CompoundFile::open(std::io::Cursor::new(&data)).unwrap();
+    let mut stream = Vec::new();
+    cf.open_stream("/Workbook")
+        .unwrap()
+        .read_to_end(&mut stream)
+        .unwrap();
+    let mut rng = Rng(11);
+    for n in 0..500 {
+        let mut out = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+        let body = mutate(&stream, &mut rng);
+        out.create_stream("/Workbook")
+            .unwrap()
+            .write_all(&body)
+            .unwrap();
+        let bytes = out.into_inner().into_inner();
+        let t = Instant::now();
+        let result = keiyaku::app::extract_guarded(Format::Xls, &bytes);
+        if let Err(keiyaku::error::ExtractError::Internal(msg)) = &result {
+            panic!("mutant {n}: panic outside calamine: {msg}");
+        }
+        assert!(t.elapsed() < Duration::from_secs(10), "mutant {n}");
     }
 }

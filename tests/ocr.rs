@@ -1,5 +1,6 @@
 //! OCR of scanned contracts with the external `tesseract`: image-only PDF
-//! pages (CCITT, Flate, JPEG images) and image files (PNG, multi-page TIFF).
+//! pages (CCITT, Flate, JPEG images), inside zip archives too, and image
+//! files (PNG, multi-page TIFF).
 //! The fixtures are samples/ contracts rendered to pixels by
 //! scripts/fixtures/make_ocr_fixtures.py, so their text versions are in the
 //! repository too.
@@ -53,7 +54,7 @@ fn run_with_path(args: &[&std::ffi::OsStr], path: Option<&Path>) -> Output {
 }
 
 fn scan(dir: &Path, extra: &[&str], path: Option<&Path>) -> Value {
-    let mut args: Vec<&std::ffi::OsStr> = ["scan", "--format", "json", "-q"]
+    let mut args: Vec<&std::ffi::OsStr> = ["scan", "--guideline", "5.2", "--format", "json", "-q"]
         .iter()
         .map(|s| s.as_ref())
         .collect();
@@ -383,4 +384,59 @@ fn ocr_always_without_tesseract_stops_before_reading() {
     // auto goes on without it, and a text-only scan records nothing about OCR.
     let r = scan(dir.path(), &[], Some(empty.path()));
     assert!(r["run"]["options"].as_array().unwrap().is_empty());
+}
+
+/// A zip of one member.
+fn zip_of(name: &str, data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file(name, zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(data).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_scanned_pdf_inside_a_zip_is_read_by_ocr_as_the_loose_file_is() {
+    if !tesseract("ocr_zip_member") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let scan_pdf = std::fs::read(data("seta-flate.pdf")).unwrap();
+    put(dir.path(), "loose", &data("seta-flate.pdf"), "契約書.pdf");
+    std::fs::create_dir_all(dir.path().join("zipped")).unwrap();
+    std::fs::write(
+        dir.path().join("zipped/束.zip"),
+        zip_of("契約書.pdf", &scan_pdf),
+    )
+    .unwrap();
+    // Two deep: the inner archive is inflated in memory, its member again for OCR.
+    std::fs::create_dir_all(dir.path().join("nested")).unwrap();
+    std::fs::write(
+        dir.path().join("nested/外.zip"),
+        zip_of("内.zip", &zip_of("契約書.pdf", &scan_pdf)),
+    )
+    .unwrap();
+    let r = scan(dir.path(), &[], None);
+    let loose = vendor(&r, "loose");
+    assert!(
+        !with_status(loose, "present").is_empty(),
+        "{}",
+        statuses(loose)
+    );
+    for (name, path) in [
+        ("zipped", "zipped/束.zip/契約書.pdf"),
+        ("nested", "nested/外.zip/内.zip/契約書.pdf"),
+    ] {
+        let v = vendor(&r, name);
+        let d = document(v, path);
+        assert_eq!(d["status"], "ok", "{d}");
+        assert_eq!(d["ocr_pages"][0]["page"], 1, "{d}");
+        assert_eq!(
+            with_status(v, "present"),
+            with_status(loose, "present"),
+            "{name}"
+        );
+        assert!(with_status(v, "missing").is_empty(), "{}", statuses(v));
+    }
 }

@@ -4,6 +4,7 @@
 //! when a document of the vendor could not be read, so the report never
 //! claims a provision is missing from a contract it could not read.
 
+pub mod conditions;
 pub mod services;
 
 use crate::matching::Strength;
@@ -117,6 +118,7 @@ mod tests {
     fn ev(t: &str, s: Status) -> Evidence {
         Evidence {
             deadline: None,
+            derived: None,
             ocr_confidence: None,
             path: "a.pdf".into(),
             page: Some(1),

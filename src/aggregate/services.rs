@@ -298,6 +298,7 @@ mod tests {
             name_bytes: None,
             root: None,
             complete: true,
+            external_storage: None,
             documents: Vec::new(),
             provisions: statuses
                 .iter()

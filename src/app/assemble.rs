@@ -66,6 +66,12 @@ pub struct Open {
     any_read: bool,
     /// Nothing that may hold a provision was left unread.
     all_read: bool,
+    /// keiyaku.toml's 外部保存 setting (the first document's that has one).
+    external_storage: Option<bool>,
+    /// A document speaks of storing data.
+    mentions_storage: bool,
+    /// Provisions left undecided by a change that could not be applied.
+    uncertain: Vec<usize>,
 }
 
 impl Part {
@@ -99,6 +105,9 @@ pub fn parts(
                     near: Vec::new(),
                     any_read: false,
                     all_read: true,
+                    external_storage: None,
+                    mentions_storage: false,
+                    uncertain: Vec::new(),
                 });
                 let last = open.len() - 1;
                 &mut open[last]
@@ -106,8 +115,13 @@ pub fn parts(
         };
         part.any_read |= d.status == DocStatus::Ok;
         // OCR may misread or drop words: what it did not find is not missing.
-        part.all_read &=
-            !d.status.leaves_text_unread() && d.unread_pages.is_empty() && d.ocr_pages.is_empty();
+        part.all_read &= !d.status.leaves_text_unread()
+            && d.unread_pages.is_empty()
+            && d.ocr_pages.is_empty()
+            && !d.incomplete;
+        part.uncertain.extend(d.uncertain);
+        part.external_storage = part.external_storage.or(d.external_storage);
+        part.mentions_storage |= d.mentions_storage;
         part.findings.extend(d.findings.into_iter().flatten());
         part.near.extend(d.near);
         part.documents.push(report);
@@ -132,10 +146,19 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
     // Complete: something was read, and nothing that may hold a provision
     // was left unread.
     let complete = parts.iter().any(|p| p.any_read) && parts.iter().all(|p| p.all_read);
+    // A provision a change could not be applied to is undecided on its own.
+    let uncertain: Vec<usize> = parts
+        .iter()
+        .flat_map(|p| p.uncertain.iter().copied())
+        .collect();
     let mut documents = Vec::new();
     let mut by_provision: Vec<Vec<(Strength, Evidence)>> = vec![Vec::new(); rules.provisions.len()];
     let mut near = Vec::new();
+    let mut setting = None;
+    let mut mentioned = false;
     for p in parts {
+        setting = setting.or(p.external_storage);
+        mentioned |= p.mentions_storage;
         documents.extend(p.documents);
         near.extend(p.near);
         for (pi, s, e) in p.findings {
@@ -144,6 +167,11 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
             }
         }
     }
+    let external_storage = rules
+        .guideline
+        .map(|_| aggregate::conditions::external_storage(setting, mentioned));
+    // A lead named by rule is settled by the vendor's allocation of responsibilities.
+    crate::references::rule::settle(rules, &mut by_provision);
     // Per provision, the closest thing seen across the documents, in order.
     let mut near: BTreeMap<usize, NearMiss> = aggregate::closest(near).into_iter().collect();
     let provisions = rules
@@ -152,7 +180,8 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
         .enumerate()
         .zip(by_provision)
         .map(|((pi, p), found)| {
-            let (status, evidence) = aggregate::decide(&found, complete);
+            let (status, evidence) =
+                aggregate::decide(&found, complete && !uncertain.contains(&pi));
             // A × or ？ explains itself with the closest thing seen.
             let near_miss = matches!(status, Status::Missing | Status::Unknown)
                 .then(|| near.remove(&pi))
@@ -161,12 +190,16 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
                 .iter()
                 .any(|e| e.basis == crate::matching::Basis::Prevailing)
                 && evidence.iter().any(|e| e.strength != Status::Negated);
-            let applies = rules.guideline.map(|(_, delegated)| {
+            let applies = rules.guideline.map(|(edition, delegated)| {
                 let holds = match p.condition {
-                    Some(crate::rules::Condition::MaintenanceDelegated) => delegated,
-                    // 外部保存 is assumed to hold (the guideline's default reading);
-                    // a vendor that stores nothing is not yet told apart.
-                    Some(crate::rules::Condition::ExternalStorage) => true,
+                    // 保守委託機関編 is part of 7.0 only: under 6.0 the provision
+                    // is shown as a recommendation whatever the switch says.
+                    Some(crate::rules::Condition::MaintenanceDelegated) => {
+                        delegated && edition == crate::rules::Guideline::V7_0
+                    }
+                    Some(crate::rules::Condition::ExternalStorage) => {
+                        external_storage.is_none_or(|e| e.holds)
+                    }
                     None => true,
                 };
                 p.applies(holds)
@@ -192,7 +225,8 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
             .and_then(|r| roots.get(r))
             .and_then(|r| r.shown.as_ref())
             .map(|n| n.text.clone()),
-        complete,
+        complete: complete && uncertain.is_empty(),
+        external_storage,
         documents,
         provisions,
     }

@@ -185,8 +185,18 @@ impl Reading<'_, '_> {
                 let source = Source::Bytes(&bytes);
                 self.archive(w, Cursor::new(&bytes[..]), &source, depth + 1)
             }
-            Kind::Read(f) => self.out.push(work::read_bytes(w, Some(f), bytes, self.ctx)),
-            _ => self.out.push(work::read_bytes(w, None, bytes, self.ctx)),
+            kind => {
+                let format = match kind {
+                    Kind::Read(f) => Some(f),
+                    _ => None,
+                };
+                // A scanned PDF's pages are OCR'd from the member inflated
+                // again: it passed the archive's budget once already.
+                let limits = self.limits;
+                let mut again = || guarded(|| zip.read(index, &limits, &mut Budget::new(&limits)));
+                let done = work::read_bytes(w, format, bytes, self.ctx, &mut again);
+                self.out.push(done);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 //! (behind a panic firewall, see [`work`]) → share party definitions within a
 //! vendor → match → aggregate per vendor ([`assemble`]) → the report model.
 
+mod amend;
 mod assemble;
 mod bundle;
 pub mod limits;
@@ -12,6 +13,7 @@ use crate::discover::{self, Kind, VendorName};
 use crate::matching::parties::{Override, PartyDef};
 use crate::report::model::Report;
 use crate::rules::RuleSet;
+pub use amend::consolidated_text;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -173,11 +175,13 @@ fn vendor_unit(
     progress: Option<&indicatif::ProgressBar>,
     opts: &ScanOptions,
 ) -> Vec<work::DocWork> {
+    let keep = amend::KeepBudget::for_unit(&unit);
     let ctx = work::Ctx {
         rules,
         settings,
         limits: &opts.limits,
         ocr: &opts.ocr,
+        keep: keep.as_ref(),
     };
     let mut docs: Vec<work::DocWork> = unit
         .into_par_iter()
@@ -190,6 +194,8 @@ fn vendor_unit(
             w
         })
         .collect();
+    // Amending instruments change the contracts they amend before those are matched.
+    amend::consolidate(&mut docs, rules, &opts.limits, keep.as_ref());
     // A document without its own party definitions (an SLA, an annex) uses
     // those of another document of the same vendor.
     let defs: Option<Vec<PartyDef>> = docs

@@ -56,6 +56,25 @@ pub struct DocWork {
     pub near: Vec<(usize, NearMiss)>,
     /// Labels set by keiyaku.toml or --party, reported with the preamble's.
     pub overrides: Vec<Override>,
+    /// keiyaku.toml says whether the vendor stores medical information.
+    pub external_storage: Option<bool>,
+    /// The text speaks of storing data (保存, 保管, クラウド, データセンター).
+    pub mentions_storage: bool,
+    /// An amending instrument: the changes it makes to another document
+    /// (their text was taken out of this document's own clauses).
+    pub instrument: Option<Box<crate::consolidate::Instrument>>,
+    /// The text of a document an instrument of the same vendor may amend,
+    /// kept until the vendor's instruments are applied ([`super::amend`]).
+    pub kept: Option<Vec<crate::document::Block>>,
+    /// Per sentence, where it came from when not the document's own text
+    /// as written (empty: every sentence is).
+    pub origins: Vec<Option<crate::consolidate::Origin>>,
+    /// Provisions that cannot be decided because a change to the text that
+    /// holds them could not be applied: unknown rather than missing.
+    pub uncertain: Vec<usize>,
+    /// A change could not be applied and nothing tells which provisions it
+    /// touches: every provision of the vendor not found is unknown.
+    pub incomplete: bool,
     /// Work counted through segmentation, party reading and matching: a
     /// document over it ends as `error` naming the budget (counted work, so
     /// the same on every machine).
@@ -104,9 +123,9 @@ pub fn extract_file_ocr(
     let bytes = read_input(path, true)?;
     let sha = sha256(&bytes);
     let mut needed = false;
+    let mut again = || read_input(path, true);
     extract_with_ocr(
-        path,
-        true,
+        &mut again,
         &sha,
         format,
         bytes,
@@ -116,14 +135,18 @@ pub fn extract_file_ocr(
     )
 }
 
+/// The document's bytes once more, for OCR of a scanned PDF: the PDF reader
+/// frees the bytes it is given, and a scan's images are loaded afterwards a
+/// few pages at a time. A file is read again from its path; an archive
+/// member is inflated again from its archive.
+pub type Again<'a> = dyn FnMut() -> Result<Vec<u8>, ExtractError> + 'a;
+
 /// Extract, then read by OCR what only OCR can read: an image file, or the
-/// scanned pages of a PDF (for which the file is read again, and must not
-/// have changed: only the images of those pages are loaded, a few pages at
-/// a time). `needed` is set when the document had pages for OCR.
-#[allow(clippy::too_many_arguments)]
+/// scanned pages of a PDF (for which the bytes are read `again`, and must
+/// not have changed: only the images of those pages are loaded, a few pages
+/// at a time). `needed` is set when the document had pages for OCR.
 fn extract_with_ocr(
-    path: &Path,
-    follow: bool,
+    again: &mut Again,
     sha: &str,
     format: discover::Format,
     bytes: Vec<u8>,
@@ -174,7 +197,7 @@ fn extract_with_ocr(
         return Ok((doc, Vec::new()));
     }
     *needed = true;
-    let again = read_input_capped(path, follow, limits.file_bytes)?;
+    let again = again()?;
     if sha256(&again) != sha {
         return Err(ExtractError::Io(std::io::Error::other(
             "the file changed while it was being read",
@@ -255,6 +278,13 @@ impl DocWork {
             near: Vec::new(),
             parties: Parties::default(),
             overrides: Vec::new(),
+            external_storage: None,
+            mentions_storage: false,
+            instrument: None,
+            kept: None,
+            origins: Vec::new(),
+            uncertain: Vec::new(),
+            incomplete: false,
             budget: Budget::default(),
             input,
         }
@@ -281,6 +311,9 @@ pub struct Ctx<'a> {
     pub settings: &'a PartySettings,
     pub limits: &'a DocLimits,
     pub ocr: &'a Ocr,
+    /// Set for a unit whose documents may amend one another: documents
+    /// with articles are kept, within this budget, until the unit is read.
+    pub keep: Option<&'a super::amend::KeepBudget>,
 }
 
 /// One input → its documents: one, or for a zip archive one per member
@@ -321,17 +354,21 @@ pub fn work(input: Input, ctx: &Ctx) -> Vec<DocWork> {
             return vec![w];
         }
     };
-    vec![read_bytes(w, format, bytes, ctx)]
+    let (path, follow, cap) = (w.input.path.clone(), w.input.follow, ctx.limits.file_bytes);
+    let mut again = || read_input_capped(&path, follow, cap);
+    vec![read_bytes(w, format, bytes, ctx, &mut again)]
 }
 
 /// A document from its bytes (a file's, or an archive member's): hashed,
 /// recognised as keiyaku's own report, or extracted, segmented and — when it
 /// defines its parties — matched. `None` for a format keiyaku does not read.
+/// `again` gives the bytes once more (see [`Again`]).
 pub(super) fn read_bytes(
     mut w: DocWork,
     format: Option<discover::Format>,
     bytes: Vec<u8>,
     ctx: &Ctx,
+    again: &mut Again,
 ) -> DocWork {
     let (rules, settings, limits) = (ctx.rules, ctx.settings, ctx.limits);
     w.budget = limits.budget();
@@ -362,26 +399,13 @@ pub(super) fn read_bytes(
         return w;
     };
     let sha = w.sha256.clone().unwrap_or_default();
-    let path = w.input.path.clone();
-    // A scanned PDF's pages are OCR'd from its file read again; a member of
-    // an archive has no file of its own to read again.
-    let member_ocr;
-    let ocr = if w.input.member.is_some() && format == discover::Format::Pdf {
-        member_ocr = ctx.ocr.off_because(
-            "OCR of scanned pages inside a ZIP archive is not done: unzip it to read them",
-        );
-        &member_ocr
-    } else {
-        ctx.ocr
-    };
     let extracted = extract_with_ocr(
-        &path,
-        w.input.follow,
+        again,
         &sha,
         format,
         bytes,
         limits,
-        ocr,
+        ctx.ocr,
         &mut w.ocr_needed,
     );
     let mut doc = match extracted {
@@ -402,12 +426,14 @@ pub(super) fn read_bytes(
     w.notes = std::mem::take(&mut doc.notes);
     w.ocr_pages = std::mem::take(&mut doc.ocr_pages);
     w.page_names = doc.page_names.iter().map(|n| n.as_str().into()).collect();
+    super::amend::recognise(&mut w, &mut doc);
     let mut budget = std::mem::take(&mut w.budget);
     let segmented = segment_into(&mut w, || segment::try_segment(&doc, &mut budget));
     w.budget = budget;
     if segmented {
         w.deleted = segment_apart(std::mem::take(&mut doc.deleted));
         w.comments = segment_apart(std::mem::take(&mut doc.comments));
+        super::amend::keep(&mut w, &mut doc, ctx.keep);
     }
     // The sentences carry the text from here on.
     drop(doc);
@@ -415,12 +441,16 @@ pub(super) fn read_bytes(
         return w;
     }
     w.overrides = settings.overrides(&w.input, None);
+    w.external_storage = settings.external_storage(&w.input, None);
     if !resolve_parties(&mut w, rules) {
         return w;
     }
     // A loose file is its counterparty's: settings for that name apply too.
     if matches!(w.input.vendor, Some(VendorName::Loose { .. })) {
         if let Some(name) = w.parties.vendor_name().map(str::to_string) {
+            w.external_storage = settings
+                .external_storage(&w.input, Some(&name))
+                .or(w.external_storage);
             let more = settings.overrides(&w.input, Some(&name));
             if more != w.overrides {
                 w.overrides = more;
@@ -564,15 +594,28 @@ fn strength_status(s: Strength) -> Status {
 pub fn find(w: &mut DocWork, rules: &RuleSet) {
     let mut budget = std::mem::take(&mut w.budget);
     let records_deadline: Vec<bool> = rules.provisions.iter().map(|p| p.deadline).collect();
+    // Edition 5.2 reports stay as they were: the class came with editions.
+    let classify = rules.guideline.is_some();
     // Near misses outside the clauses explain a × and nothing else: behind
     // their own firewall and budget, so they can never change a status.
     let apart = catch_unwind(AssertUnwindSafe(|| near_apart(w, rules))).unwrap_or_default();
+    w.mentions_storage = crate::aggregate::conditions::mentions_storage(&w.sentences);
     w.deleted = Vec::new();
     w.comments = Vec::new();
+    // An article applied to another (準用) is matched as that article's too.
+    let applications = catch_unwind(AssertUnwindSafe(|| {
+        crate::references::application::applications(&w.sentences, &w.parties)
+    }))
+    .unwrap_or_default();
+    crate::references::insert(&mut w.sentences, &mut w.origins, applications);
     find_with(
         w,
-        &records_deadline,
-        |sentences, parties| matching::try_match_sentences(rules, sentences, parties, &mut budget),
+        (&records_deadline, classify),
+        |sentences, parties| {
+            let mut hits = matching::try_match_sentences(rules, sentences, parties, &mut budget)?;
+            crate::references::rule::adjust(rules, sentences, parties, &mut hits);
+            Ok(hits)
+        },
         apart,
     );
     w.budget = budget;
@@ -682,6 +725,7 @@ fn near_miss(
             matched: shared(&matched),
             text,
             deadline: None,
+            derived: None,
         },
     }
 }
@@ -719,12 +763,12 @@ fn party_ja(w: &DocWork, sentences: &[Sentence], s: &Sentence, role: Role) -> St
 /// turned into the document's status.
 fn find_with(
     w: &mut DocWork,
-    records_deadline: &[bool],
+    (records_deadline, classify): (&[bool], bool),
     matcher: impl FnOnce(&[Sentence], &Parties) -> Result<Vec<matching::Hit>, BudgetExceeded>,
     apart: Vec<(usize, NearMiss)>,
 ) {
     let matched = catch_unwind(AssertUnwindSafe(|| matcher(&w.sentences, &w.parties)));
-    let hits = match matched {
+    let mut hits = match matched {
         Ok(Ok(h)) => h,
         Ok(Err(e)) => {
             w.set(DocStatus::Error, e.to_string());
@@ -742,6 +786,20 @@ fn find_with(
             return;
         }
     };
+    // What an article a change could not be applied to says decides
+    // nothing: its provisions are unknown instead.
+    if !w.origins.is_empty() {
+        let origins = &w.origins;
+        let uncertain = |h: &matching::Hit| {
+            matches!(
+                origins.get(h.sentence),
+                Some(Some(crate::consolidate::Origin::Uncertain))
+            )
+        };
+        w.uncertain
+            .extend(hits.iter().filter(|h| uncertain(h)).map(|h| h.provision));
+        hits.retain(|h| !uncertain(h));
+    }
     // The clauses' own near misses first: at equal kinds, the body wins.
     let mut near = near_misses(w, &w.sentences, &hits, None);
     near.extend(apart);
@@ -768,15 +826,23 @@ fn find_with(
                     .get(h.provision)
                     .copied()
                     .unwrap_or(false)
-                    .then(|| Deadline {
-                        wording: matching::deadline::wording(&s.norm.text),
+                    .then(|| {
+                        let wording = matching::deadline::wording(&s.norm.text);
+                        let class =
+                            classify.then(|| matching::deadline::Class::of(wording.as_deref()));
+                        Deadline { wording, class }
                     }),
+                derived: match w.origins.get(h.sentence) {
+                    Some(Some(crate::consolidate::Origin::Derived(d))) => Some(d.clone()),
+                    _ => None,
+                },
             };
             (h.provision, h.strength, evidence)
         })
         .collect();
     w.findings = Some(crate::aggregate::reduce_document(findings));
     w.sentences = Vec::new();
+    w.origins = Vec::new();
     w.parties = std::mem::take(&mut w.parties).definitions_only();
 }
 
@@ -801,7 +867,12 @@ mod tests {
     #[test]
     fn a_panic_while_matching_makes_the_document_an_error_not_a_clean_read() {
         let mut w = read_doc();
-        find_with(&mut w, &[], |_, _| panic!("matcher bug"), Vec::new());
+        find_with(
+            &mut w,
+            (&[], false),
+            |_, _| panic!("matcher bug"),
+            Vec::new(),
+        );
         assert_eq!(w.status, DocStatus::Error);
         assert!(w.reason.as_deref().unwrap().contains("matcher bug"));
         assert_eq!(w.findings.as_deref(), Some(&[][..]));

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// keiyaku — 委託先・クラウド事業者との契約書に、医療情報システムの安全管理に関するガイドラインが求める条項があるかを一括で確認します。
 ///
-/// Scans vendor contracts (PDF, DOCX, DOC, ODT, RTF, XLSX, ODS, TXT, ZIP; scans by OCR) for the provisions Japan's guideline for
+/// Scans vendor contracts (PDF, DOCX, DOC, ODT, RTF, XLSX, XLS, ODS, TXT, ZIP; scans by OCR) for the provisions Japan's guideline for
 /// medical information systems requires, and reports per vendor which are present,
 /// weak, negated, missing or unknown, with the clause that decided it.
 #[derive(Debug, Parser)]
@@ -114,9 +114,10 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// 照合するガイドラインの版 / Guideline edition to check against: 5.2 (別冊 p.26 の8条項、
-    /// 従来どおりの報告), 6.0 (追加の12条項、必須と推奨を分けて表示), 7.0 (6.0 + セキュリティ
-    /// アップデート責任、暫定).
-    #[arg(long, value_enum, default_value = "5.2")]
+    /// 従来どおりの報告), 6.0 (既定: 追加の12条項、必須と推奨を分けて表示；7.0 で加わる
+    /// セキュリティアップデート責任も推奨として表示), 7.0 (6.0 と同じ条項、出典が二次情報のため暫定；
+    /// --maintenance-delegated で更新責任が必須).
+    #[arg(long, value_enum, default_value = "6.0")]
     pub guideline: crate::rules::Guideline,
     /// 7.0 保守委託機関編によるとき（みなし遵守）: security-update を必須にする / The hospital
     /// relies on 7.0 保守委託機関編: security-update becomes required.
@@ -276,12 +277,17 @@ pub enum ColorChoice {
 
 #[derive(Debug, clap::Args)]
 pub struct TextArgs {
-    /// PDF・DOCX・DOC・TXT・画像ファイル / A PDF, DOCX, DOC, TXT file, or an image read by OCR.
+    /// PDF・DOCX・DOC・TXT・画像ファイル（--consolidated では事業者フォルダ）/ A PDF, DOCX, DOC,
+    /// TXT file, or an image read by OCR (with --consolidated, a vendor folder).
     pub file: PathBuf,
     /// 照合に使う文（正規化済み、第N条第M項付き）を表示 / Show the sentences as matched:
     /// normalized (NFKC, spaces between Japanese characters removed), each with its clause.
     #[arg(long)]
     pub normalized: bool,
+    /// 事業者フォルダの契約書を覚書・変更契約による改正を反映して表示（改正した条に印）/
+    /// FILE is a vendor folder: print its contracts as amended by its 覚書 and 変更契約, each amended article marked.
+    #[arg(long, conflicts_with_all = ["normalized", "furniture"])]
+    pub consolidated: bool,
     /// ヘッダー・フッター・ページ番号も表示（照合しない部分）/ Also print headers, footers, page numbers.
     #[arg(long)]
     pub furniture: bool,
@@ -324,8 +330,8 @@ pub struct RulesArgs {
     /// 規則セット / Rule set folder or file [default: the embedded set]
     #[arg(long, value_name = "FILE|DIR")]
     pub rules: Option<PathBuf>,
-    /// この版の条項だけ（list の既定は 5.2、check と test は全条項）/ Only this edition's
-    /// provisions (list: 5.2 by default; check and test: every provision).
+    /// この版の条項だけ（list の既定は 6.0、check と test は全条項）/ Only this edition's
+    /// provisions (list: 6.0 by default; check and test: every provision).
     #[arg(long, value_enum)]
     pub guideline: Option<crate::rules::Guideline>,
 }

@@ -33,6 +33,8 @@ pub enum Format {
     Png,
     /// Excel workbooks: .xlsx, .xlsm.
     Xlsx,
+    /// Excel 97–2003 workbooks.
+    Xls,
     /// OpenDocument spreadsheets (LibreOffice Calc).
     Ods,
     /// OpenDocument text (LibreOffice Writer).
@@ -51,6 +53,7 @@ impl Format {
             "jpg" | "jpeg" => Some(Format::Jpeg),
             "png" => Some(Format::Png),
             "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xls" => Some(Format::Xls),
             "ods" => Some(Format::Ods),
             "odt" => Some(Format::Odt),
             "rtf" => Some(Format::Rtf),
@@ -59,7 +62,7 @@ impl Format {
     }
 
     /// The extensions keiyaku reads, for messages.
-    pub const READ: &'static str = ".pdf, .docx, .doc, .txt, .md, .xlsx, .xlsm, .ods, .odt, .rtf, .zip, and by OCR .tif, .jpg, .png";
+    pub const READ: &'static str = ".pdf, .docx, .doc, .txt, .md, .xlsx, .xlsm, .xls, .ods, .odt, .rtf, .zip, and by OCR .tif, .jpg, .png";
 
     pub fn name(self) -> &'static str {
         match self {
@@ -71,6 +74,7 @@ impl Format {
             Format::Jpeg => "jpeg",
             Format::Png => "png",
             Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
             Format::Ods => "ods",
             Format::Odt => "odt",
             Format::Rtf => "rtf",
@@ -626,7 +630,7 @@ mod tests {
         std::fs::create_dir_all(v.join("sub")).unwrap();
         std::fs::write(v.join("契約書.docx"), b"x").unwrap();
         std::fs::write(v.join("sub/SLA.pdf"), b"x").unwrap();
-        std::fs::write(v.join("memo.xls"), b"x").unwrap();
+        std::fs::write(v.join("memo.msg"), b"x").unwrap();
         std::fs::write(v.join(".DS_Store"), b"x").unwrap();
         std::fs::write(v.join("~$契約書.docx"), b"x").unwrap();
         std::fs::write(v.join("Thumbs.db"), b"x").unwrap();
@@ -640,7 +644,7 @@ mod tests {
                 ("desktop.ini", "ignored"),
                 ("ベンダA/.DS_Store", "ignored"),
                 ("ベンダA/Thumbs.db", "ignored"),
-                ("ベンダA/memo.xls", "unsupported"),
+                ("ベンダA/memo.msg", "unsupported"),
                 ("ベンダA/sub/SLA.pdf", "pdf"),
                 ("ベンダA/~$契約書.docx", "ignored"),
                 ("ベンダA/契約書.docx", "docx"),
@@ -673,7 +677,8 @@ mod tests {
         assert_eq!(kind("/abs/x.md"), "text");
         assert_eq!(kind("inner.zip"), "zip");
         assert_eq!(kind("見積書.xlsx"), "xlsx");
-        assert_eq!(kind("見積書.xls"), "unsupported");
+        assert_eq!(kind("見積書.xls"), "xls");
+        assert_eq!(kind("見積書.msg"), "unsupported");
         assert_eq!(kind("__MACOSX/._契約書.pdf"), "ignored");
         assert_eq!(kind("a/.DS_Store"), "ignored");
         assert_eq!(kind(".hidden/契約書.pdf"), "ignored");

@@ -31,6 +31,7 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
             )))
         }
         Format::Xlsx => workbook::excel::extract_xlsx(bytes, &workbook::Limits::default())?,
+        Format::Xls => workbook::xls::extract_xls(bytes, &workbook::Limits::default())?,
         Format::Ods => odf::sheet::extract(bytes, &workbook::Limits::default())?,
         Format::Odt => odf::text::extract(bytes)?,
         Format::Rtf => rtf::extract(bytes)?,

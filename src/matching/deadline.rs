@@ -20,9 +20,61 @@ pub fn wording(text: &str) -> Option<String> {
     re.find(text).map(|m| m.as_str().to_string())
 }
 
+/// How soon a deadline falls, for sorting and filtering reports: a stated
+/// number of hours or days, an immediate duty, a prompt one (速やかに,
+/// 遅滞なく: no number), or none at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    Immediate,
+    Hours,
+    Days,
+    Prompt,
+    None,
+}
+
+impl Class {
+    /// The class of a deadline's wording as [`wording`] found it.
+    pub fn of(wording: Option<&str>) -> Class {
+        let Some(w) = wording else {
+            return Class::None;
+        };
+        if w.ends_with("時間以内") {
+            Class::Hours
+        } else if w.ends_with("以内") {
+            Class::Days
+        } else if ["速やかに", "すみやかに", "遅滞なく"].contains(&w) {
+            Class::Prompt
+        } else {
+            Class::Immediate
+        }
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Class::Immediate => "即時",
+            Class::Hours => "時間単位",
+            Class::Days => "日単位",
+            Class::Prompt => "速やかに（期間の定めなし）",
+            Class::None => "期限なし",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_deadline_wording_has_its_class() {
+        let class = |t: &str| Class::of(wording(t).as_deref());
+        assert_eq!(class("乙は、直ちに甲に報告する。"), Class::Immediate);
+        assert_eq!(class("乙は、24時間以内に甲に報告する。"), Class::Hours);
+        assert_eq!(class("乙は、3営業日以内に甲に報告する。"), Class::Days);
+        assert_eq!(class("乙は、1か月以内に甲に報告する。"), Class::Days);
+        assert_eq!(class("乙は、遅滞なく甲に報告する。"), Class::Prompt);
+        assert_eq!(class("乙は、甲に報告する。"), Class::None);
+    }
 
     #[test]
     fn the_deadline_wording_is_found_as_written() {

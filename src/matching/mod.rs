@@ -20,6 +20,10 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// How well one clause satisfies a provision. Order: None < Negated < Weak < Present.
+/// Occurrences of one pattern read in one sentence when the first ones
+/// bind no one (a purpose clause); more would only repeat them.
+const MATCHES_PER_SENTENCE: usize = 4;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strength {
@@ -150,6 +154,10 @@ pub enum Basis {
     /// A reservation or exclusion that beats any clause promising the
     /// opposite (統計情報として利用することがあります).
     Prevailing,
+    /// The party is named by a rule (「障害箇所を管理する側が行う」), not by its
+    /// label: it settles who acts only with an allocation of the parties'
+    /// responsibilities ([`crate::references::rule`]).
+    Rule,
     /// Nothing binding: wrong party, heading, purpose, delegation.
     None,
 }
@@ -166,6 +174,7 @@ impl Basis {
             Basis::Partial => "一部のみ",
             Basis::Negation => "否定・免責",
             Basis::Prevailing => "留保・除外（他の定めに優先）",
+            Basis::Rule => "規則で定める主体のみ（分担の定めなし）",
             Basis::None => "拘束力なし",
         }
     }
@@ -218,6 +227,40 @@ fn mask_cross_references(text: &str) -> Cow<'_, str> {
             Cow::Owned(o)
         }
         None => Cow::Borrowed(text),
+    }
+}
+
+/// A 。 inside parentheses (「秘密情報（…をいう。）を開示してはならない」) ends
+/// no sentence: patterns that stop at 。 read through it as a 、 (same byte
+/// length, so offsets stay valid).
+fn mask_inner_stops(text: Cow<'_, str>) -> Cow<'_, str> {
+    if !text.contains('(') || !text.contains('。') {
+        return text;
+    }
+    let mut depth = 0usize;
+    let mut changed = false;
+    let out: String = text
+        .chars()
+        .map(|c| match c {
+            '(' => {
+                depth += 1;
+                c
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                c
+            }
+            '。' if depth > 0 => {
+                changed = true;
+                '、'
+            }
+            _ => c,
+        })
+        .collect();
+    if changed {
+        Cow::Owned(out)
+    } else {
+        text
     }
 }
 
@@ -360,7 +403,7 @@ fn match_within(
         };
         let heading = heading.as_str();
         budget.charge(STAGE, s.norm.text.len().saturating_mul(2))?;
-        let text = mask_cross_references(&s.norm.text);
+        let text = mask_inner_stops(mask_cross_references(&s.norm.text));
         let text = text.as_ref();
         let mut candidates = rules.candidates(text);
         for (i, c) in heading_candidates.iter().enumerate() {
@@ -381,9 +424,9 @@ fn match_within(
                     }
                 }
                 budget.charge(STAGE, text.len())?;
-                let Some(m) = pat.re.find(text) else {
+                if !pat.re.is_match(text) {
                     continue;
-                };
+                }
                 if pat.unless.as_ref().is_some_and(|u| u.is_match(text)) {
                     continue;
                 }
@@ -393,73 +436,92 @@ fn match_within(
                         continue;
                     }
                 }
-                // The modality read after the match, the weak_if and keep_if scope.
-                budget.charge(STAGE, text.len().saturating_mul(3))?;
-                let (strength, modality, subject) = strength_of(
-                    rules,
-                    p,
-                    pat,
-                    sentences,
-                    &readings,
-                    si,
-                    text,
-                    (m.start, m.end),
-                );
-                let mut basis = Basis::of(strength, modality, subject);
-                let strength = match &pat.weak_if {
-                    Some(w) if strength == Strength::Present || basis == Basis::Permission => {
-                        // The proviso right after the clause qualifies it too
-                        // (「…してはならない。ただし、承諾を得た場合はこの限りでない。」).
-                        let scope: Cow<str> = match proviso_after(sentences, si) {
-                            Some(pv) => Cow::Owned(format!("{text}{pv}")),
-                            None => Cow::Borrowed(text),
-                        };
-                        let kept = pat.keep_if.as_ref().is_some_and(|k| k.is_match(&scope));
-                        if w.is_match(&scope) && !kept {
-                            basis = Basis::Qualified;
-                            Strength::Weak
-                        } else {
-                            strength
-                        }
-                    }
-                    _ => strength,
-                };
-                // A scope without structure counts as weak; a reservation as negated.
-                let strength = match pat.counts_as {
-                    Some(c) if strength >= Strength::Weak => match c {
-                        crate::rules::CountsAs::Weak => {
-                            if strength == Strength::Present {
+                // The first occurrence may sit in a purpose clause
+                // (「…に連絡するための緊急連絡網を整備し」): a later one of the
+                // same sentence can still bind. A few are read, no more.
+                for m in pat.re.find_iter(text).take(MATCHES_PER_SENTENCE) {
+                    // The modality read after the match, the weak_if and keep_if scope.
+                    budget.charge(STAGE, text.len().saturating_mul(3))?;
+                    let (strength, modality, subject) = strength_of(
+                        rules,
+                        p,
+                        pat,
+                        sentences,
+                        &readings,
+                        si,
+                        text,
+                        (m.start, m.end),
+                    );
+                    let mut basis = Basis::of(strength, modality, subject);
+                    let strength = match &pat.weak_if {
+                        Some(w) if strength == Strength::Present || basis == Basis::Permission => {
+                            // The proviso right after the clause qualifies it too
+                            // (「…してはならない。ただし、承諾を得た場合はこの限りでない。」).
+                            // A table row is qualified by the sentence that introduces
+                            // its table too (「次表のサービスレベルの達成を目標として」).
+                            let lead = (s.kind == SentenceKind::TableRow)
+                                .then_some(s.lead)
+                                .flatten()
+                                .filter(|l| *l < si)
+                                .map(|l| sentences[l].norm.text.as_str());
+                            let scope: Cow<str> = match (proviso_after(sentences, si), lead) {
+                                (None, None) => Cow::Borrowed(text),
+                                (pv, lead) => Cow::Owned(format!(
+                                    "{}{text}{}",
+                                    lead.unwrap_or(""),
+                                    pv.unwrap_or("")
+                                )),
+                            };
+                            let kept = pat.keep_if.as_ref().is_some_and(|k| k.is_match(&scope));
+                            if w.is_match(&scope) && !kept {
                                 basis = Basis::Qualified;
+                                Strength::Weak
+                            } else {
+                                strength
                             }
-                            Strength::Weak
                         }
-                        crate::rules::CountsAs::Negated => {
-                            basis = Basis::Negation;
-                            Strength::Negated
-                        }
-                    },
-                    _ => strength,
-                };
-                if pat.prevails && strength == Strength::Negated {
-                    basis = Basis::Prevailing;
-                }
-                let miss = miss_of(strength, modality, subject, text);
-                // Among hits that do not count, the closest near miss is kept
-                // (the status is the same whichever is kept).
-                if best.as_ref().is_none_or(|b| {
-                    strength > b.strength
-                        || (strength == b.strength && miss_rank(miss) < miss_rank(b.miss))
-                }) {
-                    best = Some(Hit {
-                        provision: pi,
-                        sentence: si,
-                        strength,
-                        basis,
-                        span: (m.start, m.end),
-                        miss,
-                        party: subject.filter(|_| miss == Some(MissKind::WrongParty)),
-                        in_heading: false,
-                    });
+                        _ => strength,
+                    };
+                    // A scope without structure counts as weak; a reservation as negated.
+                    let strength = match pat.counts_as {
+                        Some(c) if strength >= Strength::Weak => match c {
+                            crate::rules::CountsAs::Weak => {
+                                if strength == Strength::Present {
+                                    basis = Basis::Qualified;
+                                }
+                                Strength::Weak
+                            }
+                            crate::rules::CountsAs::Negated => {
+                                basis = Basis::Negation;
+                                Strength::Negated
+                            }
+                        },
+                        _ => strength,
+                    };
+                    if pat.prevails && strength == Strength::Negated {
+                        basis = Basis::Prevailing;
+                    }
+                    let miss = miss_of(strength, modality, subject, text);
+                    // Among hits that do not count, the closest near miss is kept
+                    // (the status is the same whichever is kept).
+                    if best.as_ref().is_none_or(|b| {
+                        strength > b.strength
+                            || (strength == b.strength && miss_rank(miss) < miss_rank(b.miss))
+                    }) {
+                        best = Some(Hit {
+                            provision: pi,
+                            sentence: si,
+                            strength,
+                            basis,
+                            span: (m.start, m.end),
+                            miss,
+                            party: subject.filter(|_| miss == Some(MissKind::WrongParty)),
+                            in_heading: false,
+                        });
+                    }
+                    if strength > Strength::None {
+                        break;
+                    }
                 }
             }
             if let Some(b) = best {
@@ -510,7 +572,7 @@ pub fn try_match_structure(
         let text = if heading_only {
             Cow::Borrowed(s.norm.text.as_str())
         } else {
-            mask_cross_references(&s.norm.text)
+            mask_inner_stops(mask_cross_references(&s.norm.text))
         };
         let heading = s
             .heading
@@ -805,6 +867,55 @@ mod tests {
         ]);
         assert!(
             !hits.iter().any(|h| h.0 == "responsibility-scope"),
+            "{hits:?}"
+        );
+    }
+
+    #[test]
+    fn a_definition_in_parentheses_neither_ends_the_clause_nor_is_its_predicate() {
+        let rules = RuleSet::embedded()
+            .unwrap()
+            .for_guideline(crate::rules::Guideline::V6_0, false);
+        let doc = crate::document::Document {
+            blocks: vec![
+                crate::document::Block::paragraph(None, "第8条（秘密保持）"),
+                crate::document::Block::paragraph(None, "乙は、甲の秘密情報（技術情報、営業情報その他甲が秘密である旨を指定した情報をいう。）を第三者に開示し、又は漏えいしてはならない。"),
+            ],
+            ..Default::default()
+        };
+        let sentences = crate::segment::segment(&doc);
+        let parties = Parties::resolve(&sentences, &rules.lexicon.parties, None, &[]);
+        let hits: Vec<_> = match_sentences(&rules, &sentences, &parties)
+            .into_iter()
+            .map(|h| (rules.provisions[h.provision].id.clone(), h.strength))
+            .collect();
+        // Business secrets only: weak, but a duty all the same.
+        assert!(
+            hits.contains(&("confidentiality".to_string(), Strength::Weak)),
+            "{hits:?}"
+        );
+    }
+
+    #[test]
+    fn a_later_occurrence_binds_when_the_first_is_in_a_purpose_clause() {
+        let rules = RuleSet::embedded()
+            .unwrap()
+            .for_guideline(crate::rules::Guideline::V6_0, false);
+        let doc = crate::document::Document {
+            blocks: vec![
+                crate::document::Block::paragraph(None, "第10条（非常時の対応）"),
+                crate::document::Block::paragraph(None, "乙は、大規模災害の発生時に甲に連絡するための緊急連絡網を整備し、非常時には当該連絡網により速やかに甲に連絡する。"),
+            ],
+            ..Default::default()
+        };
+        let sentences = crate::segment::segment(&doc);
+        let parties = Parties::resolve(&sentences, &rules.lexicon.parties, None, &[]);
+        let hits: Vec<_> = match_sentences(&rules, &sentences, &parties)
+            .into_iter()
+            .map(|h| (rules.provisions[h.provision].id.clone(), h.strength))
+            .collect();
+        assert!(
+            hits.contains(&("emergency-contact-bcp".to_string(), Strength::Present)),
             "{hits:?}"
         );
     }

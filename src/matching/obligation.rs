@@ -79,7 +79,16 @@ pub fn predicate(lex: &Lexicon, text: &str, from: usize) -> Predicate {
         tail = &tail[..cut];
     }
     let mut found: Vec<(usize, usize, Marker)> = Vec::new();
+    let parenthetical = parenthesized(tail);
     for m in lex.modality.find_iter(tail) {
+        // A parenthetical is never the predicate: 「秘密情報（…をいう。）を開示してはならない」
+        // defines a word inside a duty.
+        if parenthetical
+            .iter()
+            .any(|&(s, e)| s < m.start() && m.start() < e)
+        {
+            continue;
+        }
         let after = &tail[m.end()..];
         if lex
             .conditional_suffix
@@ -232,6 +241,35 @@ fn verb_stem(mut s: &str) -> &str {
 }
 
 /// A 〜ない / 〜ません ending on a verb that the lexicon does not list.
+/// The byte ranges of `text` inside parentheses (normalized text has ASCII
+/// parentheses), outermost only; an unclosed one runs to the end.
+fn parenthesized(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut open = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => {
+                if depth == 0 {
+                    open = i;
+                }
+                depth += 1;
+            }
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push((open, i));
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        out.push((open, text.len()));
+    }
+    out
+}
+
 fn final_negation(lex: &Lexicon, tail: &str) -> Option<(usize, usize)> {
     let t = tail.trim_end().trim_end_matches('。');
     let t = ["ものとする", "ものとします", "こととする", "こととします"]

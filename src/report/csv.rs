@@ -44,6 +44,9 @@ pub fn reason_ja(v: &VendorReport, p: &ProvisionResult) -> String {
         if let Some(o) = e.ocr_label() {
             why.push_str(&format!("・{o}"));
         }
+        if let Some(d) = e.derived_label() {
+            why.push_str(&format!("・{d}"));
+        }
         return why;
     }
     let near = p.near_miss.as_ref().map(|n| &*n.note);

@@ -479,6 +479,9 @@ fn evidence(out: &mut String, e: &Evidence) {
     if let Some(h) = &e.heading {
         let _ = write!(out, "（{}）", escape(h));
     }
+    if let Some(d) = e.derived_label() {
+        let _ = write!(out, "【{}】", escape(d));
+    }
     let _ = write!(
         out,
         " — 根拠: {}　この条項の判定: {} {}",

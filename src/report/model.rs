@@ -62,7 +62,7 @@ pub enum DocStatus {
     Encrypted,
     /// No text layer: a scan, or glyphs without Unicode.
     NoText,
-    /// A file type keiyaku does not read yet (.xls, .xlsb, .msg, …).
+    /// A file type keiyaku does not read yet (.xlsb, .msg, …).
     Unsupported,
     /// Not opened: a symbolic link not followed, a FIFO, socket or device, a
     /// folder below the depth limit.
@@ -169,10 +169,16 @@ impl GuidelineInfo {
         let mut notes = Vec::new();
         match edition {
             G::V5_2 => {}
-            G::V6_0 => notes.push(
-                "第7.0版（令和8年6月29日策定）が公表されています。7.0 の照合基準は暫定です"
-                    .to_string(),
-            ),
+            G::V6_0 => {
+                notes.push(
+                    "第7.0版（令和8年6月29日策定）が公表されています。7.0 の照合基準は暫定です"
+                        .to_string(),
+                );
+                notes.push(
+                    "セキュリティアップデート責任は第7.0版で加わる条項で、6.0 では参考として推奨の扱いです"
+                        .to_string(),
+                );
+            }
             G::V7_0 => notes.push(
                 "7.0 の照合基準は暫定です（7.0 の出典はすべて二次情報によります）".to_string(),
             ),
@@ -262,8 +268,42 @@ pub struct VendorReport {
     pub root: Option<String>,
     /// False when a document of this vendor could not be read in full.
     pub complete: bool,
+    /// Under 6.0 / 7.0: whether the vendor stores the hospital's medical
+    /// information (外部保存), which decides the conditional provisions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_storage: Option<ExternalStorage>,
     pub documents: Vec<DocReport>,
     pub provisions: Vec<ProvisionResult>,
+}
+
+/// 外部保存 for one vendor and what it rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ExternalStorage {
+    pub holds: bool,
+    pub basis: ConditionBasis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionBasis {
+    /// The documents speak (or do not speak) of storing data.
+    Documents,
+    /// keiyaku.toml says so for the vendor.
+    KeiyakuToml,
+}
+
+impl ExternalStorage {
+    /// 「外部保存: あり（文書の記載による）」
+    pub fn label_ja(&self) -> String {
+        format!(
+            "外部保存: {}（{}）",
+            if self.holds { "あり" } else { "なし" },
+            match self.basis {
+                ConditionBasis::Documents => "文書の記載による",
+                ConditionBasis::KeiyakuToml => "keiyaku.toml による",
+            }
+        )
+    }
 }
 
 /// A service provided by several vendors (the guideline's figure 4-1), as
@@ -579,6 +619,31 @@ pub struct Evidence {
     /// deadline the clause sets, or `{"wording": null}` when it sets none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Deadline>,
+    /// The clause is the contract's as amended by another document, or an
+    /// article read into this one (準用): which, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived: Option<std::sync::Arc<Derived>>,
+}
+
+/// How a clause came to be the contract's: 「2025年4月1日付覚書 第2条により改正後の第5条」.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Derived {
+    pub kind: DerivedKind,
+    pub note: String,
+    /// The document that made it (the amending instrument), when another.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<std::sync::Arc<str>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DerivedKind {
+    /// Made or changed by an amending instrument.
+    Amendment,
+    /// Another article applied with its words read as the article says (準用・読替え).
+    Application,
+    /// A party named by a rule, settled by the allocation of responsibilities.
+    Rule,
 }
 
 impl Evidence {
@@ -597,9 +662,19 @@ impl Evidence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deadline {
     pub wording: Option<String>,
+    /// immediate / hours / days / prompt / none; absent in edition 5.2
+    /// reports, which are kept byte for byte as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<crate::matching::deadline::Class>,
 }
 
 impl Evidence {
+    /// 「2025年4月1日付覚書 第2条により改正後の第5条」 for a clause as amended
+    /// or read into its article (準用).
+    pub fn derived_label(&self) -> Option<&str> {
+        self.derived.as_deref().map(|d| d.note.as_str())
+    }
+
     /// 「OCR（信頼度 87%）」 for evidence read by OCR.
     pub fn ocr_label(&self) -> Option<String> {
         self.ocr_confidence.map(|c| format!("OCR（信頼度 {c}%）"))
@@ -609,9 +684,10 @@ impl Evidence {
 impl Deadline {
     /// For a reviewer: the wording, or a note that there is none.
     pub fn label_ja(&self) -> String {
-        match &self.wording {
-            Some(w) => format!("期限: {w}"),
-            None => "期限の定めなし".to_string(),
+        match (&self.wording, self.class) {
+            (Some(w), Some(c)) => format!("期限: {w}（{}）", c.label_ja()),
+            (Some(w), None) => format!("期限: {w}"),
+            (None, _) => "期限の定めなし".to_string(),
         }
     }
 }

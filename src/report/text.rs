@@ -301,6 +301,9 @@ impl Render for TextWriter {
                         if let Some(d) = &e.deadline {
                             s.push_str(&format!("（{}）", d.label_ja()));
                         }
+                        if let Some(d) = e.derived_label() {
+                            s.push_str(&format!("【{d}】"));
+                        }
                         s
                     })
                     .unwrap_or_else(|| match (p.status, near) {

@@ -109,7 +109,7 @@ impl RuleRegex {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        match self.search(text) {
+        match self.search(text, 0) {
             Found::Match(m) => m.is_some(),
             Found::From(at) => self.regex().is_some_and(|r| r.is_match_at(text, at)),
         }
@@ -117,18 +117,52 @@ impl RuleRegex {
 
     /// The leftmost-first match, as the regex crate finds it.
     pub fn find(&self, text: &str) -> Option<Range<usize>> {
-        match self.search(text) {
+        self.find_at(text, 0)
+    }
+
+    /// The leftmost-first match starting at `at` or later, the text before
+    /// `at` seen by look-around (the regex crate's `find_at`).
+    fn find_at(&self, text: &str, at: usize) -> Option<Range<usize>> {
+        match self.search(text, at) {
             Found::Match(m) => m,
-            Found::From(at) => self.regex()?.find_at(text, at).map(|m| m.range()),
+            Found::From(from) => self.regex()?.find_at(text, from).map(|m| m.range()),
         }
     }
 
-    fn search(&self, text: &str) -> Found {
-        match self.starts().map(|s| s.find(text)) {
+    fn search(&self, text: &str, at: usize) -> Found {
+        match self.starts().map(|s| s.find(text, at)) {
             Some(Ok(found)) => found,
             // The regex crate reads what the anchored search cannot.
-            Some(Err(_)) | None => Found::From(0),
+            Some(Err(_)) | None => Found::From(at),
         }
+    }
+
+    /// Every match in `text`, left to right, as the regex crate's
+    /// `find_iter` gives them (none when the pattern is bad).
+    pub fn find_iter<'r, 't>(&'r self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 'r
+    where
+        't: 'r,
+    {
+        // A pattern searched from its starting literals never matches the
+        // empty string, so each search goes on where the last match ended;
+        // the regex crate's iterator (and its rules for empty matches) reads
+        // the others.
+        let anchored = self.starts().is_some();
+        let mut at = Some(0);
+        let mut plain = (!anchored)
+            .then(|| self.regex().map(|re| re.find_iter(text)))
+            .flatten();
+        std::iter::from_fn(move || {
+            if let Some(it) = plain.as_mut() {
+                return it.next().map(|m| m.range());
+            }
+            if !anchored {
+                return None;
+            }
+            let m = self.find_at(text, at?)?;
+            at = Some(m.end);
+            Some(m)
+        })
     }
 
     /// Compile now; the compiler's error when the pattern does not compile.
@@ -213,20 +247,22 @@ impl Starts {
         })
     }
 
-    fn find(&self, text: &str) -> Result<Found, MatchError> {
+    fn find(&self, text: &str, at: usize) -> Result<Found, MatchError> {
         match self.shared.try_lock() {
-            Ok(mut cache) => self.find_with(&mut cache, text),
-            Err(_) => self.find_with(&mut self.caches.get(), text),
+            Ok(mut cache) => self.find_with(&mut cache, text, at),
+            Err(_) => self.find_with(&mut self.caches.get(), text, at),
         }
     }
 
     /// The leftmost-first match: from each place a starting literal stands,
-    /// left to right, the first anchored match.
-    fn find_with(&self, cache: &mut Cache, text: &str) -> Result<Found, MatchError> {
-        if self.required.as_ref().is_some_and(|r| !r.is_match(text)) {
+    /// left to right from `at`, the first anchored match.
+    fn find_with(&self, cache: &mut Cache, text: &str, at: usize) -> Result<Found, MatchError> {
+        // A match from `at` holds a required literal at or after `at`.
+        let rest = aho_corasick::Input::new(text).range(at..);
+        if self.required.as_ref().is_some_and(|r| !r.is_match(rest)) {
             return Ok(Found::Match(None));
         }
-        let mut at = 0;
+        let mut at = at;
         let mut tries = 0;
         while at < text.len() {
             if tries == MAX_TRIES {
@@ -314,6 +350,11 @@ mod tests {
                 "{pattern} in {t}"
             );
             assert_eq!(lazy.is_match(t), re.is_match(t), "{pattern} in {t}");
+            assert_eq!(
+                lazy.find_iter(t).collect::<Vec<_>>(),
+                re.find_iter(t).map(|m| m.range()).collect::<Vec<_>>(),
+                "{pattern} in {t}"
+            );
         }
     }
 
@@ -329,6 +370,8 @@ mod tests {
                 "障害の記録を保存する。なお事故は直ちに通知する。",
                 // Two starts inside one window: the leftmost wins.
                 "事故障害を報告し、通知する",
+                // Later occurrences, one inside the window of the first.
+                "障害を報告し、事故を通知し、障害報告",
                 "報告する。",
                 "",
             ],
@@ -395,7 +438,7 @@ mod tests {
         let none = "障害、".repeat(MAX_TRIES * 2);
         same_as_regex("障害.{0,3}?報告", &[&many, &none]);
         let s = Starts::new("障害.{0,3}?報告").unwrap();
-        assert!(matches!(s.find(&many), Ok(Found::From(_))));
+        assert!(matches!(s.find(&many, 0), Ok(Found::From(_))));
     }
 
     #[test]

@@ -278,8 +278,27 @@ pub fn segment(doc: &Document) -> Vec<Sentence> {
 /// [`segment`] charging `budget` one unit per byte of block text read; an
 /// error (naming the budget) once the document exceeds it.
 pub fn try_segment(doc: &Document, budget: &mut Budget) -> Result<Vec<Sentence>, BudgetExceeded> {
+    segment_within(doc, budget, None)
+}
+
+/// [`try_segment`], also giving for each sentence the index of the block it
+/// came from (an amended contract's lines know what changed them).
+pub fn try_segment_traced(
+    doc: &Document,
+    budget: &mut Budget,
+) -> Result<(Vec<Sentence>, Vec<usize>), BudgetExceeded> {
+    let mut from = Vec::new();
+    let s = segment_within(doc, budget, Some(&mut from))?;
+    Ok((s, from))
+}
+
+fn segment_within(
+    doc: &Document,
+    budget: &mut Budget,
+    mut from: Option<&mut Vec<usize>>,
+) -> Result<Vec<Sentence>, BudgetExceeded> {
     let mut seg = Segmenter::default();
-    for block in &doc.blocks {
+    for (bi, block) in doc.blocks.iter().enumerate() {
         budget.charge("segmentation", block.text.len())?;
         // The text as a reader sees it (Block::display_text), copied only
         // when a numbering label goes in front.
@@ -291,6 +310,9 @@ pub fn try_segment(doc: &Document, budget: &mut Budget) -> Result<Vec<Sentence>,
         if !text.is_empty() {
             seg.page = block.page;
             seg.block(text, block.kind);
+        }
+        if let Some(f) = from.as_deref_mut() {
+            f.resize(seg.out.len(), bi);
         }
     }
     let mut out = seg.out;

@@ -60,7 +60,35 @@ fn kanji_value(s: &str) -> Option<u32> {
 
 const NUM_CHARS: &str = "0123456789０１２３４５６７８９〇一二三四五六七八九十百千零壱弐参拾";
 
+/// What follows an article number that is cited, not a label: a sentence
+/// that starts 「第5条の規定は」, 「第5条に定める」, 「第5条第2項」 is not article 5.
+pub fn continues_reference(rest: &str) -> bool {
+    const CITED: [&str; 19] = [
+        "の",
+        "に",
+        "及び",
+        "並びに",
+        "から",
+        "第",
+        "又は",
+        "若しくは",
+        "、",
+        "を",
+        "は",
+        "で",
+        "まで",
+        "と",
+        "が",
+        "中",
+        "において",
+        "により",
+        "による",
+    ];
+    CITED.iter().any(|c| rest.starts_with(c))
+}
+
 /// `第N条` (or 第N条のM) at the start: (article number, label as written, rest).
+/// A cited article (「第5条の規定は、…」) is none.
 pub fn article(text: &str) -> Option<(u32, String, &str)> {
     let t = text.trim_start();
     let rest = t.strip_prefix('第')?;
@@ -80,6 +108,9 @@ pub fn article(text: &str) -> Option<(u32, String, &str)> {
             label.push_str(&format!("の{m}"));
             after = &r[sub.len()..];
         }
+    }
+    if continues_reference(after) {
+        return None;
     }
     Some((n, label, after))
 }
@@ -191,6 +222,8 @@ mod tests {
         );
         assert_eq!(article("第二十一条").map(|a| a.0), Some(21));
         assert_eq!(article("第1章　総則"), None);
+        assert_eq!(article("第5条の規定は、乙について準用する。"), None);
+        assert_eq!(article("第5条第2項に定める報告"), None);
     }
 
     #[test]

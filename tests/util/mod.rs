@@ -13,12 +13,33 @@ pub fn samples() -> PathBuf {
     root().join("samples")
 }
 
+/// Run keiyaku. A `scan` or `rules list` without `--guideline` checks
+/// edition 5.2 here: these tests' fixtures pin the eight provisions of 5.2
+/// (tests/editions.rs covers the default edition, 6.0, and 7.0).
 pub fn keiyaku(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_keiyaku"))
-        .args(args)
+        .args(with_edition(args))
         .env_remove("NO_COLOR")
         .output()
         .expect("run keiyaku")
+}
+
+/// `args` with `--guideline 5.2` after `scan` (or `rules list`) unless an
+/// edition is given.
+pub fn with_edition<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut out = args.to_vec();
+    if args.contains(&"--guideline") {
+        return out;
+    }
+    let at = match args {
+        ["scan", ..] => Some(1),
+        ["rules", "list", ..] => Some(2),
+        _ => None,
+    };
+    if let Some(at) = at {
+        out.splice(at..at, ["--guideline", "5.2"]);
+    }
+    out
 }
 
 pub fn stdout(o: &Output) -> String {

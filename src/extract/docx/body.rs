@@ -251,6 +251,16 @@ impl<'a> Walker<'a, '_> {
             ("tab", Some(Open::R)) => self.push_text("\t"),
             ("br" | "cr", Some(Open::R)) => self.push_text("\n"),
             ("noBreakHyphen", Some(Open::R)) => self.push_text("-"),
+            // Word 2016's symbol (an emoji) in the mc:Choice whose fallback
+            // holds the same character as w:t: the fallback is skipped.
+            ("symEx", _) if !self.hidden_run => {
+                let c = attr(e, "char")
+                    .and_then(|v| u32::from_str_radix(v.trim(), 16).ok())
+                    .and_then(char::from_u32);
+                if let Some(c) = c {
+                    self.push_text(c.encode_utf8(&mut [0; 4]));
+                }
+            }
             ("lastRenderedPageBreak", _) => {
                 self.page = self.page.map(|p| p + 1);
                 // A paragraph that has not started yet begins on the new page.
@@ -437,6 +447,14 @@ mod tests {
         assert_eq!(body, ["乙は、誠実に対応する。", "変更のない段落。"]);
         let deleted: Vec<&str> = doc.deleted.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(deleted, ["乙は、通信を暗号化する。", "移動前の段落。"]);
+    }
+
+    #[test]
+    fn a_word_2016_symbol_is_read_from_its_choice_once() {
+        let t = run(
+            r#"<w:p><w:r><w:t xml:space="preserve">笑顔 </w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="w16se"><w16se:symEx w16se:font="Apple Color Emoji" w16se:char="1F600"/></mc:Choice><mc:Fallback><w:t>😀</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>"#,
+        );
+        assert_eq!(t, ["笑顔 😀"]);
     }
 
     #[test]

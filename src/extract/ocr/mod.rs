@@ -8,6 +8,7 @@
 //! words, a provision not found on OCR'd pages is never reported missing.
 
 mod blocks;
+mod confusions;
 mod encode;
 mod image_file;
 mod pdf_image;

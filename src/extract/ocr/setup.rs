@@ -120,15 +120,6 @@ impl Ocr {
         }
     }
 
-    /// The same settings with OCR off, for `why`.
-    pub fn off_because(&self, why: &str) -> Ocr {
-        Ocr {
-            mode: self.mode,
-            settings: self.settings,
-            state: State::Off(why.to_string()),
-        }
-    }
-
     /// Why OCR is off, when it is.
     pub fn off_reason(&self) -> Option<&str> {
         match &self.state {

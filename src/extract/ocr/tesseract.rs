@@ -38,6 +38,10 @@ pub enum Layout {
     /// `jpn`, page segmentation 6 (one uniform block of text): contract
     /// pages are one column, and automatic segmentation (3) was seen to read
     /// a plain horizontal page as vertical columns; it is also the fastest.
+    /// Segmentation 4 reads ruled tables better but was seen to drop the
+    /// first character of lines (委託者は read as 託者は, which then binds the
+    /// wrong party); the noise 6 makes of a table is left out instead
+    /// ([`super::tsv`]).
     Horizontal,
     /// `jpn_vert`, segmentation 5 (one block of vertical text).
     Vertical,

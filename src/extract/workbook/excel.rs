@@ -1,4 +1,4 @@
-//! Excel workbooks (.xlsx, .xlsm) through calamine.
+//! Excel workbooks (.xlsx, .xlsm) through calamine; .xls is in [`super::xls`].
 //!
 //! calamine inflates the package's members itself, and builds a dense grid
 //! for `worksheet_range` (two cells at opposite corners of a sheet would ask
@@ -12,7 +12,7 @@ use super::{Collector, Limits};
 use crate::document::Document;
 use crate::error::ExtractError;
 use crate::extract::zipped::{self, Package};
-use calamine::{DataRef, Reader, SheetType, Xlsx, XlsxError};
+use calamine::{Data, DataRef, ExcelDateTime, Reader, SheetType, Xlsx, XlsxError};
 use std::io::Cursor;
 
 const FORMAT: &str = "XLSX";
@@ -24,10 +24,8 @@ pub fn extract_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractEr
         ));
     }
     if bytes.starts_with(zipped::OLE_MAGIC) {
-        return Err(ExtractError::corrupt(
-            FORMAT,
-            "this is a legacy Excel (.xls) file; save it as .xlsx or rename it to .xls",
-        ));
+        // An .xls saved under an .xlsx name: Excel opens it, so does keiyaku.
+        return super::xls::extract_xls(bytes, limits);
     }
     let mut package = Package::open(bytes, FORMAT, limits.zip)?;
     // Sheets are streamed cell by cell, never held whole.
@@ -117,22 +115,36 @@ fn text(v: &DataRef) -> String {
         DataRef::Int(i) => i.to_string(),
         DataRef::Float(f) => number(*f),
         DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        DataRef::DateTime(d) => {
-            let v = d.as_f64();
-            // Serial days up to 9999-12-31; anything else is shown as the number.
-            if d.is_datetime() && (0.0..2_958_466.0).contains(&v) {
-                let (y, m, day, h, min, _, _) = d.to_ymd_hms_milli();
-                if h == 0 && min == 0 {
-                    format!("{y}/{m:02}/{day:02}")
-                } else {
-                    format!("{y}/{m:02}/{day:02} {h:02}:{min:02}")
-                }
-            } else {
-                number(v)
-            }
-        }
+        DataRef::DateTime(d) => date(d),
         // An error value (#N/A) is no text a reader takes in.
         DataRef::Error(_) | DataRef::Empty => String::new(),
+    }
+}
+
+/// [`text`] for a cell of a sheet read whole (.xls).
+pub fn data_text(v: &Data) -> String {
+    match v {
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(d) => date(d),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+fn date(d: &ExcelDateTime) -> String {
+    let v = d.as_f64();
+    // Serial days up to 9999-12-31; anything else is shown as the number.
+    if d.is_datetime() && (0.0..2_958_466.0).contains(&v) {
+        let (y, m, day, h, min, _, _) = d.to_ymd_hms_milli();
+        if h == 0 && min == 0 {
+            format!("{y}/{m:02}/{day:02}")
+        } else {
+            format!("{y}/{m:02}/{day:02} {h:02}:{min:02}")
+        }
+    } else {
+        number(v)
     }
 }
 

@@ -8,7 +8,9 @@
 //! sheet over one is listed in `unread_pages` with its reason, so a partial
 //! read never passes for a full one.
 
+pub mod biff;
 pub mod excel;
+pub mod xls;
 
 use crate::document::{mark_unread, Block, BlockKind, Document, UnreadReason};
 use crate::extract::zipped;
