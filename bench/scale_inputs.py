@@ -11,6 +11,7 @@
   mutate DEST N SEED SRC...  N mutants (bit flips, truncations, inserted brackets, duplicated and
                              zeroed chunks) of the .pdf/.docx files under SRC..., fixed seed
   ratioset DEST N SRC...     N loose copies (round-robin) of the .pdf files under SRC...
+  docxset DEST N SRC...      the same with the .docx files under SRC...
   listed REPORT DIR          "full N/N" when every file under DIR is a document of the JSON
                              report, else "partial k/N" (or "no report")
   docstatus REPORT           status (and reason) of each document, one line each
@@ -214,17 +215,17 @@ def mutate(dest, n, seed, srcs):
     print(n)
 
 
-def ratioset(dest, n, srcs):
+def ratioset(dest, n, srcs, ext=".pdf"):
     pool = []
     for s in srcs:
         if os.path.isdir(s):
-            pool += files_under(s, {".pdf"})
+            pool += files_under(s, {ext})
     if not pool:
-        sys.exit("no .pdf files found")
+        sys.exit(f"no {ext} files found")
     os.makedirs(dest, exist_ok=True)
     for i in range(n):
-        shutil.copyfile(pool[i % len(pool)], os.path.join(dest, f"{i:04d}.pdf"))
-    print(f"{n} copies of {len(pool)} PDFs")
+        shutil.copyfile(pool[i % len(pool)], os.path.join(dest, f"{i:04d}{ext}"))
+    print(f"{n} copies of {len(pool)} {ext} files")
 
 
 def load(report):
@@ -295,6 +296,8 @@ def main(a):
         mutate(a[1], int(a[2]), int(a[3]), a[4:])
     elif cmd == "ratioset":
         ratioset(a[1], int(a[2]), a[3:])
+    elif cmd == "docxset":
+        ratioset(a[1], int(a[2]), a[3:], ".docx")
     elif cmd == "listed":
         listed(a[1], a[2])
     elif cmd == "docstatus":

@@ -194,7 +194,8 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
             // A × or ？ explains itself with the closest thing seen.
             let near_miss = matches!(status, Status::Missing | Status::Unknown)
                 .then(|| near.remove(&pi))
-                .flatten();
+                .flatten()
+                .map(Box::new);
             let conflict = evidence
                 .iter()
                 .any(|e| e.basis == crate::matching::Basis::Prevailing)

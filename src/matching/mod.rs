@@ -464,7 +464,7 @@ fn match_within(
                         &readings,
                         si,
                         text,
-                        (m.start(), m.end()),
+                        (m.start, m.end),
                     );
                     let mut basis = Basis::of(strength, modality, subject);
                     let strength = match &pat.weak_if {
@@ -527,7 +527,7 @@ fn match_within(
                             sentence: si,
                             strength,
                             basis,
-                            span: (m.start(), m.end()),
+                            span: (m.start, m.end),
                             miss,
                             party: subject.filter(|_| miss == Some(MissKind::WrongParty)),
                             in_heading: false,
@@ -642,7 +642,7 @@ fn structure_hits(
                     sentence: si,
                     strength: Strength::None,
                     basis: Basis::None,
-                    span: (m.start(), m.end()),
+                    span: (m.start, m.end),
                     miss: Some(kind),
                     party: None,
                     in_heading: false,

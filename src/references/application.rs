@@ -66,10 +66,12 @@ struct Ref {
 
 /// The articles in order of first appearance.
 fn article_order(sentences: &[Sentence]) -> Vec<&str> {
+    // A set beside the list: a long text has tens of thousands of articles.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut out: Vec<&str> = Vec::new();
     for s in sentences {
         if let Some(a) = s.article.as_deref() {
-            if out.last() != Some(&a) && !out.contains(&a) {
+            if seen.insert(a) {
                 out.push(a);
             }
         }
@@ -215,7 +217,8 @@ fn named_party(parties: &Parties, case: &str) -> Option<(String, crate::matching
 
 /// The 準用 of a document's sentences, each with its copies.
 pub fn applications(sentences: &[Sentence], parties: &Parties) -> Vec<Application> {
-    let order = article_order(sentences);
+    // Made for the first 準用 sentence: most documents have none.
+    let mut order: Option<Vec<&str>> = None;
     let mut out: Vec<Application> = Vec::new();
     let mut total = 0usize;
     for (si, s) in sentences.iter().enumerate() {
@@ -236,7 +239,8 @@ pub fn applications(sentences: &[Sentence], parties: &Parties) -> Vec<Applicatio
         ) else {
             continue;
         };
-        let refs = resolve(r.as_str(), s, &order);
+        let order = order.get_or_insert_with(|| article_order(sentences));
+        let refs = resolve(r.as_str(), s, order);
         if refs.is_empty() {
             continue;
         }

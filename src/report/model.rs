@@ -551,8 +551,10 @@ pub struct ProvisionResult {
     /// For a provision that is missing or unknown: the closest thing seen
     /// (a duty on the customer, a deferral, a deleted revision, a comment, a
     /// heading), so that a × explains itself. Absent when nothing was seen.
+    /// Boxed: most results have none, and a vendor holds a result per
+    /// provision until the report is written (archive scale).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub near_miss: Option<NearMiss>,
+    pub near_miss: Option<Box<NearMiss>>,
 }
 
 /// How each language of a bilingual contract reads a provision, when they differ.

@@ -756,6 +756,64 @@ mod tests {
         assert!(n > 100, "{n} regexes");
     }
 
+    /// The anchored search of a rule regex finds what the regex crate
+    /// finds, span included: over every embedded pattern, the rule examples
+    /// and the texts of the extraction fixtures, line by line and whole.
+    #[test]
+    fn every_embedded_regex_finds_what_the_regex_crate_finds() {
+        let rs = RuleSet::embedded().unwrap();
+        let mut texts: Vec<String> = Vec::new();
+        for p in &rs.provisions {
+            for ex in &p.examples {
+                texts.push(normalize_phrase(&ex.text));
+                texts.extend(ex.heading.as_deref().map(normalize_phrase));
+            }
+        }
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for e in std::fs::read_dir(fixtures).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_some_and(|x| x == "txt") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                texts.extend(text.lines().map(normalize_phrase));
+                texts.push(normalize_phrase(&text));
+            }
+        }
+        let mut found = 0;
+        for p in &rs.provisions {
+            for pat in &p.patterns {
+                let all = [
+                    &pat.heading,
+                    &pat.weak_if,
+                    &pat.keep_if,
+                    &pat.context,
+                    &pat.unless,
+                ];
+                let regexes = std::iter::once(&pat.re).chain(all.into_iter().flatten());
+                for r in regexes.chain(p.exclude.iter()) {
+                    let re = rule_regex::build(r.as_str()).unwrap();
+                    for t in &texts {
+                        let want = re.find(t).map(|m| m.range());
+                        assert_eq!(r.find(t), want, "{} in {t}", r.as_str());
+                        assert_eq!(r.is_match(t), want.is_some(), "{} in {t}", r.as_str());
+                        if want.is_some() {
+                            assert_eq!(
+                                r.find_iter(t).collect::<Vec<_>>(),
+                                re.find_iter(t).map(|m| m.range()).collect::<Vec<_>>(),
+                                "{} in {t}",
+                                r.as_str()
+                            );
+                        }
+                        found += usize::from(want.is_some());
+                    }
+                }
+            }
+        }
+        assert!(
+            found > 500,
+            "only {found} matches: the texts test too little"
+        );
+    }
+
     #[test]
     fn embedded_and_folder_hash_the_same() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("clause_patterns");

@@ -462,7 +462,8 @@ impl<'d> Interpreter<'d> {
         font.decode(bytes, &mut glyphs);
         let no_unicode = font.has_no_unicode();
         let gs = &self.gs;
-        for g in &glyphs {
+        // Drained, so that each glyph's text moves to the page, not copied.
+        for g in glyphs.drain(..) {
             let trm = mul(
                 &mul(
                     &[gs.size * gs.h_scale, 0.0, 0.0, gs.size, 0.0, gs.rise],
@@ -523,7 +524,7 @@ impl<'d> Interpreter<'d> {
                 (false, direction(&trm))
             };
             self.out.glyphs.push(Placed {
-                text: g.text.clone(),
+                text: g.text,
                 x,
                 y,
                 advance: advance_page.abs(),
