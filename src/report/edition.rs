@@ -403,6 +403,10 @@ pub(crate) mod tests {
             d("速やかに", Some(Class::Prompt)).label_ja(),
             "期限: 速やかに（期間の定めなし）"
         );
+        assert_eq!(
+            d("遅滞なく", Some(Class::Prompt)).label_ja(),
+            "期限: 遅滞なく（期間の定めなし）"
+        );
         assert_eq!(d("速やかに", None).label_ja(), "期限: 速やかに", "5.2");
     }
 

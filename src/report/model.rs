@@ -758,9 +758,10 @@ impl Deadline {
     /// For a reviewer: the wording, or a note that there is none.
     pub fn label_ja(&self) -> String {
         match (&self.wording, self.class) {
-            // 「速やかに（期間の定めなし）」 already says the wording.
-            (Some(w), Some(c)) if c.label_ja().starts_with(w.as_str()) => {
-                format!("期限: {}", c.label_ja())
+            // 「遅滞なく」「速やかに」: the wording is the class; say it sets no period
+            // (not 「遅滞なく（速やかに（期間の定めなし））」).
+            (Some(w), Some(crate::matching::deadline::Class::Prompt)) => {
+                format!("期限: {w}（期間の定めなし）")
             }
             (Some(w), Some(c)) => format!("期限: {w}（{}）", c.label_ja()),
             (Some(w), None) => format!("期限: {w}"),
