@@ -3,6 +3,7 @@
 //! takes effect, and its changes: each operation with the instrument's own
 //! article that states it and the new text that follows it.
 
+use super::comparison;
 use super::dates::{self, Date, Found};
 use super::operations::{self, ArticleNo, Op, OpKind, Target};
 use crate::document::Block;
@@ -194,7 +195,14 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
         .iter()
         .map(|b| b.display_text().trim().to_string())
         .collect();
-    if !may_amend(&lines) {
+    // 「原契約の一部を別紙新旧対照表のとおり変更する。」 and its table.
+    let table = comparison::find(blocks).filter(|t| {
+        lines
+            .iter()
+            .enumerate()
+            .any(|(i, l)| (i < t.start || i >= t.end) && l.contains("対照表"))
+    });
+    if !may_amend(&lines) && table.is_none() {
         return None;
     }
     let title = lines
@@ -204,7 +212,7 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
         .cloned();
     // An instrument says what it is, in its title or its preamble: terms of
     // service whose revision history lists 「第12条を削除」 are not one.
-    let cue = change_cue(&lines);
+    let cue = change_cue(&lines) || table.is_some();
     let titled = title.as_deref().is_some_and(|t| {
         ["覚書", "変更", "改定", "改正", "合意書", "確認書"]
             .iter()
@@ -221,6 +229,17 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
     let mut first_op: Option<usize> = None;
     let mut i = 0;
     while i < lines.len() && changes.len() < MAX_CHANGES {
+        if let Some(t) = table.filter(|t| t.start == i) {
+            // The table's rows are the amended contract's text.
+            let room = MAX_CHANGES - changes.len();
+            changes.extend(comparison::changes(blocks, &t).into_iter().take(room));
+            for c in consumed.iter_mut().take(t.end).skip(t.start) {
+                *c = true;
+            }
+            first_op.get_or_insert(i);
+            i = t.end.max(i + 1);
+            continue;
+        }
         let line = &lines[i];
         if line.is_empty() {
             i += 1;
