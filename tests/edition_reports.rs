@@ -363,7 +363,10 @@ fn a_provision_whose_condition_does_not_hold_is_shown_as_not_applicable() {
         assert!(!l.contains("目的外利用禁止"), "{l}");
         assert!(!l.contains("返却・廃棄"), "{l}");
     }
-    assert!(t.contains("対象外 4"), "two provisions for two vendors: {t}");
+    assert!(
+        t.contains("対象外 4"),
+        "two provisions for two vendors: {t}"
+    );
     let md = std::fs::read_to_string(&md).unwrap();
     let tiers = md.lines().find(|l| l.starts_with("| 層 |")).unwrap();
     assert!(tiers.contains("| 対象外 |"), "{tiers}");

@@ -144,8 +144,8 @@ fn mark(text: &str) -> Option<Mark> {
         .trim_end_matches(['）', ')'])
         .trim_end_matches('。');
     match inner {
-        "略" | "省略" | "同左" | "同右" | "現行のとおり" | "現行どおり" | "変更なし" | "改正なし"
-        | "―" | "－" | "—" | "…" => Some(Mark::Same),
+        "略" | "省略" | "同左" | "同右" | "現行のとおり" | "現行どおり" | "変更なし"
+        | "改正なし" | "―" | "－" | "—" | "…" => Some(Mark::Same),
         "削除" | "削る" => Some(Mark::Deleted),
         "新設" | "追加" => Some(Mark::Added),
         // 「（第4条から第7条まで略）」
@@ -235,7 +235,8 @@ fn inner_cuts(piece: &str) -> Vec<usize> {
     for (i, c) in piece.char_indices() {
         if i > 0 && matches!(prev, Some('。' | '）' | ')' | '」')) {
             let rest = &piece[i..];
-            if para_no(rest).is_some() || rest.starts_with("（略）") || rest.starts_with("(略)") {
+            if para_no(rest).is_some() || rest.starts_with("（略）") || rest.starts_with("(略)")
+            {
                 cuts.push(i);
             }
         }
@@ -259,7 +260,10 @@ fn starts_line(piece: &str) -> bool {
 /// space inside a sentence (ISO 27001) does not cut it.
 fn pieces(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for raw in text.split([' ', '\n', '\r', '\t']).filter(|p| !p.is_empty()) {
+    for raw in text
+        .split([' ', '\n', '\r', '\t'])
+        .filter(|p| !p.is_empty())
+    {
         let mut at = 0;
         let mut parts: Vec<&str> = Vec::new();
         for cut in inner_cuts(raw) {
@@ -554,13 +558,21 @@ impl Reader {
             .units
             .iter()
             .any(|u| u.mark.is_some() || (u.n.is_some_and(|n| n >= 2) && u.lines.is_empty()))
-            || new.units.first().is_some_and(|u| u.n.is_some_and(|n| n >= 2));
+            || new
+                .units
+                .first()
+                .is_some_and(|u| u.n.is_some_and(|n| n >= 2));
         if !partial {
             let written = match new.article.filter(|n| *n != a) {
                 Some(n) => format!("{}を改正後の{}のとおり改める", a.label(), n.label()),
                 None => format!("{}を改正後のとおり改める", a.label()),
             };
-            return self.push(target(a, None), OpKind::Replace, written, article_lines(&new));
+            return self.push(
+                target(a, None),
+                OpKind::Replace,
+                written,
+                article_lines(&new),
+            );
         }
         self.paragraphs(a, &new.units, &old.units, true);
         if let Some(n) = new.article.filter(|n| *n != a) {
@@ -590,7 +602,12 @@ impl Reader {
                 o.n == Some(n) || (o.n.is_none() && *j == 0 && n == 1 && first_is_one)
             });
             if u.mark == Some(Mark::Deleted) {
-                self.push(t, OpKind::Delete, format!("{}を削る", t.label()), Vec::new());
+                self.push(
+                    t,
+                    OpKind::Delete,
+                    format!("{}を削る", t.label()),
+                    Vec::new(),
+                );
                 continue;
             }
             match before.map(|(_, o)| o) {
@@ -631,7 +648,12 @@ impl Reader {
             return match old_no {
                 Some(n) => {
                     let t = target(a, Some(n));
-                    self.push(t, OpKind::Delete, format!("{}を削る", t.label()), Vec::new())
+                    self.push(
+                        t,
+                        OpKind::Delete,
+                        format!("{}を削る", t.label()),
+                        Vec::new(),
+                    )
                 }
                 None => self.unclear(row, "削る項の番号が読めない", Vec::new()),
             };
@@ -639,7 +661,8 @@ impl Reader {
         if old.mark == Some(Mark::Added) || old.empty {
             return match new_no.filter(|n| *n >= 2) {
                 Some(n) => {
-                    let lines: Vec<String> = new.units.iter().flat_map(|u| u.lines.clone()).collect();
+                    let lines: Vec<String> =
+                        new.units.iter().flat_map(|u| u.lines.clone()).collect();
                     self.push(
                         target(a, Some(n - 1)),
                         OpKind::AddParagraphs(1),
@@ -747,7 +770,10 @@ mod tests {
                 (
                     "第3条".into(),
                     OpKind::Replace,
-                    vec!["第3条（事故報告）\u{3000}乙は、直ちに報告するよう努めるものとする。".into()]
+                    vec![
+                        "第3条（事故報告）\u{3000}乙は、直ちに報告するよう努めるものとする。"
+                            .into()
+                    ]
                 ),
                 ("第7条".into(), OpKind::Delete, vec![]),
                 (
@@ -840,7 +866,10 @@ mod tests {
             "（第4条から第7条まで略）\t（第4条から第7条まで略）",
         ]);
         assert!(got.is_empty(), "{got:?}");
-        let got = read(&["改正後\t改正前", "２\u{3000}乙は、報告する。\t２\u{3000}乙は、毎月報告する。"]);
+        let got = read(&[
+            "改正後\t改正前",
+            "２\u{3000}乙は、報告する。\t２\u{3000}乙は、毎月報告する。",
+        ]);
         assert!(matches!(got[0].1, OpKind::Unclear(_)), "{got:?}");
     }
 
@@ -848,7 +877,11 @@ mod tests {
     fn cells_split_into_paragraphs_but_not_inside_a_sentence() {
         assert_eq!(
             pieces("（報告） 第5条\u{3000}乙は、ISO 27001に従う。 ２\u{3000}乙は、報告する。"),
-            ["（報告）", "第5条\u{3000}乙は、ISO 27001に従う。", "２\u{3000}乙は、報告する。"]
+            [
+                "（報告）",
+                "第5条\u{3000}乙は、ISO 27001に従う。",
+                "２\u{3000}乙は、報告する。"
+            ]
         );
         assert_eq!(para_no("２乙は"), Some((2, "乙は")));
         assert_eq!(para_no("3日以内に"), None);
@@ -857,6 +890,78 @@ mod tests {
             label("第7\u{3000}条削除").map(|(a, r)| (a.label(), r)),
             Some(("第7条".into(), "削除"))
         );
+    }
+
+    fn instrument(rows_after: &[&str]) -> Vec<Block> {
+        let mut b = vec![
+            Block::paragraph(None, "覚書"),
+            Block::paragraph(
+                None,
+                "甲及び乙は、原契約の一部を別紙新旧対照表のとおり変更する。",
+            ),
+            Block::paragraph(None, "2025年4月1日"),
+            Block::paragraph(None, "新旧対照表"),
+        ];
+        b.extend(rows(rows_after));
+        b
+    }
+
+    #[test]
+    fn rows_that_cannot_be_applied_are_reported_and_their_article_unknown() {
+        use crate::consolidate::apply::{apply, Step};
+        use crate::consolidate::instrument::recognise;
+        let (inst, consumed) = recognise(&instrument(&[
+            "改正後\t改正前",
+            "２\u{3000}乙は、記録を保存する。\t２\u{3000}乙は、記録を作成する。",
+            "第5条 （略） ３\u{3000}乙は、求めに応じて報告する。\t第5条 （略） ３\u{3000}乙は、毎月報告する。",
+        ]))
+        .expect("an instrument");
+        assert_eq!(consumed, [false, false, false, false, true, true, true]);
+        assert_eq!(inst.changes.len(), 2);
+        let base: Vec<Block> = [
+            "第4条（監査）甲は、監査することができる。",
+            "第5条（報告）乙は、毎月報告する。",
+            "第6条（協議）協議して定める。",
+        ]
+        .iter()
+        .map(|l| Block::paragraph(None, *l))
+        .collect();
+        let c = apply(
+            &base,
+            &[Step {
+                instrument: &inst,
+                label: "2025年4月1日付覚書".into(),
+                path: std::sync::Arc::from("V/覚書.docx"),
+            }],
+        );
+        let reasons: Vec<(&str, bool)> = c
+            .unresolved
+            .iter()
+            .map(|u| (u.reason.as_str(), u.scoped))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("どの条の行か分からない", false),
+                ("第5条第3項がない", true)
+            ]
+        );
+        assert_eq!(c.unresolved[1].written, "第5条第3項を改正後のとおり改める");
+        assert!(c.lines[1].uncertain && !c.lines[0].uncertain && !c.lines[2].uncertain);
+    }
+
+    #[test]
+    fn a_table_with_such_columns_in_a_contract_is_not_an_amendment() {
+        use crate::consolidate::instrument::recognise;
+        let mut b = vec![
+            Block::paragraph(None, "システム移行仕様書"),
+            Block::paragraph(None, "第1条（目的）本書は、移行の手順を定める。"),
+        ];
+        b.extend(rows(&[
+            "変更後\t変更前",
+            "第2条 新サーバで運用する。\t第2条 旧サーバで運用する。",
+        ]));
+        assert!(recognise(&b).is_none());
     }
 
     #[test]
