@@ -32,6 +32,7 @@ pub struct Table {
     pub end: usize,
     new_col: usize,
     old_col: usize,
+    label_col: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,40 +91,77 @@ fn column(cell: &str) -> Option<Column> {
     named
 }
 
-/// The cells of a header row that name the text after and before. Its
-/// other cells are short (条項, 備考): a row of text is never a header.
-fn header(text: &str) -> Option<(usize, usize)> {
+/// The cells of a header row that name the text after and before, and a
+/// cell naming the article a row is about (条項), if any. Its other cells
+/// are short (備考): a row of text is never a header.
+fn header(text: &str) -> Option<(usize, usize, Option<usize>)> {
     let cells: Vec<&str> = text.split('\t').take(MAX_CELLS).collect();
     if cells.iter().any(|c| c.chars().count() > 16) {
         return None;
     }
     let new = cells.iter().position(|c| column(c) == Some(Column::New))?;
     let old = cells.iter().position(|c| column(c) == Some(Column::Old))?;
-    Some((new, old))
+    let label = cells.iter().position(|c| {
+        matches!(
+            compact(c).as_str(),
+            "条項"
+                | "条"
+                | "条文"
+                | "項目"
+                | "対象条項"
+                | "該当条項"
+                | "条番号"
+                | "改正箇所"
+                | "変更箇所"
+        )
+    });
+    Some((new, old, label))
 }
 
-/// The first comparison table of `blocks`: a table row naming the two
-/// columns, and the table rows after it.
-pub fn find(blocks: &[Block]) -> Option<Table> {
-    let (start, (new_col, old_col)) = blocks.iter().enumerate().find_map(|(i, b)| {
-        (b.kind == BlockKind::TableRow)
-            .then(|| header(&b.text))
-            .flatten()
-            .map(|h| (i, h))
-    })?;
-    let mut end = start + 1;
-    while let Some(b) = blocks.get(end) {
-        if end - start > MAX_ROWS || (b.kind != BlockKind::TableRow && !b.text.trim().is_empty()) {
+/// At most this many comparison tables are read from one instrument.
+const MAX_TABLES: usize = 16;
+
+/// The comparison tables of `blocks`, in order: each a table row naming
+/// the two columns, and the table rows after it (a header repeated on a
+/// later page is passed over).
+pub fn find_all(blocks: &[Block]) -> Vec<Table> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while out.len() < MAX_TABLES {
+        let Some((start, (new_col, old_col, label_col))) =
+            blocks.iter().enumerate().skip(from).find_map(|(i, b)| {
+                (b.kind == BlockKind::TableRow)
+                    .then(|| header(&b.text))
+                    .flatten()
+                    .map(|h| (i, h))
+            })
+        else {
             break;
+        };
+        let mut end = start + 1;
+        while let Some(b) = blocks.get(end) {
+            if end - start > MAX_ROWS
+                || (b.kind != BlockKind::TableRow && !b.text.trim().is_empty())
+            {
+                break;
+            }
+            end += 1;
         }
-        end += 1;
+        out.push(Table {
+            start,
+            end,
+            new_col,
+            old_col,
+            label_col,
+        });
+        from = end;
     }
-    Some(Table {
-        start,
-        end,
-        new_col,
-        old_col,
-    })
+    out
+}
+
+/// The first comparison table of `blocks`.
+pub fn find(blocks: &[Block]) -> Option<Table> {
+    find_all(blocks).into_iter().next()
 }
 
 /// What a cell (or a paragraph of one) says as a whole.
@@ -706,7 +744,25 @@ pub fn changes(blocks: &[Block], table: &Table) -> Vec<Change> {
             continue;
         }
         let cells: Vec<&str> = b.text.split('\t').take(MAX_CELLS).collect();
-        let get = |i: usize| cell(cells.get(i).copied().unwrap_or(""));
+        let text = |i: usize| cells.get(i).copied().unwrap_or("").trim();
+        // A 条項 column names the article of cells that do not: 「第5条第2項」.
+        let named = table
+            .label_col
+            .map(|i| text(i))
+            .filter(|l| label(l).is_some());
+        let get = |i: usize| {
+            let t = text(i);
+            match named {
+                Some(l)
+                    if label(t).is_none()
+                        && !matches!(mark(t), Some(Mark::Added | Mark::Same))
+                        && !t.is_empty() =>
+                {
+                    cell(&format!("{l}\u{3000}{t}"))
+                }
+                _ => cell(t),
+            }
+        };
         r.row(&b.text, get(table.new_col), get(table.old_col));
     }
     r.out
@@ -745,12 +801,12 @@ mod tests {
 
     #[test]
     fn the_header_names_the_columns_in_either_order() {
-        assert_eq!(header("改正後\t改正前"), Some((0, 1)));
-        assert_eq!(header("改 正 前\t改 正 後"), Some((1, 0)));
-        assert_eq!(header("条項\t【新】\t【旧】\t備考"), Some((1, 2)));
-        assert_eq!(header("新（改正後）\t旧（改正前）"), Some((0, 1)));
-        assert_eq!(header("変更後\t変更前"), Some((0, 1)));
-        assert_eq!(header("新条文\t旧条文"), Some((0, 1)));
+        assert_eq!(header("改正後\t改正前"), Some((0, 1, None)));
+        assert_eq!(header("改 正 前\t改 正 後"), Some((1, 0, None)));
+        assert_eq!(header("条項\t【新】\t【旧】\t備考"), Some((1, 2, Some(0))));
+        assert_eq!(header("新（改正後）\t旧（改正前）"), Some((0, 1, None)));
+        assert_eq!(header("変更後\t変更前"), Some((0, 1, None)));
+        assert_eq!(header("新条文\t旧条文"), Some((0, 1, None)));
         assert_eq!(header("甲\t乙"), None);
         assert_eq!(header("新しいシステムの運用後に乙が行う作業\t旧"), None);
     }
@@ -871,6 +927,49 @@ mod tests {
             "２\u{3000}乙は、報告する。\t２\u{3000}乙は、毎月報告する。",
         ]);
         assert!(matches!(got[0].1, OpKind::Unclear(_)), "{got:?}");
+    }
+
+    #[test]
+    fn an_article_column_names_the_rows_article() {
+        let got = read(&[
+            "条項\t改正後\t改正前",
+            "第5条第2項\t乙は、求めに応じて報告する。\t乙は、毎月報告する。",
+            "第7条\t削除\t乙は、一切の責任を負う。",
+            "第9条\t乙は、暗号化する。\t（新設）",
+        ]);
+        assert_eq!(
+            got,
+            [
+                (
+                    "第5条第2項".into(),
+                    OpKind::Replace,
+                    vec!["２\u{3000}乙は、求めに応じて報告する。".into()]
+                ),
+                ("第7条".into(), OpKind::Delete, vec![]),
+                (
+                    "第9条".into(),
+                    OpKind::AddArticle,
+                    vec!["第9条\u{3000}乙は、暗号化する。".into()]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_table_is_found_and_a_repeated_header_passed_over() {
+        let mut b = rows(&[
+            "改正後\t改正前",
+            "第3条 乙は、報告する。\t第3条 乙は、直ちに報告する。",
+            "改正後\t改正前",
+            "第4条 乙は、協力する。\t第4条 乙は、協力しなければならない。",
+        ]);
+        b.push(Block::paragraph(None, "別紙2"));
+        b.extend(rows(&["改正前\t改正後", "第8条 旧\t第8条 新"]));
+        let tables = find_all(&b);
+        assert_eq!(tables.len(), 2);
+        assert_eq!((tables[0].start, tables[0].end), (0, 4));
+        assert_eq!(changes(&b, &tables[0]).len(), 2);
+        assert_eq!(changes(&b, &tables[1])[0].text[0].text, "第8条\u{3000}新");
     }
 
     #[test]

@@ -196,13 +196,17 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
         .map(|b| b.display_text().trim().to_string())
         .collect();
     // 「原契約の一部を別紙新旧対照表のとおり変更する。」 and its table.
-    let table = comparison::find(blocks).filter(|t| {
-        lines
-            .iter()
-            .enumerate()
-            .any(|(i, l)| (i < t.start || i >= t.end) && l.contains("対照表"))
-    });
-    if !may_amend(&lines) && table.is_none() {
+    let tables = comparison::find_all(blocks);
+    let in_table = |i: usize| tables.iter().any(|t| i >= t.start && i < t.end);
+    let tables = match lines
+        .iter()
+        .enumerate()
+        .any(|(i, l)| !in_table(i) && l.contains("対照表"))
+    {
+        true => tables,
+        false => Vec::new(),
+    };
+    if !may_amend(&lines) && tables.is_empty() {
         return None;
     }
     let title = lines
@@ -212,7 +216,7 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
         .cloned();
     // An instrument says what it is, in its title or its preamble: terms of
     // service whose revision history lists 「第12条を削除」 are not one.
-    let cue = change_cue(&lines) || table.is_some();
+    let cue = change_cue(&lines) || !tables.is_empty();
     let titled = title.as_deref().is_some_and(|t| {
         ["覚書", "変更", "改定", "改正", "合意書", "確認書"]
             .iter()
@@ -229,10 +233,10 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
     let mut first_op: Option<usize> = None;
     let mut i = 0;
     while i < lines.len() && changes.len() < MAX_CHANGES {
-        if let Some(t) = table.filter(|t| t.start == i) {
+        if let Some(t) = tables.iter().find(|t| t.start == i) {
             // The table's rows are the amended contract's text.
             let room = MAX_CHANGES - changes.len();
-            changes.extend(comparison::changes(blocks, &t).into_iter().take(room));
+            changes.extend(comparison::changes(blocks, t).into_iter().take(room));
             for c in consumed.iter_mut().take(t.end).skip(t.start) {
                 *c = true;
             }
