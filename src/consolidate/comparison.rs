@@ -147,16 +147,32 @@ pub fn find_all(blocks: &[Block]) -> Vec<Table> {
             }
             end += 1;
         }
-        out.push(Table {
+        let table = Table {
             start,
             end,
             new_col,
             old_col,
             label_col,
-        });
+        };
+        // A table of other changes (a system's settings before and after)
+        // amends no article.
+        if names_articles(blocks, &table) {
+            out.push(table);
+        }
         from = end;
     }
     out
+}
+
+/// Some row of the table names an article, in a cell or its 条項 column.
+fn names_articles(blocks: &[Block], t: &Table) -> bool {
+    blocks.iter().take(t.end).skip(t.start + 1).any(|b| {
+        let cells: Vec<&str> = b.text.split('\t').take(MAX_CELLS).collect();
+        [Some(t.new_col), Some(t.old_col), t.label_col]
+            .into_iter()
+            .flatten()
+            .any(|i| cells.get(i).is_some_and(|c| label(c.trim()).is_some()))
+    })
 }
 
 /// The first comparison table of `blocks`.
@@ -208,6 +224,8 @@ struct Cell {
     article: Option<ArticleNo>,
     paragraph: Option<u32>,
     head: String,
+    /// 報告 of 第5条（報告）.
+    heading: Option<String>,
     mark: Option<Mark>,
     units: Vec<Unit>,
     empty: bool,
@@ -389,6 +407,7 @@ fn cell(text: &str) -> Cell {
         if let Some((h, r)) = numbering::heading(rest) {
             if mark(&h).is_none() {
                 rest = r.trim_start();
+                c.heading = Some(h);
             }
         }
         c.head = s[..s.len() - rest.len()].trim_end().to_string();
@@ -584,12 +603,9 @@ impl Reader {
             );
         }
         if new.units.is_empty() {
-            // The label on a row of its own: the paragraphs follow. A new
-            // heading or number is not read from it.
+            // The label on a row of its own: the paragraphs follow.
+            self.retitle(a, &new, &old);
             self.label_only = true;
-            if new.article != old.article || compact(&new.head) != compact(&old.head) {
-                self.unclear(row, "見出し・条番号だけの変更は読み取らない", Vec::new());
-            }
             return;
         }
         let partial = new
@@ -613,6 +629,28 @@ impl Reader {
             );
         }
         self.paragraphs(a, &new.units, &old.units, true);
+        self.retitle(a, &new, &old);
+    }
+
+    /// A new heading (第5条（報告） → 第5条（定期報告）) and a new number of
+    /// an article whose paragraphs are changed one by one, or not at all.
+    fn retitle(&mut self, a: ArticleNo, new: &Cell, old: &Cell) {
+        if let (Some(h), Some(was)) = (&new.heading, &old.heading) {
+            if compact(h) != compact(was) {
+                let pair = (format!("（{was}）"), format!("（{h}）"));
+                self.push(
+                    target(a, None),
+                    OpKind::Words(vec![pair.clone()]),
+                    format!(
+                        "{}の見出し中「{}」を「{}」に改める",
+                        a.label(),
+                        pair.0,
+                        pair.1
+                    ),
+                    Vec::new(),
+                );
+            }
+        }
         if let Some(n) = new.article.filter(|n| *n != a) {
             self.push(
                 target(a, None),
@@ -925,7 +963,9 @@ mod tests {
         let got = read(&[
             "改正後\t改正前",
             "２\u{3000}乙は、報告する。\t２\u{3000}乙は、毎月報告する。",
+            "第9条 （略）\t第9条 （略）",
         ]);
+        assert_eq!(got.len(), 1, "{got:?}");
         assert!(matches!(got[0].1, OpKind::Unclear(_)), "{got:?}");
     }
 
@@ -953,6 +993,28 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_new_heading_on_the_label_row_rewords_it_and_a_table_of_no_articles_is_none() {
+        let got = read(&[
+            "改正後\t改正前",
+            "第5条（定期報告）\t第5条（報告）",
+            "２\u{3000}乙は、求めに応じて報告する。\t２\u{3000}乙は、毎月報告する。",
+        ]);
+        let summary: Vec<(String, OpKind)> = got.into_iter().map(|(t, k, _)| (t, k)).collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "第5条".into(),
+                    OpKind::Words(vec![("（報告）".into(), "（定期報告）".into())])
+                ),
+                ("第5条第2項".into(), OpKind::Replace),
+            ]
+        );
+        let b = rows(&["変更後\t変更前", "サーバ：東京\tサーバ：大阪"]);
+        assert!(find_all(&b).is_empty());
     }
 
     #[test]

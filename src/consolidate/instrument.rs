@@ -195,33 +195,36 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
         .iter()
         .map(|b| b.display_text().trim().to_string())
         .collect();
-    // 「原契約の一部を別紙新旧対照表のとおり変更する。」 and its table.
+    let title = lines
+        .iter()
+        .find(|l| !l.is_empty())
+        .filter(|l| l.chars().count() <= 60 && !l.contains('。'))
+        .cloned();
+    let titled = title.as_deref().is_some_and(|t| {
+        ["覚書", "変更", "改定", "改正", "合意書", "確認書"]
+            .iter()
+            .any(|k| t.contains(k))
+    });
+    // 「原契約の一部を別紙新旧対照表のとおり変更する。」 and its table: read
+    // when the document says it amends by it, or is titled an instrument.
     let tables = comparison::find_all(blocks);
     let in_table = |i: usize| tables.iter().any(|t| i >= t.start && i < t.end);
-    let tables = match lines
-        .iter()
-        .enumerate()
-        .any(|(i, l)| !in_table(i) && l.contains("対照表"))
-    {
+    let said = lines.iter().enumerate().any(|(i, l)| {
+        !in_table(i)
+            && ["対照表", "のとおり変更", "のとおり改正", "のとおり改め"]
+                .iter()
+                .any(|c| l.contains(c))
+    });
+    let tables = match said || titled {
         true => tables,
         false => Vec::new(),
     };
     if !may_amend(&lines) && tables.is_empty() {
         return None;
     }
-    let title = lines
-        .iter()
-        .find(|l| !l.is_empty())
-        .filter(|l| l.chars().count() <= 60 && !l.contains('。'))
-        .cloned();
     // An instrument says what it is, in its title or its preamble: terms of
     // service whose revision history lists 「第12条を削除」 are not one.
     let cue = change_cue(&lines) || !tables.is_empty();
-    let titled = title.as_deref().is_some_and(|t| {
-        ["覚書", "変更", "改定", "改正", "合意書", "確認書"]
-            .iter()
-            .any(|k| t.contains(k))
-    });
     if !cue && !titled {
         return None;
     }
