@@ -142,6 +142,7 @@ pub fn find_all(blocks: &[Block]) -> Vec<Table> {
         while let Some(b) = blocks.get(end) {
             if end - start > MAX_ROWS
                 || (b.kind != BlockKind::TableRow && !b.text.trim().is_empty())
+                || closes(&b.text)
             {
                 break;
             }
@@ -162,6 +163,13 @@ pub fn find_all(blocks: &[Block]) -> Vec<Table> {
         from = end;
     }
     out
+}
+
+/// 「以上」 or a date alone in a row: the instrument's closing matter (a
+/// workbook's rows are all table rows), not the table's.
+fn closes(row: &str) -> bool {
+    let t: String = row.split('\t').collect::<Vec<_>>().join("");
+    super::instrument::end_mark(&t) || super::dates::date_line(t.trim()).is_some()
 }
 
 /// Some row of the table names an article, in a cell or its 条項 column.
@@ -471,6 +479,9 @@ struct Reader {
     /// whether the row before held its label only.
     context: Option<ArticleNo>,
     label_only: bool,
+    /// Rows read so far, and the row that made the last change.
+    rows: usize,
+    made_at: usize,
 }
 
 fn target(article: ArticleNo, paragraph: Option<u32>) -> Target {
@@ -483,6 +494,7 @@ fn target(article: ArticleNo, paragraph: Option<u32>) -> Target {
 
 impl Reader {
     fn push(&mut self, target: Target, kind: OpKind, written: String, lines: Vec<String>) {
+        self.made_at = self.rows;
         self.out.push(Change {
             op: Op {
                 target,
@@ -510,6 +522,7 @@ impl Reader {
     }
 
     fn row(&mut self, row: &str, new: Cell, old: Cell) {
+        self.rows += 1;
         let labelled = new.article.is_some() || old.article.is_some();
         if new.mark == Some(Mark::Same) || (old.mark == Some(Mark::Same) && new.units.is_empty()) {
             // Unchanged; a row naming an article still sets the context.
@@ -734,6 +747,28 @@ impl Reader {
                 None => self.unclear(row, "削る項の番号が読めない", Vec::new()),
             };
         }
+        if new_no.is_none() && !first_is_one && !new.units.is_empty() {
+            // Text that continues the paragraph of the row before (a long
+            // cell cut at a page end) goes with the change that row made.
+            let lines: Vec<String> = new.units.iter().flat_map(|u| u.lines.clone()).collect();
+            let made_before = self.made_at + 1 == self.rows;
+            match self.out.last_mut() {
+                Some(last)
+                    if made_before && last.op.target.article == a && last.op.takes_text() =>
+                {
+                    let mut lines = lines.into_iter();
+                    // A sentence cut by the row's end is joined again.
+                    if let Some(tail) = last.text.last_mut().filter(|b| !b.text.ends_with('。')) {
+                        if let Some(first) = lines.next() {
+                            tail.text.push_str(&first);
+                        }
+                    }
+                    last.text.extend(lines.map(|l| Block::paragraph(None, l)));
+                }
+                _ => self.unclear(row, "どの項の行か分からない", lines),
+            }
+            return;
+        }
         if old.mark == Some(Mark::Added) || old.empty {
             return match new_no.filter(|n| *n >= 2) {
                 Some(n) => {
@@ -753,19 +788,6 @@ impl Reader {
                 ),
             };
         }
-        if new_no.is_none() && !first_is_one {
-            // Text that continues the paragraph of the row before (a long
-            // cell cut at a page end) goes with the change that row made.
-            let lines: Vec<String> = new.units.iter().flat_map(|u| u.lines.clone()).collect();
-            match self.out.last_mut() {
-                Some(last) if last.op.target.article == a && last.op.takes_text() => {
-                    last.text
-                        .extend(lines.into_iter().map(|l| Block::paragraph(None, l)));
-                }
-                _ => self.unclear(row, "どの項の行か分からない", lines),
-            }
-            return;
-        }
         self.paragraphs(a, &new.units, &old.units, first_is_one);
     }
 }
@@ -776,6 +798,8 @@ pub fn changes(blocks: &[Block], table: &Table) -> Vec<Change> {
         out: Vec::new(),
         context: None,
         label_only: false,
+        rows: 0,
+        made_at: 0,
     };
     for b in blocks.iter().take(table.end).skip(table.start + 1) {
         if b.kind != BlockKind::TableRow || header(&b.text).is_some() {
@@ -1015,6 +1039,25 @@ mod tests {
         );
         let b = rows(&["変更後\t変更前", "サーバ：東京\tサーバ：大阪"]);
         assert!(find_all(&b).is_empty());
+    }
+
+    #[test]
+    fn a_continued_cell_joins_its_change_and_closing_matter_ends_the_table() {
+        let got = read(&[
+            "改正後\t改正前",
+            "第9条（暗号化） 乙は、通信を\t（新設）",
+            "暗号化する。\t",
+            "\t以上",
+            "第10条 乙は、報告する。\t第10条 乙は、直ちに報告する。",
+        ]);
+        assert_eq!(
+            got,
+            [(
+                "第9条".into(),
+                OpKind::AddArticle,
+                vec!["第9条（暗号化）\u{3000}乙は、通信を暗号化する。".into(),]
+            )]
+        );
     }
 
     #[test]
