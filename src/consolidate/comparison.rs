@@ -79,16 +79,15 @@ fn column(cell: &str) -> Option<Column> {
         Some((m, rest)) => (m, rest.trim_end_matches(['）', ')'])),
         None => (c.as_str(), ""),
     };
-    let named = [main, inner].into_iter().find_map(|part| {
+    for part in [main, inner] {
         if NEW.contains(&part) {
-            Some(Column::New)
-        } else if OLD.contains(&part) {
-            Some(Column::Old)
-        } else {
-            None
+            return Some(Column::New);
         }
-    });
-    named
+        if OLD.contains(&part) {
+            return Some(Column::Old);
+        }
+    }
+    None
 }
 
 /// The cells of a header row that name the text after and before, and a
@@ -808,10 +807,7 @@ pub fn changes(blocks: &[Block], table: &Table) -> Vec<Change> {
         let cells: Vec<&str> = b.text.split('\t').take(MAX_CELLS).collect();
         let text = |i: usize| cells.get(i).copied().unwrap_or("").trim();
         // A 条項 column names the article of cells that do not: 「第5条第2項」.
-        let named = table
-            .label_col
-            .map(|i| text(i))
-            .filter(|l| label(l).is_some());
+        let named = table.label_col.map(&text).filter(|l| label(l).is_some());
         let get = |i: usize| {
             let t = text(i);
             match named {

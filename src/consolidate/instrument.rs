@@ -238,7 +238,7 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
     while i < lines.len() && changes.len() < MAX_CHANGES {
         if let Some(t) = tables.iter().find(|t| t.start == i) {
             // The table's rows are the amended contract's text.
-            let room = MAX_CHANGES - changes.len();
+            let room = MAX_CHANGES.saturating_sub(changes.len());
             changes.extend(comparison::changes(blocks, t).into_iter().take(room));
             for c in consumed.iter_mut().take(t.end).skip(t.start) {
                 *c = true;
