@@ -167,6 +167,74 @@ fn the_samples_vendor_with_a_memorandum_is_decided_and_printed_as_amended() {
     }
 }
 
+/// The same 覚書 with its 新旧対照表 as a DOCX table (改正後 | 改正前) and as
+/// a PDF (改正前 | 改正後): decided alike, on the contract as amended.
+#[test]
+fn a_comparison_table_amends_the_contract_in_docx_and_pdf_alike() {
+    let r = scan_json(&[&data("oldnew")], &["--ocr", "never"]);
+    for name in ["南星システム", "南星システムPDF"] {
+        let v = vendor(&r, name);
+        // Unamended: incident-reporting and periodic-reporting present,
+        // investigation-lead missing, subcontractor-responsibility present.
+        assert_eq!(
+            statuses(v),
+            "responsibility-scope=present incident-reporting=weak periodic-reporting=missing \
+             investigation-lead=present investigation-cooperation=present supervision-audit=present \
+             subcontractor-responsibility=missing transmission-security=present",
+            "{name}"
+        );
+        assert_eq!(v["complete"], true, "{name}");
+        // The weakened reporting duty, and the table that weakened it.
+        let incident = provision(v, "incident-reporting");
+        assert_eq!(incident["evidence"][0]["basis"], "best_effort", "{name}");
+        assert_eq!(
+            derived(incident),
+            "2025年3月14日付覚書（新旧対照表）により改正後の第3条"
+        );
+        // The new article counts, and says where it came from.
+        let lead = provision(v, "investigation-lead");
+        assert_eq!(lead["evidence"][0]["clause"], "第8条の2");
+        assert_eq!(
+            derived(lead),
+            "2025年3月14日付覚書（新旧対照表）により追加された第8条の2"
+        );
+        let memo = if name.ends_with("PDF") {
+            "覚書.pdf"
+        } else {
+            "覚書.docx"
+        };
+        assert_eq!(
+            notes(v, memo),
+            ["保守委託契約書.docx を改正（変更 4 件を適用）"],
+            "{name}"
+        );
+        assert_eq!(
+            notes(v, "保守委託契約書.docx"),
+            ["改正を反映して判定（2025年3月14日付覚書）"]
+        );
+    }
+}
+
+#[test]
+fn the_consolidated_text_shows_the_rows_of_a_comparison_table_applied() {
+    for name in ["南星システム", "南星システムPDF"] {
+        let o = keiyaku(&["text", "--consolidated", &data(&format!("oldnew/{name}"))]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let t = stdout(&o);
+        for expected in [
+            "【2025年3月14日付覚書（新旧対照表）により改正】\n第3条（事故報告）\u{3000}乙は、障害又は事故が発生したときは、直ちに甲に報告するよう努めるものとする。\n第4条（調査協力）\n",
+            // Paragraph 2 only: the first, 「（略）」 in the table, stays.
+            "【2025年3月14日付覚書（新旧対照表）により改正】\n第5条（報告）\n乙は、保守作業の記録を作成し、保管する。\n２\u{3000}乙は、甲の求めに応じて、保守作業の実施状況を甲に報告する。\n",
+            "【2025年3月14日付覚書（新旧対照表）により削除】\n（第7条\u{3000}削除）\n",
+            "【2025年3月14日付覚書（新旧対照表）により追加】\n第8条の2（原因調査）\u{3000}障害又は事故の原因調査は、乙が主導して行う。\n以上\n",
+        ] {
+            assert!(t.contains(expected), "{name}: missing {expected:?} in\n{t}");
+        }
+        // The deleted article's text is not the contract's any more.
+        assert!(!t.contains("一切の責任を負う"), "{t}");
+    }
+}
+
 /// Mutated instruments (lines dropped, repeated, cut, article numbers
 /// changed) beside their contract: every scan ends with every document
 /// listed, never a crash.

@@ -59,6 +59,8 @@ impl Applied {
     /// 「2025年4月1日付覚書 第2条」.
     pub fn by(&self) -> String {
         match &self.clause {
+            // 「2025年4月1日付覚書（新旧対照表）」 reads without a space.
+            Some(c) if c.starts_with('（') => format!("{}{c}", self.instrument),
             Some(c) => format!("{} {c}", self.instrument),
             None => self.instrument.clone(),
         }
@@ -461,6 +463,28 @@ impl Ctx<'_> {
             self.fail(change, "新しい条文が読み取れない".into(), None);
             return;
         }
+        match &op.kind {
+            OpKind::Unclear(why) => {
+                let scope = find(&spans, t.article).map(|s| (s.start, s.end));
+                self.fail(change, why.clone(), scope);
+                return;
+            }
+            OpKind::AddArticle => {
+                // After the article numbered just below the new one, else
+                // after the last article.
+                let anchor = spans
+                    .iter()
+                    .filter(|s| s.no < t.article)
+                    .max_by_key(|s| s.no)
+                    .or(spans.last());
+                match anchor {
+                    Some(s) => self.insert_articles(change, s.end, t.article),
+                    None => self.fail(change, "条がない".into(), None),
+                }
+                return;
+            }
+            _ => {}
+        }
         let found = locate(&self.lines, &spans, &t);
         let (a, b, span) = match (&op.kind, found) {
             (_, Ok(x)) => x,
@@ -575,28 +599,10 @@ impl Ctx<'_> {
                     n: t.article.n,
                     sub: Some(t.article.sub.unwrap_or(1) + 1),
                 };
-                let mut new = labelled(
-                    new_lines(&change.text, &self.made(change, Action::Added, no.label())),
-                    no,
-                );
-                // Each inserted article is named by its own number, and so is
-                // the heading line above it.
-                let mut current: Option<Arc<Applied>> = None;
-                for l in new.iter_mut() {
-                    if let Some((own, _)) = ArticleNo::label_at(&text_of(l)) {
-                        current = Some(self.made(change, Action::Added, own.label()));
-                    }
-                    if let Some(c) = &current {
-                        l.changes = vec![c.clone()];
-                    }
-                }
-                for k in (1..new.len()).rev() {
-                    if heading_only(&text_of(&new[k - 1])) {
-                        new[k - 1].changes = new[k].changes.clone();
-                    }
-                }
-                self.splice(span.end, span.end, new);
+                self.insert_articles(change, span.end, no);
             }
+            // Read before the target is located.
+            OpKind::AddArticle | OpKind::Unclear(_) => {}
             OpKind::Renumber(to) => {
                 let mut made = self.made(change, Action::Renumbered, to.label());
                 Arc::make_mut(&mut made).was = Some(t.article.label());
@@ -627,6 +633,31 @@ impl Ctx<'_> {
                 self.applied += 1;
             }
         }
+    }
+
+    /// Insert a change's new articles at line `at`: each named by its own
+    /// number (the first, when it has none, by `no`), and so is the heading
+    /// line above it.
+    fn insert_articles(&mut self, change: &Change, at: usize, no: ArticleNo) {
+        let mut new = labelled(
+            new_lines(&change.text, &self.made(change, Action::Added, no.label())),
+            no,
+        );
+        let mut current: Option<Arc<Applied>> = None;
+        for l in new.iter_mut() {
+            if let Some((own, _)) = ArticleNo::label_at(&text_of(l)) {
+                current = Some(self.made(change, Action::Added, own.label()));
+            }
+            if let Some(c) = &current {
+                l.changes = vec![c.clone()];
+            }
+        }
+        for k in (1..new.len()).rev() {
+            if heading_only(&text_of(&new[k - 1])) {
+                new[k - 1].changes = new[k].changes.clone();
+            }
+        }
+        self.splice(at, at, new);
     }
 
     /// For a change to the first paragraph (or an item of it), the article's

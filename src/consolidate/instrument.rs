@@ -3,6 +3,7 @@
 //! takes effect, and its changes: each operation with the instrument's own
 //! article that states it and the new text that follows it.
 
+use super::comparison;
 use super::dates::{self, Date, Found};
 use super::operations::{self, ArticleNo, Op, OpKind, Target};
 use crate::document::Block;
@@ -194,22 +195,36 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
         .iter()
         .map(|b| b.display_text().trim().to_string())
         .collect();
-    if !may_amend(&lines) {
-        return None;
-    }
     let title = lines
         .iter()
         .find(|l| !l.is_empty())
         .filter(|l| l.chars().count() <= 60 && !l.contains('。'))
         .cloned();
-    // An instrument says what it is, in its title or its preamble: terms of
-    // service whose revision history lists 「第12条を削除」 are not one.
-    let cue = change_cue(&lines);
     let titled = title.as_deref().is_some_and(|t| {
         ["覚書", "変更", "改定", "改正", "合意書", "確認書"]
             .iter()
             .any(|k| t.contains(k))
     });
+    // 「原契約の一部を別紙新旧対照表のとおり変更する。」 and its table: read
+    // when the document says it amends by it, or is titled an instrument.
+    let tables = comparison::find_all(blocks);
+    let in_table = |i: usize| tables.iter().any(|t| i >= t.start && i < t.end);
+    let said = lines.iter().enumerate().any(|(i, l)| {
+        !in_table(i)
+            && ["対照表", "のとおり変更", "のとおり改正", "のとおり改め"]
+                .iter()
+                .any(|c| l.contains(c))
+    });
+    let tables = match said || titled {
+        true => tables,
+        false => Vec::new(),
+    };
+    if !may_amend(&lines) && tables.is_empty() {
+        return None;
+    }
+    // An instrument says what it is, in its title or its preamble: terms of
+    // service whose revision history lists 「第12条を削除」 are not one.
+    let cue = change_cue(&lines) || !tables.is_empty();
     if !cue && !titled {
         return None;
     }
@@ -221,6 +236,17 @@ pub fn recognise(blocks: &[Block]) -> Option<(Instrument, Vec<bool>)> {
     let mut first_op: Option<usize> = None;
     let mut i = 0;
     while i < lines.len() && changes.len() < MAX_CHANGES {
+        if let Some(t) = tables.iter().find(|t| t.start == i) {
+            // The table's rows are the amended contract's text.
+            let room = MAX_CHANGES.saturating_sub(changes.len());
+            changes.extend(comparison::changes(blocks, t).into_iter().take(room));
+            for c in consumed.iter_mut().take(t.end).skip(t.start) {
+                *c = true;
+            }
+            first_op.get_or_insert(i);
+            i = t.end.max(i + 1);
+            continue;
+        }
         let line = &lines[i];
         if line.is_empty() {
             i += 1;

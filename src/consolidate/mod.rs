@@ -9,6 +9,7 @@
 //! change that made it, for the evidence and for `keiyaku text --consolidated`.
 
 pub mod apply;
+pub mod comparison;
 pub mod dates;
 pub mod instrument;
 pub mod operations;

@@ -103,6 +103,12 @@ pub enum OpKind {
     /// 「第10条から第15条までを1条ずつ繰り下げる」: every article from the
     /// target to `last` moves by `by`.
     Shift { last: ArticleNo, by: i32 },
+    /// An article a comparison table adds (（新設）) under its own number:
+    /// after the article numbered just below it, else after the last one.
+    AddArticle,
+    /// A change stated but not read (a row of a comparison table that names
+    /// no article): never applied, reported with the reason.
+    Unclear(String),
 }
 
 /// One operation as the instrument states it.
@@ -119,7 +125,10 @@ impl Op {
     pub fn takes_text(&self) -> bool {
         matches!(
             self.kind,
-            OpKind::Replace | OpKind::AddParagraphs(_) | OpKind::InsertArticles(_)
+            OpKind::Replace
+                | OpKind::AddParagraphs(_)
+                | OpKind::InsertArticles(_)
+                | OpKind::AddArticle
         )
     }
 }
