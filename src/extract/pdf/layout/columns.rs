@@ -39,18 +39,48 @@ pub(super) fn place(rows: &[Row], rules: &RuleIndex) -> Vec<Option<(Vec<usize>, 
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, r), c| {
             (l.min(c.0), r.max(c.1))
         });
+    let ruled: Vec<Option<Option<Vec<f64>>>> = rows
+        .iter()
+        .map(|row| ruled_columns(row, (left, right), rules))
+        .collect();
+    // Rules that cross a row are a table's borders only when some row of
+    // the run has text between each two of them (its header, usually): the
+    // gridlines of a chart or a frame around a block of text have none.
+    let mut full: Vec<&[f64]> = Vec::new();
+    for (row, bounds) in rows.iter().zip(&ruled) {
+        if let Some(Some(b)) = bounds {
+            let whole = in_ruled_columns(row, b).is_some_and(|(c, n)| c.len() == n);
+            if whole && full.len() < MAX_BORDER_SETS && !full.iter().any(|f| same(f, b, row.size)) {
+                full.push(b);
+            }
+        }
+    }
     let model = Model::of(rows);
     rows.iter()
-        .map(|row| {
-            let placed = match ruled_columns(row, (left, right), rules) {
-                Some(Some(bounds)) => in_ruled_columns(row, &bounds),
-                // Rules, but too many to be a table's: no guess either.
-                None => None,
+        .zip(&ruled)
+        .map(|(row, bounds)| {
+            let placed = match bounds {
+                Some(Some(b)) if full.iter().any(|f| same(f, b, row.size)) => {
+                    in_ruled_columns(row, b)
+                }
+                // Rules no full row confirms, or too many to be a table's.
+                Some(Some(_)) | None => None,
                 Some(None) => model.as_ref().and_then(|m| m.columns_of(row)),
             };
             placed.filter(|(columns, count)| columns.len() < *count)
         })
         .collect()
+}
+
+/// Distinct sets of borders a run's full rows are kept for: a table has a
+/// few (merged cells change them), a run of hostile rows could have one per
+/// row and make the comparisons rows × rows.
+const MAX_BORDER_SETS: usize = 16;
+
+/// Two rows' borders are the same (a border drawn with a filled cell's edge
+/// may stand a fraction of a point off).
+fn same(a: &[f64], b: &[f64], size: f64) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 0.3 * size)
 }
 
 /// The row's cells with an empty cell in every column it has no text in
@@ -261,20 +291,36 @@ mod tests {
     }
 
     #[test]
-    fn ruled_columns_place_cells_even_without_the_header_in_the_run() {
+    fn ruled_columns_place_cells_under_a_merged_first_column() {
         // Borders at 0, 150, 250, 350 for rows between y 430 and 510; the
-        // first column is blank in the second row (a merged category).
+        // first column is blank in the third row (a merged category).
         let mut rules = Rules::default();
         for x in [0.0, 150.0, 250.0, 350.0] {
             rules.vertical.push((x, 430.0, 510.0));
         }
         let rows = vec![
+            vec![cell(5.0, "区分"), cell(155.0, "甲"), cell(255.0, "乙")],
             vec![cell(5.0, "報告"), cell(255.0, "○")],
             vec![cell(155.0, "月次"), cell(255.0, "○")],
             vec![cell(5.0, "暗号化"), cell(155.0, "○")],
         ];
-        let t = texts(&rows, &[500.0, 480.0, 460.0], &rules);
-        assert_eq!(t, ["報告\t\t○", "\t月次\t○", "暗号化\t○\t"]);
+        let t = texts(&rows, &[500.0, 480.0, 460.0, 440.0], &rules);
+        assert_eq!(t[1..], ["報告\t\t○", "\t月次\t○", "暗号化\t○\t"]);
+    }
+
+    #[test]
+    fn gridlines_no_row_fills_are_not_columns() {
+        // A chart: gridlines every 50 points, labels here and there.
+        let mut rules = Rules::default();
+        for k in 0..8 {
+            rules.vertical.push((50.0 * k as f64, 430.0, 510.0));
+        }
+        let rows = vec![
+            vec![cell(5.0, "12"), cell(205.0, "12")],
+            vec![cell(5.0, "81"), cell(105.0, "99"), cell(305.0, "90")],
+        ];
+        let t = texts(&rows, &[500.0, 480.0], &rules);
+        assert_eq!(t, ["12\t12", "81\t99\t90"]);
     }
 
     #[test]

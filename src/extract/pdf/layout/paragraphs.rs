@@ -10,6 +10,8 @@ struct Para {
     /// (x0, x1, text) of each cell; one cell for a paragraph.
     cells: Vec<Cell>,
     row: bool,
+    /// Laid out in the frame of rotated text, not the page's.
+    rotated: bool,
     /// Baseline and font size of its first line.
     y: f64,
     size: f64,
@@ -203,6 +205,7 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
             _ if l.has_cells => out.push(Para {
                 cells: l.cells.clone(),
                 row: true,
+                rotated: l.rotated,
                 y: l.y,
                 size: l.size,
             }),
@@ -211,6 +214,7 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
                 out.push(Para {
                     cells: vec![(l.x0, l.x1, l.text.clone())],
                     row: false,
+                    rotated: l.rotated,
                     y: l.y,
                     size: l.size,
                 });
@@ -228,9 +232,12 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
 }
 
 /// Each run of consecutive table rows (a table) gets an empty cell in every
-/// column a row has no text in (see [`columns`]).
+/// column a row has no text in (see [`columns`]). Rotated rows are placed
+/// among themselves and without the page's rules, which are not in their frame.
 fn with_blank_cells(out: &mut [Para], rules: &RuleIndex) {
-    for run in out.chunk_by_mut(|a, b| a.row == b.row) {
+    let none = Rules::default();
+    let no_rules = RuleIndex::new(&none);
+    for run in out.chunk_by_mut(|a, b| a.row == b.row && a.rotated == b.rotated) {
         if !run.first().is_some_and(|p| p.row) {
             continue;
         }
@@ -242,7 +249,8 @@ fn with_blank_cells(out: &mut [Para], rules: &RuleIndex) {
                 size: p.size,
             })
             .collect();
-        let placed = columns::place(&rows, rules);
+        let rotated = run.first().is_some_and(|p| p.rotated);
+        let placed = columns::place(&rows, if rotated { &no_rules } else { rules });
         for (p, placed) in run.iter_mut().zip(placed) {
             if let Some((at, count)) = placed {
                 let cells = std::mem::take(&mut p.cells);
