@@ -206,7 +206,7 @@ impl SegmentIndex {
         while lo < hi {
             let mut level = 0;
             while level + 1 < self.levels.len()
-                && lo % (1 << (level + 1)) == 0
+                && lo.is_multiple_of(1 << (level + 1))
                 && lo + (1 << (level + 1)) <= hi
             {
                 level += 1;
@@ -611,6 +611,40 @@ mod tests {
             rows,
             ["作業項目\t甲\t乙", "障害の報告\t\t○", "通信の暗号化\t○\t"]
         );
+    }
+
+    #[test]
+    fn rotated_table_rows_are_placed_without_the_pages_rules() {
+        // Rows of rotated text, in their own frame; the page's rules at
+        // those coordinates would make a column of their own at x 50.
+        let row = |cells: &[(f64, &str)], y: f64| Line {
+            text: cells.iter().map(|c| c.1).collect::<Vec<_>>().join("\t"),
+            x0: cells[0].0,
+            x1: cells[cells.len() - 1].0 + 20.0,
+            y,
+            y_end: y,
+            size: 10.0,
+            vertical: false,
+            rotated: true,
+            has_cells: true,
+            cells: cells
+                .iter()
+                .map(|&(x, t)| (x, x + 20.0, t.into()))
+                .collect(),
+            column: 0,
+        };
+        let rules = Rules {
+            vertical: vec![(50.0, 0.0, 200.0), (150.0, 0.0, 200.0)],
+            horizontal: Vec::new(),
+        };
+        let ls = vec![
+            row(&[(0.0, "節"), (60.0, "名"), (100.0, "値")], 100.0),
+            row(&[(0.0, "第"), (100.0, "資")], 80.0),
+        ];
+        let ps = paragraphs(&ls, 500.0, &rules);
+        // Without the rules, 名 and 値 (60 and 100) share the middle column
+        // between x 50 and 150; by the rows' own columns 資 is under 値.
+        assert_eq!(ps[1].0, "第\t\t資");
     }
 
     #[test]

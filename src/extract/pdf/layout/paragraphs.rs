@@ -191,16 +191,16 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
             Some(Para {
                 cells, row: false, ..
             }) if join => {
-                let Some(text) = cells.first_mut().map(|c| &mut c.2) else {
-                    continue;
-                };
-                let sep = if ends_cjk(text) || starts_cjk(&l.text) {
-                    ""
-                } else {
-                    " "
-                };
-                text.push_str(sep);
-                text.push_str(&l.text);
+                // A paragraph has its one cell.
+                if let Some(text) = cells.first_mut().map(|c| &mut c.2) {
+                    let sep = if ends_cjk(text) || starts_cjk(&l.text) {
+                        ""
+                    } else {
+                        " "
+                    };
+                    text.push_str(sep);
+                    text.push_str(&l.text);
+                }
             }
             _ if l.has_cells => out.push(Para {
                 cells: l.cells.clone(),
