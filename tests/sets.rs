@@ -140,6 +140,24 @@ fn a_party_column_table_in_a_docx_with_blank_cells_reads_the_same() {
 }
 
 #[test]
+fn a_party_column_table_in_a_pdf_with_blank_cells_reads_the_same() {
+    // A blank cell draws nothing in a PDF: the marks must still fall under
+    // their own party's column, not the first one.
+    let r = scan_json(&[data("tables").to_str().unwrap()], &["-q"]);
+    let v = vendor(&r, "クウランシステムズ");
+    assert_eq!(
+        table_statuses(v),
+        ["present", "present", "present", "present", "missing"]
+    );
+    let near = &provision(v, "transmission-security")["near_miss"];
+    assert_eq!(near["kind"], "wrong_party");
+    assert!(
+        near["note"].as_str().unwrap().contains("甲（委託者）"),
+        "{near}"
+    );
+}
+
+#[test]
 fn a_bilingual_contract_reads_english_clauses_and_its_governing_language_decides() {
     let r = scan_json(&[data("bilingual").to_str().unwrap()], &["-q"]);
     let v = vendor(&r, "ニンバスクラウド");

@@ -5,6 +5,7 @@
 //! letter-spaced text gets none, table cells are separated by tabs, and
 //! vertical text is read top to bottom, right to left.
 
+mod columns;
 mod horizontal;
 mod paragraphs;
 mod vertical;
@@ -150,14 +151,62 @@ impl SegmentIndex {
     /// `low_ok(low)` and `high >= q` (`high > q` when `strict`), where
     /// `low_ok` holds for a prefix of lows in ascending order.
     fn any(&self, k0: f64, k1: f64, low_ok: impl Fn(f64) -> bool, q: f64, strict: bool) -> bool {
+        let lo = self.keys.partition_point(|&k| k <= k0);
+        let hi = self.keys.partition_point(|&k| k < k1);
+        self.any_in(lo, hi, &low_ok, q, strict)
+    }
+
+    /// The keys of the segments [`SegmentIndex::any`] asks about, in
+    /// increasing order; None when there are more than `max` (each costs a
+    /// binary search of `any` questions, so the work stays bounded).
+    fn all(
+        &self,
+        k0: f64,
+        k1: f64,
+        low_ok: impl Fn(f64) -> bool,
+        q: f64,
+        strict: bool,
+        max: usize,
+    ) -> Option<Vec<f64>> {
         let mut lo = self.keys.partition_point(|&k| k <= k0);
         let hi = self.keys.partition_point(|&k| k < k1);
+        let mut out = Vec::new();
+        while lo < hi && self.any_in(lo, hi, &low_ok, q, strict) {
+            // The least end whose prefix [lo, end) holds a segment: the
+            // segment at end - 1.
+            let (mut a, mut b) = (lo + 1, hi);
+            while a < b {
+                let m = a + (b - a) / 2;
+                if self.any_in(lo, m, &low_ok, q, strict) {
+                    b = m;
+                } else {
+                    a = m + 1;
+                }
+            }
+            if out.len() == max {
+                return None;
+            }
+            out.push(*self.keys.get(b - 1)?);
+            lo = b;
+        }
+        Some(out)
+    }
+
+    /// [`SegmentIndex::any`] over the keys with index in [lo, hi).
+    fn any_in(
+        &self,
+        mut lo: usize,
+        hi: usize,
+        low_ok: &impl Fn(f64) -> bool,
+        q: f64,
+        strict: bool,
+    ) -> bool {
         let reaches = |m: f64| if strict { m > q } else { m >= q };
         // Cover [lo, hi) with aligned runs, largest first.
         while lo < hi {
             let mut level = 0;
             while level + 1 < self.levels.len()
-                && lo % (1 << (level + 1)) == 0
+                && lo.is_multiple_of(1 << (level + 1))
                 && lo + (1 << (level + 1)) <= hi
             {
                 level += 1;
@@ -208,6 +257,31 @@ impl<'a> RuleIndex<'a> {
         match self {
             RuleIndex::Few(rules) => rules.vertical_between(x0, x1, y),
             RuleIndex::Many { vertical, .. } => vertical.any(x0, x1, |low| low <= y, y, false),
+        }
+    }
+
+    /// Where the vertical rules between x0 and x1 that cross height y
+    /// stand, left to right (a rule drawn twice is there twice); None when
+    /// there are more than `max`.
+    pub(super) fn vertical_crossing(
+        &self,
+        x0: f64,
+        x1: f64,
+        y: f64,
+        max: usize,
+    ) -> Option<Vec<f64>> {
+        match self {
+            RuleIndex::Few(rules) => {
+                let mut xs: Vec<f64> = rules
+                    .vertical
+                    .iter()
+                    .filter(|&&(x, a, b)| x > x0 && x < x1 && y >= a - 1.0 && y <= b + 1.0)
+                    .map(|r| r.0)
+                    .collect();
+                xs.sort_by(f64::total_cmp);
+                (xs.len() <= max).then_some(xs)
+            }
+            RuleIndex::Many { vertical, .. } => vertical.all(x0, x1, |low| low <= y, y, false, max),
         }
     }
 
@@ -390,6 +464,14 @@ mod tests {
                     rules.horizontal_between(a, b, c, d),
                     "seed {seed}"
                 );
+                let few = RuleIndex::Few(&rules);
+                for max in [1, 3, 200] {
+                    assert_eq!(
+                        ix.vertical_crossing(a, b, c, max),
+                        few.vertical_crossing(a, b, c, max),
+                        "seed {seed}"
+                    );
+                }
             }
         }
     }
@@ -503,8 +585,66 @@ mod tests {
         let ls = lines(&gl, &Rules::default());
         let ps = paragraphs(&ls, 220.0, &Rules::default());
         assert_eq!(ps[0], ("月次\t毎\t稼働率".to_string(), true));
-        assert_eq!(ps[1], ("年\t年".to_string(), true));
+        // Its third column is blank: the row keeps an empty cell there.
+        assert_eq!(ps[1], ("年\t年\t".to_string(), true));
         assert_eq!(ps[2].0, "次");
+    }
+
+    #[test]
+    fn a_blank_cell_of_a_table_row_stays_in_its_column() {
+        let mut gl = Vec::new();
+        let mut cell = |text: &str, x: f64, y: f64| {
+            for (i, c) in text.chars().enumerate() {
+                gl.push(g(&c.to_string(), x + 10.0 * i as f64, y));
+            }
+        };
+        cell("作業項目", 0.0, 100.0);
+        cell("甲", 200.0, 100.0);
+        cell("乙", 300.0, 100.0);
+        cell("障害の報告", 0.0, 80.0);
+        cell("○", 300.0, 80.0);
+        cell("通信の暗号化", 0.0, 60.0);
+        cell("○", 200.0, 60.0);
+        let ps = paragraphs(&lines(&gl, &Rules::default()), 320.0, &Rules::default());
+        let rows: Vec<&str> = ps.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(
+            rows,
+            ["作業項目\t甲\t乙", "障害の報告\t\t○", "通信の暗号化\t○\t"]
+        );
+    }
+
+    #[test]
+    fn rotated_table_rows_are_placed_without_the_pages_rules() {
+        // Rows of rotated text, in their own frame; the page's rules at
+        // those coordinates would make a column of their own at x 50.
+        let row = |cells: &[(f64, &str)], y: f64| Line {
+            text: cells.iter().map(|c| c.1).collect::<Vec<_>>().join("\t"),
+            x0: cells[0].0,
+            x1: cells[cells.len() - 1].0 + 20.0,
+            y,
+            y_end: y,
+            size: 10.0,
+            vertical: false,
+            rotated: true,
+            has_cells: true,
+            cells: cells
+                .iter()
+                .map(|&(x, t)| (x, x + 20.0, t.into()))
+                .collect(),
+            column: 0,
+        };
+        let rules = Rules {
+            vertical: vec![(50.0, 0.0, 200.0), (150.0, 0.0, 200.0)],
+            horizontal: Vec::new(),
+        };
+        let ls = vec![
+            row(&[(0.0, "節"), (60.0, "名"), (100.0, "値")], 100.0),
+            row(&[(0.0, "第"), (100.0, "資")], 80.0),
+        ];
+        let ps = paragraphs(&ls, 500.0, &rules);
+        // Without the rules, 名 and 値 (60 and 100) share the middle column
+        // between x 50 and 150; by the rows' own columns 資 is under 値.
+        assert_eq!(ps[1].0, "第\t\t資");
     }
 
     #[test]

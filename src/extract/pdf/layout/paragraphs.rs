@@ -1,8 +1,21 @@
 //! Lines → paragraphs: wrapped lines join, clauses start anew, wrapped table
 //! cells continue their row, vertical columns continue to the left.
 
+use super::columns::{self, Cell};
 use super::{ends_cjk, starts_cjk, Line, RuleIndex};
 use crate::extract::pdf::content::Rules;
+
+/// A paragraph being built: its cells, and whether it is a table row.
+struct Para {
+    /// (x0, x1, text) of each cell; one cell for a paragraph.
+    cells: Vec<Cell>,
+    row: bool,
+    /// Laid out in the frame of rotated text, not the page's.
+    rotated: bool,
+    /// Baseline and font size of its first line.
+    y: f64,
+    size: f64,
+}
 
 /// A line that opens a new clause, item or paragraph in Japanese contracts.
 pub fn starts_structure(text: &str) -> bool {
@@ -61,10 +74,10 @@ pub fn starts_structure(text: &str) -> bool {
 /// Join lines into paragraphs: a line continues the paragraph above when that
 /// line ran to the right margin and this one does not open a new clause. A
 /// line whose pieces sit under the columns of the table row above, one line
-/// lower, continues that row's cells (a cell that wraps).
+/// lower, continues that row's cells (a cell that wraps). The rows of a table
+/// keep an empty cell for each column they have no text in.
 pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(String, bool)> {
-    // Each paragraph: its cells (column x0 and text) when it is a table row.
-    let mut out: Vec<(Vec<(f64, String)>, bool)> = Vec::new();
+    let mut out: Vec<Para> = Vec::new();
     let mut prev: Option<&Line> = None;
     // Pitch of lines wrapped inside a cell of the current table (font sizes).
     let mut cell_pitch: Option<f64> = None;
@@ -101,14 +114,25 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
                 && !starts_structure(&l.text)
         });
         if column_goes_on {
-            if let Some((cells, false)) = out.last_mut() {
-                cells[0].1.push_str(&l.text);
+            if let Some(Para {
+                cells, row: false, ..
+            }) = out.last_mut()
+            {
+                if let Some(c) = cells.first_mut() {
+                    c.2.push_str(&l.text);
+                }
                 prev = Some(l);
                 continue;
             }
         }
         let gap_ok = |p: &Line| (p.y - l.y) > 0.0 && (p.y - l.y) <= 2.2 * p.size.max(l.size);
-        if let (Some(p), Some((cells, true))) = (prev, out.last_mut()) {
+        if let (
+            Some(p),
+            Some(Para {
+                cells, row: true, ..
+            }),
+        ) = (prev, out.last_mut())
+        {
             if row_ix.as_ref().is_none_or(|r| r.0 != out_len) {
                 row_ix = Some((out_len, RowCells::new(cells)));
             }
@@ -134,15 +158,16 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
                 if l.cells.iter().all(|c| c.0 > first + l.size) {
                     cell_pitch = Some(cell_pitch.map_or(gap, |c: f64| c.min(gap)));
                 }
-                for (x0, _, t) in &l.cells {
+                for (x0, x1, t) in &l.cells {
                     if let Some(c) = ix.last_at_or_before(x0 + l.size).map(|i| &mut cells[i]) {
-                        let sep = if ends_cjk(&c.1) || starts_cjk(t) {
+                        let sep = if ends_cjk(&c.2) || starts_cjk(t) {
                             ""
                         } else {
                             " "
                         };
-                        c.1.push_str(sep);
-                        c.1.push_str(t);
+                        c.2.push_str(sep);
+                        c.2.push_str(t);
+                        c.1 = c.1.max(*x1);
                     }
                 }
                 prev = Some(l);
@@ -163,38 +188,76 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
                 && !starts_structure(&l.text)
         });
         match out.last_mut() {
-            Some((cells, false)) if join => {
-                let text = &mut cells[0].1;
-                let sep = if ends_cjk(text) || starts_cjk(&l.text) {
-                    ""
-                } else {
-                    " "
-                };
-                text.push_str(sep);
-                text.push_str(&l.text);
+            Some(Para {
+                cells, row: false, ..
+            }) if join => {
+                // A paragraph has its one cell.
+                if let Some(text) = cells.first_mut().map(|c| &mut c.2) {
+                    let sep = if ends_cjk(text) || starts_cjk(&l.text) {
+                        ""
+                    } else {
+                        " "
+                    };
+                    text.push_str(sep);
+                    text.push_str(&l.text);
+                }
             }
-            _ if l.has_cells => {
-                out.push((l.cells.iter().map(|c| (c.0, c.2.clone())).collect(), true))
-            }
+            _ if l.has_cells => out.push(Para {
+                cells: l.cells.clone(),
+                row: true,
+                rotated: l.rotated,
+                y: l.y,
+                size: l.size,
+            }),
             _ => {
                 cell_pitch = None;
-                out.push((vec![(l.x0, l.text.clone())], false));
+                out.push(Para {
+                    cells: vec![(l.x0, l.x1, l.text.clone())],
+                    row: false,
+                    rotated: l.rotated,
+                    y: l.y,
+                    size: l.size,
+                });
             }
         }
         prev = Some(l);
     }
+    with_blank_cells(&mut out, &rules);
     out.into_iter()
-        .map(|(cells, row)| {
-            (
-                cells
-                    .into_iter()
-                    .map(|c| c.1)
-                    .collect::<Vec<_>>()
-                    .join("\t"),
-                row,
-            )
+        .map(|p| {
+            let texts: Vec<String> = p.cells.into_iter().map(|c| c.2).collect();
+            (texts.join("\t"), p.row)
         })
         .collect()
+}
+
+/// Each run of consecutive table rows (a table) gets an empty cell in every
+/// column a row has no text in (see [`columns`]). Rotated rows are placed
+/// among themselves and without the page's rules, which are not in their frame.
+fn with_blank_cells(out: &mut [Para], rules: &RuleIndex) {
+    let none = Rules::default();
+    let no_rules = RuleIndex::new(&none);
+    for run in out.chunk_by_mut(|a, b| a.row == b.row && a.rotated == b.rotated) {
+        if !run.first().is_some_and(|p| p.row) {
+            continue;
+        }
+        let rows: Vec<columns::Row> = run
+            .iter()
+            .map(|p| columns::Row {
+                cells: &p.cells,
+                y: p.y,
+                size: p.size,
+            })
+            .collect();
+        let rotated = run.first().is_some_and(|p| p.rotated);
+        let placed = columns::place(&rows, if rotated { &no_rules } else { rules });
+        for (p, placed) in run.iter_mut().zip(placed) {
+            if let Some((at, count)) = placed {
+                let cells = std::mem::take(&mut p.cells);
+                p.cells = columns::with_blanks(cells, &at, count);
+            }
+        }
+    }
 }
 
 /// Every piece of `l` starts under a column of the row (not at a new clause),
@@ -203,7 +266,7 @@ pub fn paragraphs(lines: &[Line], right_margin: f64, rules: &Rules) -> Vec<(Stri
 /// at the pitch of lines wrapped inside a cell of this table (`cell_pitch`,
 /// seen earlier), closer than cell padding lets two rows stand.
 fn continues_row(
-    cells: &[(f64, String)],
+    cells: &[Cell],
     ix: &RowCells,
     l: &Line,
     gap: f64,
@@ -228,7 +291,7 @@ struct RowCells {
 }
 
 impl RowCells {
-    fn new(cells: &[(f64, String)]) -> RowCells {
+    fn new(cells: &[Cell]) -> RowCells {
         let mut sorted: Vec<f64> = cells.iter().map(|c| c.0).collect();
         sorted.sort_by(f64::total_cmp);
         let mut suffix_min = vec![0.0; cells.len()];
@@ -270,8 +333,8 @@ mod tests {
         };
         for _ in 0..200 {
             let n = 1 + (next() % 40) as usize;
-            let cells: Vec<(f64, String)> = (0..n)
-                .map(|_| ((next() % 60) as f64 * 2.5, String::new()))
+            let cells: Vec<Cell> = (0..n)
+                .map(|_| ((next() % 60) as f64 * 2.5, 0.0, String::new()))
                 .collect();
             let ix = RowCells::new(&cells);
             for _ in 0..50 {
