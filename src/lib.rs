@@ -19,6 +19,7 @@ pub mod discover;
 pub mod document;
 pub mod error;
 pub mod extract;
+pub mod guard;
 pub mod matching;
 pub mod normalize;
 pub mod references;

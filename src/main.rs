@@ -50,6 +50,7 @@ fn color_arg() -> Option<ColorChoice> {
 }
 
 fn main() -> ExitCode {
+    quiet_contained_panics();
     // anstream decides "auto" for every stream: a terminal, NO_COLOR,
     // CLICOLOR_FORCE and TERM=dumb; --color overrides it, clap's messages included.
     match color_arg() {
@@ -632,4 +633,18 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A panic inside a document's guarded work costs that document, whose
+/// status says why: the default hook's "thread panicked at …" on stderr
+/// would only alarm. Any other panic (a bug outside the firewall) is
+/// reported as usual, and RUST_BACKTRACE=1 shows contained ones too.
+fn quiet_contained_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if keiyaku::guard::active() && std::env::var_os("RUST_BACKTRACE").is_none() {
+            return;
+        }
+        default(info);
+    }));
 }

@@ -3,6 +3,8 @@
 //! with a document or a typed error, quickly: no panic escapes the firewall,
 //! no stack overflow, no hang.
 
+mod util;
+
 use keiyaku::discover::Format;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -403,4 +405,30 @@ fn mutated_xls_workbook_streams_end_with_a_status() {
         }
         assert!(t.elapsed() < Duration::from_secs(10), "mutant {n}");
     }
+}
+
+/// A document whose parser panics is an `error` with the reason, and the
+/// contained panic prints nothing on stderr (the status says it all).
+#[test]
+fn a_contained_parser_panic_prints_no_backtrace() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("V");
+    std::fs::create_dir(&v).unwrap();
+    std::fs::copy(
+        util::root().join("tests/data/fuzz/xls/calamine-slice-panic.xls"),
+        v.join("表.xls"),
+    )
+    .unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_keiyaku"))
+        .args(["scan", "-q", "--format", "json"])
+        .arg(dir.path())
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = &util::vendor(&r, "V")["documents"][0];
+    assert_eq!(d["status"], "error", "{d}");
 }

@@ -15,7 +15,6 @@ use crate::matching::parties::Parties;
 use crate::report::model::{Derived, DerivedKind, DocStatus};
 use crate::rules::RuleSet;
 use crate::segment::{self, Budget};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -60,9 +59,7 @@ impl KeepBudget {
 /// document's own text. A panic here (a recogniser bug) leaves the document
 /// as it is.
 pub(super) fn recognise(w: &mut DocWork, doc: &mut Document) {
-    let found = catch_unwind(AssertUnwindSafe(|| {
-        consolidate::instrument::recognise(&doc.blocks)
-    }));
+    let found = crate::guard::guarded(|| consolidate::instrument::recognise(&doc.blocks));
     let Ok(Some((instrument, consumed))) = found else {
         return;
     };
@@ -202,9 +199,7 @@ fn amend(
         })
         .collect();
     let base_name = consolidate::file_name(&names[base]).to_string();
-    let applied = catch_unwind(AssertUnwindSafe(|| {
-        consolidate::apply::apply(&blocks, &steps)
-    }));
+    let applied = crate::guard::guarded(|| consolidate::apply::apply(&blocks, &steps));
     let Ok(result) = applied else {
         for (i, _) in &instruments {
             docs[*i].notes.push(format!(
@@ -257,9 +252,7 @@ fn amend(
     };
     // The amended text is read afresh, under a budget of its own.
     let mut budget = limits.budget();
-    let segmented = catch_unwind(AssertUnwindSafe(|| {
-        segment::try_segment_traced(&doc, &mut budget)
-    }));
+    let segmented = crate::guard::guarded(|| segment::try_segment_traced(&doc, &mut budget));
     let (sentences, from) = match segmented {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => {
@@ -348,7 +341,7 @@ fn touched(rules: &RuleSet, text: &[Block]) -> Vec<usize> {
         blocks: text.to_vec(),
         ..Document::default()
     };
-    let found = catch_unwind(AssertUnwindSafe(|| {
+    let found = crate::guard::guarded(|| {
         let mut budget = Budget::default();
         let sentences = segment::try_segment(&doc, &mut budget).ok()?;
         let parties = Parties::default();
@@ -358,7 +351,7 @@ fn touched(rules: &RuleSet, text: &[Block]) -> Vec<usize> {
             hits.extend(more);
         }
         Some(hits.into_iter().map(|h| h.provision).collect::<Vec<_>>())
-    }));
+    });
     let mut out = found.ok().flatten().unwrap_or_default();
     out.sort_unstable();
     out.dedup();
@@ -410,9 +403,8 @@ pub fn consolidated_text(
         };
         match super::work::extract_file_ocr(&input.path, format, ocr) {
             Ok((doc, _)) => {
-                let recognised = catch_unwind(AssertUnwindSafe(|| {
-                    consolidate::instrument::recognise(&doc.blocks)
-                }));
+                let recognised =
+                    crate::guard::guarded(|| consolidate::instrument::recognise(&doc.blocks));
                 docs.push(Read {
                     name,
                     instrument: recognised.ok().flatten().map(|(i, _)| i),

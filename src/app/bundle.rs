@@ -14,7 +14,6 @@ use crate::report::model::DocStatus;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The reason of a member that needs a password.
 const PPAP: &str = "パスワード付きZIP: unzip it with its password and scan the files";
@@ -71,8 +70,8 @@ struct Reading<'c, 'a> {
 /// Behind the panic firewall: a bug in the zip reader is the archive's or
 /// the member's `error`, never the end of the batch.
 fn guarded<T>(f: impl FnOnce() -> Result<T, ExtractError>) -> Result<T, ExtractError> {
-    catch_unwind(AssertUnwindSafe(f))
-        .unwrap_or_else(|p| Err(ExtractError::Internal(work::panic_message(&*p))))
+    crate::guard::guarded(f)
+        .unwrap_or_else(|p| Err(ExtractError::Internal(crate::guard::message(&*p))))
 }
 
 impl Reading<'_, '_> {

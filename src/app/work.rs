@@ -17,7 +17,6 @@ use crate::report::shared::shared;
 use crate::rules::RuleSet;
 use crate::segment::{self, Budget, BudgetExceeded, Sentence};
 use sha2::{Digest, Sha256};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 /// One document after extraction.
@@ -159,10 +158,9 @@ fn extract_with_ocr(
 ) -> Result<(Document, Vec<String>), ExtractError> {
     if format.is_image() {
         *needed = true;
-        let (doc, notes) = catch_unwind(AssertUnwindSafe(|| {
-            ocr::read_image_file(format, &bytes, ocr, limits.pdf_pages)
-        }))
-        .unwrap_or_else(|p| Err(ExtractError::Internal(panic_message(&*p))))?;
+        let (doc, notes) =
+            crate::guard::guarded(|| ocr::read_image_file(format, &bytes, ocr, limits.pdf_pages))
+                .unwrap_or_else(|p| Err(ExtractError::Internal(crate::guard::message(&*p))))?;
         return if doc.is_empty() {
             Err(ocr::no_text_error(&doc, &notes, format.name()))
         } else {
@@ -206,10 +204,8 @@ fn extract_with_ocr(
             "the file changed while it was being read",
         )));
     }
-    let notes = catch_unwind(AssertUnwindSafe(|| {
-        ocr::read_scanned_pdf(&mut doc, &again, ocr)
-    }))
-    .map_err(|p| ExtractError::Internal(panic_message(&*p)))?;
+    let notes = crate::guard::guarded(|| ocr::read_scanned_pdf(&mut doc, &again, ocr))
+        .map_err(|p| ExtractError::Internal(crate::guard::message(&*p)))?;
     drop(again);
     if doc.is_empty() {
         return Err(ocr::no_text_error(&doc, &notes, "PDF"));
@@ -217,18 +213,11 @@ fn extract_with_ocr(
     Ok((doc, notes))
 }
 
-pub(super) fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
-    p.downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_default()
-}
-
 /// Extract behind a panic firewall: a parser bug becomes a document status,
 /// never the end of the batch.
 pub fn extract_guarded(format: discover::Format, bytes: &[u8]) -> Result<Document, ExtractError> {
-    catch_unwind(AssertUnwindSafe(|| extract::extract_bytes(format, bytes)))
-        .unwrap_or_else(|p| Err(ExtractError::Internal(panic_message(&*p))))
+    crate::guard::guarded(|| extract::extract_bytes(format, bytes))
+        .unwrap_or_else(|p| Err(ExtractError::Internal(crate::guard::message(&*p))))
 }
 
 /// [`extract_guarded`] handing the bytes over, so they are freed as soon as
@@ -243,10 +232,8 @@ fn extract_guarded_owned(
         scans,
         ..limits.pdf()
     };
-    catch_unwind(AssertUnwindSafe(move || {
-        extract::extract_owned(format, bytes, &pdf, limits.pdf_glyphs)
-    }))
-    .unwrap_or_else(|p| Err(ExtractError::Internal(panic_message(&*p))))
+    crate::guard::guarded(move || extract::extract_owned(format, bytes, &pdf, limits.pdf_glyphs))
+        .unwrap_or_else(|p| Err(ExtractError::Internal(crate::guard::message(&*p))))
 }
 
 pub fn vendor_hint(input: &Input) -> Option<&str> {
@@ -478,7 +465,7 @@ fn segment_into(
     w: &mut DocWork,
     segmenter: impl FnOnce() -> Result<Vec<Sentence>, BudgetExceeded>,
 ) -> bool {
-    match catch_unwind(AssertUnwindSafe(segmenter)) {
+    match crate::guard::guarded(segmenter) {
         Ok(Ok(s)) => {
             w.sentences = s;
             true
@@ -490,7 +477,10 @@ fn segment_into(
         Err(p) => {
             w.set(
                 DocStatus::Error,
-                format!("internal error while segmenting: {}", panic_message(&*p)),
+                format!(
+                    "internal error while segmenting: {}",
+                    crate::guard::message(&*p)
+                ),
             );
             false
         }
@@ -508,9 +498,7 @@ fn segment_apart(blocks: Vec<crate::document::Block>) -> Vec<Sentence> {
         blocks,
         ..Document::default()
     };
-    match catch_unwind(AssertUnwindSafe(|| {
-        segment::try_segment(&doc, &mut Budget::default())
-    })) {
+    match crate::guard::guarded(|| segment::try_segment(&doc, &mut Budget::default())) {
         Ok(Ok(s)) => s,
         _ => Vec::new(),
     }
@@ -529,7 +517,7 @@ pub fn label_roles(overrides: &[Override]) -> Vec<(String, crate::matching::part
 fn resolve_parties(w: &mut DocWork, rules: &RuleSet) -> bool {
     let overrides = label_roles(&w.overrides);
     let mut budget = std::mem::take(&mut w.budget);
-    let resolved = catch_unwind(AssertUnwindSafe(|| {
+    let resolved = crate::guard::guarded(|| {
         Parties::try_resolve(
             &w.sentences,
             &rules.lexicon.parties,
@@ -537,7 +525,7 @@ fn resolve_parties(w: &mut DocWork, rules: &RuleSet) -> bool {
             &overrides,
             &mut budget,
         )
-    }));
+    });
     w.budget = budget;
     match resolved {
         Ok(Ok(p)) => {
@@ -554,7 +542,7 @@ fn resolve_parties(w: &mut DocWork, rules: &RuleSet) -> bool {
                 DocStatus::Error,
                 format!(
                     "internal error while reading the parties: {}",
-                    panic_message(&*p)
+                    crate::guard::message(&*p)
                 ),
             );
             w.sentences = Vec::new();
@@ -602,22 +590,22 @@ pub fn find(w: &mut DocWork, rules: &RuleSet) {
     let classify = rules.guideline.is_some();
     // Near misses outside the clauses explain a × and nothing else: behind
     // their own firewall and budget, so they can never change a status.
-    let apart = catch_unwind(AssertUnwindSafe(|| near_apart(w, rules))).unwrap_or_default();
+    let apart = crate::guard::guarded(|| near_apart(w, rules)).unwrap_or_default();
     w.mentions_storage = crate::aggregate::conditions::mentions_storage(&w.sentences);
     // Like near misses, a priority clause misread must never cost the document.
-    w.standing = catch_unwind(AssertUnwindSafe(|| {
+    w.standing = crate::guard::guarded(|| {
         let path: std::sync::Arc<str> = w.input.display.text.as_str().into();
         let name = w.input.display.text.rsplit('/').next().unwrap_or_default();
         let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
         crate::sets::read(path, stem, &w.sentences)
-    }))
+    })
     .ok();
     w.deleted = Vec::new();
     w.comments = Vec::new();
     // An article applied to another (準用) is matched as that article's too.
-    let applications = catch_unwind(AssertUnwindSafe(|| {
+    let applications = crate::guard::guarded(|| {
         crate::references::application::applications(&w.sentences, &w.parties)
-    }))
+    })
     .unwrap_or_default();
     crate::references::insert(&mut w.sentences, &mut w.origins, applications);
     find_with(
@@ -781,7 +769,7 @@ fn find_with(
     matcher: impl FnOnce(&[Sentence], &Parties) -> Result<Vec<matching::Hit>, BudgetExceeded>,
     apart: Vec<(usize, NearMiss)>,
 ) {
-    let matched = catch_unwind(AssertUnwindSafe(|| matcher(&w.sentences, &w.parties)));
+    let matched = crate::guard::guarded(|| matcher(&w.sentences, &w.parties));
     let mut hits = match matched {
         Ok(Ok(h)) => h,
         Ok(Err(e)) => {
@@ -793,7 +781,10 @@ fn find_with(
         Err(p) => {
             w.set(
                 DocStatus::Error,
-                format!("internal error while matching: {}", panic_message(&*p)),
+                format!(
+                    "internal error while matching: {}",
+                    crate::guard::message(&*p)
+                ),
             );
             w.findings = Some(Vec::new());
             w.sentences = Vec::new();

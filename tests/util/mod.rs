@@ -80,7 +80,6 @@ pub fn provision<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Valu
 
 /// (path, status) of each document report in `docs` (a vendor's
 /// `documents` or the report's `ignored`), in report order.
-#[allow(dead_code)]
 pub fn listed(docs: &serde_json::Value) -> Vec<(String, String)> {
     docs.as_array()
         .map(|a| a.as_slice())

@@ -8,7 +8,7 @@
 //!    caps ([`biff::check`]); a FILEPASS record means a password;
 //! 3. the stream is put into a fresh compound file of our own making, so
 //!    calamine's own compound-file reader never parses the file's structure;
-//! 4. calamine reads it behind `catch_unwind`, a last resort for the panics
+//! 4. calamine reads it behind the panic firewall (`crate::guard`), a last resort for the panics
 //!    of its record parsers (indexing past a short record).
 
 use super::biff::{self, Caps};
@@ -19,7 +19,6 @@ use crate::error::ExtractError;
 use crate::extract::zipped;
 use calamine::{Reader, SheetType, Xls, XlsError};
 use std::io::{Cursor, Read, Write};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 const FORMAT: &str = "XLS";
 
@@ -48,12 +47,8 @@ pub fn extract_with_caps(
     biff::check(&stream, caps)?;
     let clean = rewrap(name, &stream)?;
     drop(stream);
-    catch_unwind(AssertUnwindSafe(|| read(clean, limits))).unwrap_or_else(|p| {
-        let why = p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+    crate::guard::guarded(|| read(clean, limits)).unwrap_or_else(|p| {
+        let why = crate::guard::message(p.as_ref());
         Err(ExtractError::corrupt(
             FORMAT,
             format!("calamine could not read it: {why}"),
