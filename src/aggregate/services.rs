@@ -310,7 +310,7 @@ mod tests {
                     applies: None,
                     conflict: false,
                     evidence: Vec::new(),
-                    set_aside: Vec::new(),
+                    set_aside: None,
                     languages: None,
                     near_miss: None,
                 })

@@ -222,8 +222,9 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
                 applies,
                 conflict,
                 evidence,
-                set_aside: found.set_aside,
-                languages: found.languages,
+                set_aside: (!found.set_aside.is_empty())
+                    .then(|| found.set_aside.into_boxed_slice()),
+                languages: found.languages.map(Box::new),
                 near_miss,
             }
         })

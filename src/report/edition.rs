@@ -340,7 +340,7 @@ pub(crate) mod tests {
             conflict: false,
             evidence: Vec::new(),
             near_miss: None,
-            set_aside: Vec::new(),
+            set_aside: None,
             languages: None,
         }
     }

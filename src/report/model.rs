@@ -543,11 +543,12 @@ pub struct ProvisionResult {
     pub evidence: Vec<Evidence>,
     /// Clauses a prevailing instrument or the governing language set aside
     /// (the 約款's disclaimer under a 特約 that grants the provision).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub set_aside: Vec<Evidence>,
+    /// Boxed like `near_miss`: most results have none (archive scale).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_aside: Option<Box<[Evidence]>>,
     /// A bilingual contract whose two languages read differently.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub languages: Option<Languages>,
+    pub languages: Option<Box<Languages>>,
     /// For a provision that is missing or unknown: the closest thing seen
     /// (a duty on the customer, a deferral, a deleted revision, a comment, a
     /// heading), so that a × explains itself. Absent when nothing was seen.
