@@ -864,14 +864,28 @@ mod tests {
     use super::*;
 
     fn statuses_of(blocks: Vec<crate::document::Block>) -> Vec<(String, Strength)> {
-        let rules = RuleSet::embedded().unwrap();
+        statuses_under(&RuleSet::embedded().unwrap(), blocks)
+    }
+
+    /// As [`statuses_of`], under edition 6.0's catalogue.
+    fn statuses_of_6_0(blocks: Vec<crate::document::Block>) -> Vec<(String, Strength)> {
+        let rules = RuleSet::embedded()
+            .unwrap()
+            .for_guideline(crate::rules::Guideline::V6_0, false);
+        statuses_under(&rules, blocks)
+    }
+
+    fn statuses_under(
+        rules: &RuleSet,
+        blocks: Vec<crate::document::Block>,
+    ) -> Vec<(String, Strength)> {
         let doc = crate::document::Document {
             blocks,
             ..Default::default()
         };
         let sentences = crate::segment::segment(&doc);
         let parties = Parties::resolve(&sentences, &rules.lexicon.parties, None, &[]);
-        match_sentences(&rules, &sentences, &parties)
+        match_sentences(rules, &sentences, &parties)
             .into_iter()
             .map(|h| (rules.provisions[h.provision].id.clone(), h.strength))
             .collect()
@@ -908,22 +922,10 @@ mod tests {
 
     #[test]
     fn a_definition_in_parentheses_neither_ends_the_clause_nor_is_its_predicate() {
-        let rules = RuleSet::embedded()
-            .unwrap()
-            .for_guideline(crate::rules::Guideline::V6_0, false);
-        let doc = crate::document::Document {
-            blocks: vec![
+        let hits = statuses_of_6_0(vec![
                 crate::document::Block::paragraph(None, "第8条（秘密保持）"),
                 crate::document::Block::paragraph(None, "乙は、甲の秘密情報（技術情報、営業情報その他甲が秘密である旨を指定した情報をいう。）を第三者に開示し、又は漏えいしてはならない。"),
-            ],
-            ..Default::default()
-        };
-        let sentences = crate::segment::segment(&doc);
-        let parties = Parties::resolve(&sentences, &rules.lexicon.parties, None, &[]);
-        let hits: Vec<_> = match_sentences(&rules, &sentences, &parties)
-            .into_iter()
-            .map(|h| (rules.provisions[h.provision].id.clone(), h.strength))
-            .collect();
+        ]);
         // Business secrets only: weak, but a duty all the same.
         assert!(
             hits.contains(&("confidentiality".to_string(), Strength::Weak)),
@@ -933,22 +935,10 @@ mod tests {
 
     #[test]
     fn a_later_occurrence_binds_when_the_first_is_in_a_purpose_clause() {
-        let rules = RuleSet::embedded()
-            .unwrap()
-            .for_guideline(crate::rules::Guideline::V6_0, false);
-        let doc = crate::document::Document {
-            blocks: vec![
+        let hits = statuses_of_6_0(vec![
                 crate::document::Block::paragraph(None, "第10条（非常時の対応）"),
                 crate::document::Block::paragraph(None, "乙は、大規模災害の発生時に甲に連絡するための緊急連絡網を整備し、非常時には当該連絡網により速やかに甲に連絡する。"),
-            ],
-            ..Default::default()
-        };
-        let sentences = crate::segment::segment(&doc);
-        let parties = Parties::resolve(&sentences, &rules.lexicon.parties, None, &[]);
-        let hits: Vec<_> = match_sentences(&rules, &sentences, &parties)
-            .into_iter()
-            .map(|h| (rules.provisions[h.provision].id.clone(), h.strength))
-            .collect();
+        ]);
         assert!(
             hits.contains(&("emergency-contact-bcp".to_string(), Strength::Present)),
             "{hits:?}"

@@ -388,37 +388,20 @@ fn header(out: &mut String, r: &Report) {
         );
     }
     let s = &r.summary;
-    if let Some(t) = r.tally() {
-        let _ = write!(
-            out,
-            "<dt>集計</dt><dd>{} 社・{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）<br>\
-             {}</dd>\n</dl>\n</header>\n",
-            s.vendors,
-            s.documents,
-            s.unreadable_documents,
-            s.unsupported_documents,
-            s.skipped_documents,
-            s.ignored_documents,
-            escape(&t.line_ja())
-        );
-        return;
-    }
-    let _ = write!(
-        out,
-        "<dt>集計</dt><dd>{} 社・{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）<br>\
-         {}</dd>\n</dl>\n</header>\n",
-        s.vendors,
-        s.documents,
-        s.unreadable_documents,
-        s.unsupported_documents,
-        s.skipped_documents,
-        s.ignored_documents,
-        STATUSES
+    let counts = match r.tally() {
+        Some(t) => t.line_ja(),
+        None => STATUSES
             .iter()
             .zip([s.present, s.weak, s.negated, s.missing, s.unknown])
             .map(|(st, n)| format!("{} {} {n}", st.mark(), st.label_ja()))
             .collect::<Vec<_>>()
-            .join("　")
+            .join("　"),
+    };
+    let _ = write!(
+        out,
+        "<dt>集計</dt><dd>{}<br>{}</dd>\n</dl>\n</header>\n",
+        escape(&s.files_ja("・")),
+        escape(&counts)
     );
 }
 

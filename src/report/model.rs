@@ -796,6 +796,22 @@ pub struct Summary {
     pub not_applicable: Option<usize>,
 }
 
+impl Summary {
+    /// 「3 社{sep}12 ファイル（読取不可 1、未対応 0、未開封 0、無視 0）」, the
+    /// summary line's start in every writer.
+    pub fn files_ja(&self, sep: &str) -> String {
+        format!(
+            "{} 社{sep}{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）",
+            self.vendors,
+            self.documents,
+            self.unreadable_documents,
+            self.unsupported_documents,
+            self.skipped_documents,
+            self.ignored_documents
+        )
+    }
+}
+
 /// One party as every writer shows it: `甲＝医療法人○○（委託者）`,
 /// `市＝○○市（受託者・運営主体）`, `乙＝株式会社○○（受託者・keiyaku.toml で指定）`.
 pub fn party_ja(p: &PartyDef) -> String {

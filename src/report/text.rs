@@ -564,33 +564,13 @@ impl Render for TextWriter {
         for w in r.source_warnings_ja() {
             writeln!(out, "出典の注意: {w}")?;
         }
-        if let Some(t) = r.tally() {
-            return writeln!(
-                out,
-                "合計: {} 社、{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）  {}",
-                s.vendors,
-                s.documents,
-                s.unreadable_documents,
-                s.unsupported_documents,
-                s.skipped_documents,
-                s.ignored_documents,
-                t.line_ja()
-            );
-        }
-        writeln!(
-            out,
-            "合計: {} 社、{} ファイル（読取不可 {}、未対応 {}、未開封 {}、無視 {}）  ○ {}  △ {}  否 {}  × {}  ？ {}",
-            s.vendors,
-            s.documents,
-            s.unreadable_documents,
-            s.unsupported_documents,
-            s.skipped_documents,
-            s.ignored_documents,
-            s.present,
-            s.weak,
-            s.negated,
-            s.missing,
-            s.unknown
-        )
+        let counts = match r.tally() {
+            Some(t) => t.line_ja(),
+            None => format!(
+                "○ {}  △ {}  否 {}  × {}  ？ {}",
+                s.present, s.weak, s.negated, s.missing, s.unknown
+            ),
+        };
+        writeln!(out, "合計: {}  {counts}", s.files_ja("、"))
     }
 }

@@ -38,6 +38,20 @@ pub struct Pattern {
     pub any_party: bool,
 }
 
+impl Pattern {
+    /// Every regex of the pattern: its words, then its conditions.
+    pub fn regexes(&self) -> impl Iterator<Item = &RuleRegex> {
+        let conditions = [
+            &self.heading,
+            &self.weak_if,
+            &self.keep_if,
+            &self.context,
+            &self.unless,
+        ];
+        std::iter::once(&self.re).chain(conditions.into_iter().flatten())
+    }
+}
+
 #[derive(Debug)]
 pub struct Example {
     pub text: String,
@@ -736,14 +750,7 @@ mod tests {
         let mut n = 0;
         for p in &rs.provisions {
             for pat in &p.patterns {
-                let all = [
-                    &pat.heading,
-                    &pat.weak_if,
-                    &pat.keep_if,
-                    &pat.context,
-                    &pat.unless,
-                ];
-                for r in std::iter::once(&pat.re).chain(all.into_iter().flatten()) {
+                for r in pat.regexes() {
                     assert!(r.check().is_ok(), "{}: {}", p.id, r.as_str());
                     n += 1;
                 }
@@ -781,15 +788,7 @@ mod tests {
         let mut found = 0;
         for p in &rs.provisions {
             for pat in &p.patterns {
-                let all = [
-                    &pat.heading,
-                    &pat.weak_if,
-                    &pat.keep_if,
-                    &pat.context,
-                    &pat.unless,
-                ];
-                let regexes = std::iter::once(&pat.re).chain(all.into_iter().flatten());
-                for r in regexes.chain(p.exclude.iter()) {
+                for r in pat.regexes().chain(p.exclude.iter()) {
                     let re = rule_regex::build(r.as_str()).unwrap();
                     for t in &texts {
                         let want = re.find(t).map(|m| m.range());
