@@ -192,7 +192,17 @@ struct Starts {
     /// the starting ones: `(が|は)、?.{0,20}?(原因|事故)を…` starts at every
     /// が and は, but a sentence without 原因を or 事故を has no match.
     required: Option<AhoCorasick>,
-    /// The pattern, matched only from the start it is given.
+    /// The pattern, for [`Starts::anchored`].
+    pattern: String,
+    /// The pattern's anchored DFA, compiled when one of its starting
+    /// literals is first found: compiling it was most of a rule's start-up
+    /// cost, and many rules (the English ones in a Japanese folder) never
+    /// meet one. None: it does not compile within the limits.
+    anchored: OnceLock<Option<AnchoredDfa>>,
+}
+
+/// A pattern matched only from the start it is given.
+struct AnchoredDfa {
     dfa: DFA,
     /// The DFA's states as the threads build them. Shared, so that they are
     /// built once rather than once per thread (building them is most of
@@ -202,21 +212,9 @@ struct Starts {
     caches: Pool<Cache, CacheFn>,
 }
 
-impl Starts {
-    /// None when the pattern has no finite set of starting literals (it can
-    /// start with any character) or can match the empty string.
-    fn new(pattern: &str) -> Option<Starts> {
-        // The regex crate's parser with the same (default) settings.
-        let hir = regex_syntax::ParserBuilder::new()
-            .build()
-            .parse(pattern)
-            .ok()?;
-        let starting = starting_literals(&hir)?;
-        // Worth a pass of its own only when it is rarer than the starts.
-        let required = required_literals(&hir)
-            .filter(|r| score(r) > score(&starting))
-            .and_then(|r| automaton(&r));
-        let literals = automaton(&starting)?;
+impl AnchoredDfa {
+    fn new(pattern: &str) -> Option<AnchoredDfa> {
+        let hir = parse(pattern)?;
         let nfa = thompson::Compiler::new()
             .configure(
                 thompson::Config::new()
@@ -238,30 +236,66 @@ impl Starts {
             .ok()?;
         let for_cache = dfa.clone();
         let create: CacheFn = Box::new(move || for_cache.create_cache());
-        Some(Starts {
-            literals,
-            required,
+        Some(AnchoredDfa {
             shared: Mutex::new(dfa.create_cache()),
             dfa,
             caches: Pool::new(create),
         })
     }
 
-    fn find(&self, text: &str, at: usize) -> Result<Found, MatchError> {
-        match self.shared.try_lock() {
-            Ok(mut cache) => self.find_with(&mut cache, text, at),
-            Err(_) => self.find_with(&mut self.caches.get(), text, at),
-        }
+    /// The end of the match that starts at `start`.
+    fn end(&self, text: &str, start: usize) -> Result<Option<usize>, MatchError> {
+        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+        let end = match self.shared.try_lock() {
+            Ok(mut cache) => self.dfa.try_search_fwd(&mut cache, &input)?,
+            Err(_) => self.dfa.try_search_fwd(&mut self.caches.get(), &input)?,
+        };
+        Ok(end.map(|m| m.offset()))
+    }
+}
+
+/// The regex crate's parser with the same (default) settings.
+fn parse(pattern: &str) -> Option<Hir> {
+    regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()
+}
+
+impl Starts {
+    /// None when the pattern has no finite set of starting literals (it can
+    /// start with any character) or can match the empty string.
+    fn new(pattern: &str) -> Option<Starts> {
+        let hir = parse(pattern)?;
+        let starting = starting_literals(&hir)?;
+        // Worth a pass of its own only when it is rarer than the starts.
+        let required = required_literals(&hir)
+            .filter(|r| score(r) > score(&starting))
+            .and_then(|r| automaton(&r));
+        let literals = automaton(&starting)?;
+        Some(Starts {
+            literals,
+            required,
+            pattern: pattern.to_string(),
+            anchored: OnceLock::new(),
+        })
+    }
+
+    fn anchored(&self) -> Option<&AnchoredDfa> {
+        self.anchored
+            .get_or_init(|| AnchoredDfa::new(&self.pattern))
+            .as_ref()
     }
 
     /// The leftmost-first match: from each place a starting literal stands,
     /// left to right from `at`, the first anchored match.
-    fn find_with(&self, cache: &mut Cache, text: &str, at: usize) -> Result<Found, MatchError> {
+    fn find(&self, text: &str, at: usize) -> Result<Found, MatchError> {
         // A match from `at` holds a required literal at or after `at`.
         let rest = aho_corasick::Input::new(text).range(at..);
         if self.required.as_ref().is_some_and(|r| !r.is_match(rest)) {
             return Ok(Found::Match(None));
         }
+        let from = at;
         let mut at = at;
         let mut tries = 0;
         while at < text.len() {
@@ -276,9 +310,12 @@ impl Starts {
                 break;
             };
             let start = lit.start();
-            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-            if let Some(end) = self.dfa.try_search_fwd(cache, &input)? {
-                return Ok(Found::Match(Some(start..end.offset())));
+            let Some(anchored) = self.anchored() else {
+                // Not compiled: the regex crate reads it all.
+                return Ok(Found::From(from));
+            };
+            if let Some(end) = anchored.end(text, start)? {
+                return Ok(Found::Match(Some(start..end)));
             }
             // The next start is a character later (a literal starts a character).
             let step = text
@@ -308,16 +345,21 @@ fn starting_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 }
 
 /// The rarest set of literals one of which every match of `hir` contains:
-/// for a concatenation, the starting literals of each of its tails (a match
-/// holds the tail's match, which starts with one of them).
+/// for a concatenation, the starting literals of one of its parts after the
+/// first (a match holds that part's match, which starts with one of them; a
+/// part that can match the empty string has none). Each part is read on its
+/// own: reading each tail instead finds longer literals, but took time
+/// quadratic in the parts, a large share of a rule's start-up.
 fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let parts = match hir.kind() {
         HirKind::Concat(parts) => parts,
         HirKind::Capture(c) => return required_literals(&c.sub),
         _ => return None,
     };
-    (1..parts.len())
-        .filter_map(|i| starting_literals(&Hir::concat(parts[i..].to_vec())))
+    parts
+        .iter()
+        .skip(1)
+        .filter_map(starting_literals)
         .max_by_key(|l| score(l))
 }
 
@@ -327,12 +369,24 @@ fn score(literals: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
     (shortest, std::cmp::Reverse(literals.len()))
 }
 
+/// An automaton that finds where one of `literals` stands (the leftmost
+/// place; which literal is not used).
 fn automaton(literals: &[Vec<u8>]) -> Option<AhoCorasick> {
+    // A case-insensitive pattern gives every case variant of its words as a
+    // literal (hundreds for `(?i)\b(sub-?processors?|…)`), slow to build into
+    // an automaton. Their lowercase forms matched without regard to ASCII
+    // case find the same places, and perhaps more: more is safe, as a place
+    // is only where the anchored search is tried.
+    let mut folded: Vec<Vec<u8>> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
+    folded.sort_unstable();
+    folded.dedup();
+    let fold = folded.len() < literals.len();
     AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .ascii_case_insensitive(fold)
         // Quick to build; its prefilter does most of the searching.
         .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-        .build(literals)
+        .build(if fold { &folded } else { literals })
         .ok()
 }
 
@@ -439,6 +493,26 @@ mod tests {
         same_as_regex("障害.{0,3}?報告", &[&many, &none]);
         let s = Starts::new("障害.{0,3}?報告").unwrap();
         assert!(matches!(s.find(&many, 0), Ok(Found::From(_))));
+    }
+
+    #[test]
+    fn a_case_insensitive_pattern_finds_every_case_from_its_lowercase_starts() {
+        let p = r"(?i)\b(sub-?processors?|sub-?contractors?)\b.{0,20}?\b(liable|responsible)";
+        let s = Starts::new(p).unwrap();
+        assert!(
+            s.literals.patterns_len() < 20,
+            "{}",
+            s.literals.patterns_len()
+        );
+        same_as_regex(
+            p,
+            &[
+                "Sub-Processors remain fully LIABLE",
+                "the SUBCONTRACTOR is Responsible",
+                "a subprocessor, not liable; a Sub-contractor is responsible",
+                "processors are liable",
+            ],
+        );
     }
 
     #[test]
