@@ -7,6 +7,7 @@ mod fonts;
 mod glyphs;
 pub(crate) mod layout;
 mod lexer;
+mod locked;
 
 use crate::document::{
     mark_unread, Block, BlockKind, Document, ScannedPage, UnreadPages, UnreadReason,
@@ -108,6 +109,9 @@ pub fn extract_owned(
 }
 
 fn load_doc(bytes: &[u8]) -> Result<lopdf::Document, ExtractError> {
+    if locked::needs_password(bytes) {
+        return Err(locked_error());
+    }
     load(bytes).map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => {
             ExtractError::Encrypted("a password is needed to open it".into())
@@ -417,11 +421,13 @@ pub fn load_images(bytes: &[u8], ids: &[(u32, u16)]) -> Result<lopdf::Document, 
 /// is deliberately slow, a few milliseconds, more than reading a contract.
 fn refuse_locked(doc: &lopdf::Document) -> Result<(), ExtractError> {
     if doc.is_encrypted() {
-        return Err(ExtractError::Encrypted(
-            "a user password is needed to open it".into(),
-        ));
+        return Err(locked_error());
     }
     Ok(())
+}
+
+fn locked_error() -> ExtractError {
+    ExtractError::Encrypted("a user password is needed to open it".into())
 }
 
 /// Leave out a line's cell when it is the only one and the same as the line
