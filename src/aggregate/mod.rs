@@ -81,25 +81,35 @@ pub fn decide(hits: &[(Strength, Evidence)], vendor_fully_read: bool) -> (Status
 pub fn reduce_document(hits: Vec<(usize, Strength, Evidence)>) -> Vec<(usize, Strength, Evidence)> {
     let key = |p: usize, e: &Evidence| (p, crate::sets::language::of(&e.text), e.part.clone());
     type Key = (usize, crate::sets::Lang, Option<std::sync::Arc<str>>);
-    let mut best: std::collections::BTreeMap<Key, Strength> = Default::default();
-    for (p, s, e) in &hits {
-        let b = best.entry(key(*p, e)).or_insert(*s);
+    // Each hit's key once: its language is read from its text.
+    let hits: Vec<(Key, (usize, Strength, Evidence))> =
+        hits.into_iter().map(|h| (key(h.0, &h.2), h)).collect();
+    let mut best: std::collections::BTreeMap<&Key, Strength> = Default::default();
+    for (k, (_, s, _)) in &hits {
+        let b = best.entry(k).or_insert(*s);
         *b = (*b).max(*s);
     }
-    let mut kept: Vec<(usize, Strength, Evidence)> = Vec::new();
-    for (p, s, e) in hits {
-        let prevails = e.basis == crate::matching::Basis::Prevailing;
-        let k = key(p, &e);
-        if best.get(&k) != Some(&s) && !prevails {
-            continue;
-        }
-        let same = kept.iter().filter(|(kp, _, ke)| key(*kp, ke) == k);
-        if same.clone().count() >= MAX_EVIDENCE || same.clone().any(|(_, _, ke)| *ke == e) {
-            continue;
-        }
-        kept.push((p, s, e));
-    }
-    kept
+    let keep: Vec<bool> = {
+        let mut kept: Vec<(&Key, &Evidence)> = Vec::new();
+        hits.iter()
+            .map(|(k, (_, s, e))| {
+                let prevails = e.basis == crate::matching::Basis::Prevailing;
+                if best.get(k) != Some(s) && !prevails {
+                    return false;
+                }
+                let same = kept.iter().filter(|(kk, _)| *kk == k);
+                if same.clone().count() >= MAX_EVIDENCE || same.clone().any(|(_, ke)| *ke == e) {
+                    return false;
+                }
+                kept.push((k, e));
+                true
+            })
+            .collect()
+    };
+    hits.into_iter()
+        .zip(keep)
+        .filter_map(|((_, h), keep)| keep.then_some(h))
+        .collect()
 }
 
 /// [`reduce_document`] for the hits of several documents: each document is

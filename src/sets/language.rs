@@ -24,16 +24,14 @@ impl Lang {
 /// Japanese sentence quoting TLS or ISO/IEC 27001 stays Japanese, an English
 /// one naming 株式会社サクラ stays English.
 pub fn of(text: &str) -> Lang {
-    let mut latin = 0usize;
-    let mut cjk = 0usize;
-    for c in text.chars() {
-        if c.is_ascii_alphabetic() {
-            latin += 1;
-        } else if crate::cjk::is_cjk(c) {
-            cjk += 1;
-        }
+    // Most sentences have few Latin letters: counted as bytes, they decide
+    // before any character is decoded.
+    let latin = text.bytes().filter(u8::is_ascii_alphabetic).count();
+    if latin < 12 {
+        return Lang::Ja;
     }
-    if latin >= 12 && latin > cjk.saturating_mul(3) {
+    let cjk = text.chars().filter(|&c| crate::cjk::is_cjk(c)).count();
+    if latin > cjk.saturating_mul(3) {
         Lang::En
     } else {
         Lang::Ja

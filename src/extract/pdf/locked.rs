@@ -122,8 +122,10 @@ fn window(bytes: &[u8], at: usize) -> &[u8] {
     bytes.get(at..).map_or(&[], |b| &b[..b.len().min(WINDOW)])
 }
 
+/// The last place of `needle` in `hay` (a forward search, which memchr
+/// runs with SIMD, where its reverse search is much slower).
 fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::rfind(hay, needle)
+    memchr::memmem::find_iter(hay, needle).last()
 }
 
 /// ISO 32000-2 Algorithm 2.B: the hash of a password with a salt (and, for
