@@ -557,6 +557,10 @@ pub fn try_match_structure(
 ) -> Result<Vec<Hit>, BudgetExceeded> {
     const STAGE: &str = "near misses";
     let mut hits = Vec::new();
+    // Per provision, the closest kind found so far: a later hit of that
+    // kind or a farther one changes nothing (the first of the closest kind
+    // is the near miss), so its patterns are not run again.
+    let mut found: Vec<Option<MissKind>> = vec![None; rules.provisions.len()];
     let mut last_heading: Option<&str> = None;
     for (si, s) in sentences.iter().enumerate() {
         let heading_only = matches!(s.kind, SentenceKind::Heading | SentenceKind::Toc);
@@ -569,7 +573,8 @@ pub fn try_match_structure(
                 .map(crate::normalize::normalize_phrase)
                 .unwrap_or_default();
             budget.charge(STAGE, heading.len())?;
-            for mut h in structure_hits(rules, &heading, None, si, MissKind::HeadingOnly, budget)? {
+            let kind = MissKind::HeadingOnly;
+            for mut h in structure_hits(rules, &heading, None, si, kind, &mut found, budget)? {
                 h.in_heading = true;
                 hits.push(h);
             }
@@ -599,6 +604,7 @@ pub fn try_match_structure(
             heading.as_deref(),
             si,
             kind,
+            &mut found,
             budget,
         )?);
     }
@@ -614,16 +620,18 @@ fn structure_hits(
     heading: Option<&str>,
     si: usize,
     kind: MissKind,
+    found: &mut [Option<MissKind>],
     budget: &mut Budget,
 ) -> Result<Vec<Hit>, BudgetExceeded> {
     const STAGE: &str = "near misses";
     let mut hits = Vec::new();
-    if text.is_empty() {
+    let done = |f: &Option<MissKind>| f.is_some_and(|k| k <= kind);
+    if text.is_empty() || found.iter().all(done) {
         return Ok(hits);
     }
     let candidates = rules.candidates(text);
     for (pi, p) in rules.provisions.iter().enumerate() {
-        if !candidates[pi] || excluded(p, text, budget, STAGE)? {
+        if !candidates[pi] || found.get(pi).is_some_and(done) || excluded(p, text, budget, STAGE)? {
             continue;
         }
         for pat in &p.patterns {
@@ -647,6 +655,9 @@ fn structure_hits(
                     party: None,
                     in_heading: false,
                 });
+                if let Some(f) = found.get_mut(pi) {
+                    *f = Some(f.map_or(kind, |k| k.min(kind)));
+                }
                 break;
             }
         }
