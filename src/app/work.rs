@@ -5,6 +5,7 @@
 
 use super::limits::DocLimits;
 use crate::config::PartySettings;
+use crate::discover::contents::Contents;
 use crate::discover::{self, open, Input, Kind, VendorName};
 use crate::document::{Document, OcrPage, UnreadPages, UnreadReason};
 use crate::error::ExtractError;
@@ -130,7 +131,7 @@ pub fn extract_file_ocr(
         &mut again,
         &sha,
         format,
-        bytes,
+        bytes.into(),
         &DocLimits::default(),
         ocr,
         &mut needed,
@@ -151,7 +152,7 @@ fn extract_with_ocr(
     again: &mut Again,
     sha: &str,
     format: discover::Format,
-    bytes: Vec<u8>,
+    bytes: Contents,
     limits: &DocLimits,
     ocr: &Ocr,
     needed: &mut bool,
@@ -224,7 +225,7 @@ pub fn extract_guarded(format: discover::Format, bytes: &[u8]) -> Result<Documen
 /// the extractor no longer needs them.
 fn extract_guarded_owned(
     format: discover::Format,
-    bytes: Vec<u8>,
+    bytes: Contents,
     limits: &DocLimits,
     scans: bool,
 ) -> Result<Document, ExtractError> {
@@ -338,7 +339,8 @@ pub fn work(input: Input, ctx: &Ctx) -> Vec<DocWork> {
         Kind::Unsupported => None,
         Kind::Read(f) => Some(f),
     };
-    let bytes = match read_input_capped(&w.input.path, w.input.follow, ctx.limits.file_bytes) {
+    let opened = open::contents_capped(&w.input.path, ctx.limits.file_bytes, w.input.follow);
+    let bytes = match opened.map_err(open_error) {
         Ok(b) => b,
         Err(e) => {
             w.set(doc_status(&e), e.to_string());
@@ -357,7 +359,7 @@ pub fn work(input: Input, ctx: &Ctx) -> Vec<DocWork> {
 pub(super) fn read_bytes(
     mut w: DocWork,
     format: Option<discover::Format>,
-    bytes: Vec<u8>,
+    bytes: Contents,
     ctx: &Ctx,
     again: &mut Again,
 ) -> DocWork {
@@ -365,7 +367,11 @@ pub(super) fn read_bytes(
     w.budget = limits.budget();
     // The input hash goes into the report, so an auditor can tell a re-run
     // was over the same files; unsupported files are hashed too.
-    w.sha256 = Some(sha256(&bytes));
+    w.sha256 = Some({
+        let mut hasher = Sha256::new();
+        bytes.for_each_piece(|p| hasher.update(p));
+        format!("{:x}", hasher.finalize())
+    });
     if crate::report::is_keiyaku_report(&bytes) {
         w.set(
             DocStatus::Ignored,
