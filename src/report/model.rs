@@ -526,12 +526,12 @@ pub struct DocReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProvisionResult {
-    // Shared by every vendor's result (one allocation per rule set, not per
-    // vendor × provision: archive scale).
-    pub id: std::sync::Arc<str>,
-    pub title: std::sync::Arc<str>,
-    /// Column name in overview tables.
-    pub short: std::sync::Arc<str>,
+    /// id, title and short (the column name in overview tables): one
+    /// pointer to the rule set's, shared by every vendor's result (a vendor
+    /// holds a result per provision until the report is written: archive
+    /// scale).
+    #[serde(flatten)]
+    pub names: std::sync::Arc<crate::rules::SharedNames>,
     pub status: Status,
     /// Under an edition after 5.2: required, recommended or 対象外 for this vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
