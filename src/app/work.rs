@@ -729,7 +729,7 @@ fn near_miss(
             strength: Status::Missing,
             basis: Basis::None,
             matched: shared(&matched),
-            text,
+            text: text.into(),
             deadline: None,
             derived: None,
             prevailing: None,
@@ -832,7 +832,7 @@ fn find_with(
                 strength: strength_status(h.strength),
                 basis: h.basis,
                 matched: shared(s.text.get(a..b).unwrap_or_default()),
-                text: excerpt(&s.text),
+                text: excerpt(&s.text).into(),
                 deadline: records_deadline
                     .get(h.provision)
                     .copied()
@@ -841,7 +841,7 @@ fn find_with(
                         let wording = matching::deadline::wording(&s.norm.text);
                         let class =
                             classify.then(|| matching::deadline::Class::of(wording.as_deref()));
-                        Deadline { wording, class }
+                        Box::new(Deadline { wording, class })
                     }),
                 derived: match w.origins.get(h.sentence) {
                     Some(Some(crate::consolidate::Origin::Derived(d))) => Some(d.clone()),

@@ -204,7 +204,7 @@ pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
                 sheet: e.and_then(|e| e.sheet.as_deref()),
                 clause: e.and_then(|e| e.clause.as_deref()).unwrap_or(""),
                 heading: e.and_then(|e| e.heading.as_deref()).unwrap_or(""),
-                quote: e.map_or("", |e| e.text.as_str()),
+                quote: e.map_or("", |e| &*e.text),
                 suggestion,
                 note: note.join("；"),
             });
@@ -264,7 +264,7 @@ fn service_rows(r: &Report) -> Vec<DetailRow<'_>> {
                 sheet: e.and_then(|e| e.sheet.as_deref()),
                 clause: e.and_then(|e| e.clause.as_deref()).unwrap_or(""),
                 heading: e.and_then(|e| e.heading.as_deref()).unwrap_or(""),
-                quote: e.map_or("", |e| e.text.as_str()),
+                quote: e.map_or("", |e| &*e.text),
                 suggestion: "",
                 note: r.source_warning_of(&p.id).unwrap_or("").to_string(),
             });
