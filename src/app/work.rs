@@ -672,16 +672,21 @@ fn near_misses(
             best.insert(h.provision, (kind, h));
         }
     }
+    // One path for the document's near misses (kept per provision until the
+    // report is written), as for its evidence.
+    let path: std::sync::Arc<str> = w.input.display.text.as_str().into();
     best.into_iter()
         .filter_map(|(p, (kind, h))| {
             let s = sentences.get(h.sentence)?;
-            Some((p, near_miss(w, sentences, s, h, kind, apart.is_some())))
+            let near = near_miss(w, &path, sentences, s, h, kind, apart.is_some());
+            Some((p, near))
         })
         .collect()
 }
 
 fn near_miss(
     w: &DocWork,
+    path: &std::sync::Arc<str>,
     sentences: &[Sentence],
     s: &Sentence,
     h: &Hit,
@@ -720,7 +725,7 @@ fn near_miss(
         kind,
         note: shared(&note),
         evidence: Evidence {
-            path: w.input.display.text.as_str().into(),
+            path: std::sync::Arc::clone(path),
             page: s.page,
             ocr_confidence: crate::document::ocr_confidence(&w.ocr_pages, s.page),
             sheet: w.page_name(s.page),
@@ -816,6 +821,8 @@ fn find_with(
     near.extend(apart);
     w.near = crate::aggregate::closest(near);
     let path: std::sync::Arc<str> = w.input.display.text.as_str().into();
+    // A sentence that gives several provisions evidence is quoted once.
+    let mut quotes: std::collections::HashMap<usize, std::sync::Arc<str>> = Default::default();
     let findings: Vec<(usize, Strength, Evidence)> = hits
         .iter()
         .map(|h| {
@@ -832,7 +839,11 @@ fn find_with(
                 strength: strength_status(h.strength),
                 basis: h.basis,
                 matched: shared(s.text.get(a..b).unwrap_or_default()),
-                text: excerpt(&s.text).into(),
+                text: std::sync::Arc::clone(
+                    quotes
+                        .entry(h.sentence)
+                        .or_insert_with(|| excerpt(&s.text).into()),
+                ),
                 deadline: records_deadline
                     .get(h.provision)
                     .copied()

@@ -653,10 +653,11 @@ pub struct Evidence {
     /// The words that matched, as written in the document (shared: the
     /// same wording recurs across contracts).
     pub matched: std::sync::Arc<str>,
-    /// Boxed, not a `String`, like `deadline`: a vendor keeps its evidence
-    /// until the report is written, and 8 bytes less make an evidence 160
-    /// bytes, an allocator size class below 192 (archive scale).
-    pub text: Box<str>,
+    /// Not a `String`: a vendor keeps its evidence until the report is
+    /// written, and 8 bytes less make an evidence 160 bytes, an allocator size
+    /// class below 192 (archive scale); shared by the evidence one sentence
+    /// gives several provisions.
+    pub text: std::sync::Arc<str>,
     /// For a provision that records deadlines (incident reporting): the
     /// deadline the clause sets, or `{"wording": null}` when it sets none.
     /// Boxed: one provision records deadlines.
