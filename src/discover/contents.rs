@@ -4,8 +4,8 @@
 //!
 //! A 47 MB PDF read into a `Vec` is resident whole until lopdf has parsed all
 //! of it; mapped, only the pages parsed since the last release are. The pages
-//! of a read-only file mapping are dropped and read again from the page cache
-//! if touched again, so releasing them never changes the bytes.
+//! of a read-only file mapping are unmapped and read again from the page
+//! cache if touched again, so releasing them never changes the bytes.
 //!
 //! The one cost of a mapping: a file truncated by another program while it is
 //! being parsed ends the process (SIGBUS) instead of failing one document.
@@ -58,9 +58,9 @@ impl Contents {
     pub fn release(&self) {
         #[cfg(unix)]
         if let Contents::Mapped(m) = self {
-            // SAFETY: a read-only private mapping of a file, never written:
-            // dropped pages are read again from the file when touched, with
-            // the same bytes.
+            // SAFETY: a read-only mapping of a file, never written: dropped
+            // pages are read again from the file when touched, with the same
+            // bytes.
             let _ = unsafe { m.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
         }
     }
@@ -79,19 +79,20 @@ impl Contents {
     /// parser that cannot be handed a callback (lopdf's load filter is a
     /// plain function).
     pub fn releasing<R>(&self, f: impl FnOnce() -> R) -> R {
-        struct Clear;
-        impl Drop for Clear {
+        struct Restore(Option<(usize, usize)>);
+        impl Drop for Restore {
             fn drop(&mut self) {
-                RELEASING.with(|r| r.set(None));
+                RELEASING.with(|r| r.set(self.0));
             }
         }
-        #[cfg(unix)]
-        if let Contents::Mapped(m) = self {
-            RELEASING.with(|r| r.set(Some((m.as_ptr() as usize, m.len()))));
-        }
-        // Cleared however `f` ends, so the range is never released after
+        let range = match self {
+            #[cfg(unix)]
+            Contents::Mapped(m) => Some((m.as_ptr() as usize, m.len())),
+            _ => None,
+        };
+        // Restored however `f` ends, so the range is never released after
         // the mapping is gone.
-        let _clear = Clear;
+        let _restore = Restore(RELEASING.with(|r| r.replace(range)));
         f()
     }
 }
@@ -108,7 +109,7 @@ pub fn release_now() {
     #[cfg(unix)]
     if let Some((addr, len)) = RELEASING.with(|r| r.get()) {
         // SAFETY: set only by `releasing` for a mapping it borrows (alive
-        // until the range is cleared), read-only and private: see `release`.
+        // until the range is restored), read-only: see `release`.
         unsafe {
             libc::madvise(addr as *mut libc::c_void, len, libc::MADV_DONTNEED);
         }
@@ -124,8 +125,8 @@ pub(super) fn of_file(
 ) -> std::io::Result<Contents> {
     #[cfg(unix)]
     if len >= MAP_FROM {
-        // SAFETY: mapped read-only and private; see the module note on a
-        // file truncated meanwhile.
+        // SAFETY: mapped read-only and never written; see the module note
+        // on a file truncated meanwhile.
         if let Ok(m) = unsafe { memmap2::Mmap::map(&file) } {
             return Ok(Contents::Mapped(m));
         }
@@ -163,5 +164,15 @@ mod tests {
         c.releasing(release_now);
         c.release();
         assert_eq!(&*c, &data[..]);
+    }
+
+    #[test]
+    fn a_nested_releasing_restores_the_range_around_it() {
+        let outer = Contents::from(vec![1u8; 8]);
+        let inner = Contents::from(vec![2u8; 8]);
+        RELEASING.with(|r| r.set(Some((1, 2))));
+        outer.releasing(|| inner.releasing(|| ()));
+        assert_eq!(RELEASING.with(|r| r.get()), Some((1, 2)));
+        RELEASING.with(|r| r.set(None));
     }
 }
