@@ -345,7 +345,7 @@ fn explain_shortfall(report: &keiyaku::report::model::Report, fail_on: keiyaku::
             .collect::<Vec<String>>()
     };
     for v in &report.vendors {
-        let short = marks(&mut v.provisions.iter().map(|p| (p.status, &*p.short)));
+        let short = marks(&mut v.provisions.iter().map(|p| (p.status, &*p.names.short)));
         if !short.is_empty() {
             eprintln!("  {}: {}", v.name, short.join(" "));
         }

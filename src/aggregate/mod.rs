@@ -164,7 +164,7 @@ mod tests {
         ];
         let (s, e) = decide(&hits, true);
         assert_eq!(s, Status::Present);
-        assert_eq!(e[0].text, "p");
+        assert_eq!(&*e[0].text, "p");
     }
 
     #[test]
@@ -217,10 +217,7 @@ mod tests {
             (0, nm(MissKind::WrongParty, "w2")),
             (1, nm(MissKind::CommentOnly, "c")),
         ]);
-        let kept: Vec<(usize, &str)> = kept
-            .iter()
-            .map(|(p, n)| (*p, n.evidence.text.as_str()))
-            .collect();
+        let kept: Vec<(usize, &str)> = kept.iter().map(|(p, n)| (*p, &*n.evidence.text)).collect();
         assert_eq!(kept, [(0, "w1"), (1, "c")]);
     }
 

@@ -198,7 +198,7 @@ pub fn evaluate(rules: &RuleSet, vendors: &[VendorReport], svc: &Resolved) -> Se
             Option<&crate::report::model::ProvisionResult>,
         )> = members
             .iter()
-            .map(|v| (*v, v.provisions.iter().find(|r| *r.id == *p.id)))
+            .map(|v| (*v, v.provisions.iter().find(|r| *r.names.id == *p.id)))
             .collect();
         let status_of = |r: Option<&crate::report::model::ProvisionResult>| {
             r.map(|r| r.status).unwrap_or(Status::Unknown)
@@ -303,9 +303,7 @@ mod tests {
             provisions: statuses
                 .iter()
                 .map(|(id, s)| ProvisionResult {
-                    id: (*id).into(),
-                    title: (*id).into(),
-                    short: (*id).into(),
+                    names: crate::rules::SharedNames::new(id, id, id),
                     status: *s,
                     applies: None,
                     conflict: false,

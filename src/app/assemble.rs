@@ -215,9 +215,7 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
                 p.applies(holds)
             });
             ProvisionResult {
-                id: p.names.id.clone(),
-                title: p.names.title.clone(),
-                short: p.names.short.clone(),
+                names: std::sync::Arc::clone(&p.names),
                 status,
                 applies,
                 conflict,

@@ -193,7 +193,7 @@ impl Reading<'_, '_> {
                 // again: it passed the archive's budget once already.
                 let limits = self.limits;
                 let mut again = || guarded(|| zip.read(index, &limits, &mut Budget::new(&limits)));
-                let done = work::read_bytes(w, format, bytes, self.ctx, &mut again);
+                let done = work::read_bytes(w, format, bytes.into(), self.ctx, &mut again);
                 self.out.push(done);
             }
         }

@@ -5,6 +5,7 @@
 
 use super::limits::DocLimits;
 use crate::config::PartySettings;
+use crate::discover::contents::Contents;
 use crate::discover::{self, open, Input, Kind, VendorName};
 use crate::document::{Document, OcrPage, UnreadPages, UnreadReason};
 use crate::error::ExtractError;
@@ -130,7 +131,7 @@ pub fn extract_file_ocr(
         &mut again,
         &sha,
         format,
-        bytes,
+        bytes.into(),
         &DocLimits::default(),
         ocr,
         &mut needed,
@@ -151,7 +152,7 @@ fn extract_with_ocr(
     again: &mut Again,
     sha: &str,
     format: discover::Format,
-    bytes: Vec<u8>,
+    bytes: Contents,
     limits: &DocLimits,
     ocr: &Ocr,
     needed: &mut bool,
@@ -224,7 +225,7 @@ pub fn extract_guarded(format: discover::Format, bytes: &[u8]) -> Result<Documen
 /// the extractor no longer needs them.
 fn extract_guarded_owned(
     format: discover::Format,
-    bytes: Vec<u8>,
+    bytes: Contents,
     limits: &DocLimits,
     scans: bool,
 ) -> Result<Document, ExtractError> {
@@ -338,7 +339,8 @@ pub fn work(input: Input, ctx: &Ctx) -> Vec<DocWork> {
         Kind::Unsupported => None,
         Kind::Read(f) => Some(f),
     };
-    let bytes = match read_input_capped(&w.input.path, w.input.follow, ctx.limits.file_bytes) {
+    let opened = open::contents_capped(&w.input.path, ctx.limits.file_bytes, w.input.follow);
+    let bytes = match opened.map_err(open_error) {
         Ok(b) => b,
         Err(e) => {
             w.set(doc_status(&e), e.to_string());
@@ -357,7 +359,7 @@ pub fn work(input: Input, ctx: &Ctx) -> Vec<DocWork> {
 pub(super) fn read_bytes(
     mut w: DocWork,
     format: Option<discover::Format>,
-    bytes: Vec<u8>,
+    bytes: Contents,
     ctx: &Ctx,
     again: &mut Again,
 ) -> DocWork {
@@ -365,7 +367,11 @@ pub(super) fn read_bytes(
     w.budget = limits.budget();
     // The input hash goes into the report, so an auditor can tell a re-run
     // was over the same files; unsupported files are hashed too.
-    w.sha256 = Some(sha256(&bytes));
+    w.sha256 = Some({
+        let mut hasher = Sha256::new();
+        bytes.for_each_piece(|p| hasher.update(p));
+        format!("{:x}", hasher.finalize())
+    });
     if crate::report::is_keiyaku_report(&bytes) {
         w.set(
             DocStatus::Ignored,
@@ -666,16 +672,21 @@ fn near_misses(
             best.insert(h.provision, (kind, h));
         }
     }
+    // One path for the document's near misses (kept per provision until the
+    // report is written), as for its evidence.
+    let path: std::sync::Arc<str> = w.input.display.text.as_str().into();
     best.into_iter()
         .filter_map(|(p, (kind, h))| {
             let s = sentences.get(h.sentence)?;
-            Some((p, near_miss(w, sentences, s, h, kind, apart.is_some())))
+            let near = near_miss(w, &path, sentences, s, h, kind, apart.is_some());
+            Some((p, near))
         })
         .collect()
 }
 
 fn near_miss(
     w: &DocWork,
+    path: &std::sync::Arc<str>,
     sentences: &[Sentence],
     s: &Sentence,
     h: &Hit,
@@ -714,7 +725,7 @@ fn near_miss(
         kind,
         note: shared(&note),
         evidence: Evidence {
-            path: w.input.display.text.as_str().into(),
+            path: std::sync::Arc::clone(path),
             page: s.page,
             ocr_confidence: crate::document::ocr_confidence(&w.ocr_pages, s.page),
             sheet: w.page_name(s.page),
@@ -723,7 +734,7 @@ fn near_miss(
             strength: Status::Missing,
             basis: Basis::None,
             matched: shared(&matched),
-            text,
+            text: text.into(),
             deadline: None,
             derived: None,
             prevailing: None,
@@ -810,6 +821,8 @@ fn find_with(
     near.extend(apart);
     w.near = crate::aggregate::closest(near);
     let path: std::sync::Arc<str> = w.input.display.text.as_str().into();
+    // A sentence that gives several provisions evidence is quoted once.
+    let mut quotes: std::collections::HashMap<usize, std::sync::Arc<str>> = Default::default();
     let findings: Vec<(usize, Strength, Evidence)> = hits
         .iter()
         .map(|h| {
@@ -826,7 +839,11 @@ fn find_with(
                 strength: strength_status(h.strength),
                 basis: h.basis,
                 matched: shared(s.text.get(a..b).unwrap_or_default()),
-                text: excerpt(&s.text),
+                text: std::sync::Arc::clone(
+                    quotes
+                        .entry(h.sentence)
+                        .or_insert_with(|| excerpt(&s.text).into()),
+                ),
                 deadline: records_deadline
                     .get(h.provision)
                     .copied()
@@ -835,7 +852,7 @@ fn find_with(
                         let wording = matching::deadline::wording(&s.norm.text);
                         let class =
                             classify.then(|| matching::deadline::Class::of(wording.as_deref()));
-                        Deadline { wording, class }
+                        Box::new(Deadline { wording, class })
                     }),
                 derived: match w.origins.get(h.sentence) {
                     Some(Some(crate::consolidate::Origin::Derived(d))) => Some(d.clone()),

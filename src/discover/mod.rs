@@ -12,6 +12,7 @@
 //! asked, and then only to targets inside a scanned folder, each file read
 //! once and for one vendor; nothing outside the scanned folders is opened.
 
+pub mod contents;
 pub mod names;
 pub mod open;
 

@@ -95,13 +95,34 @@ pub fn read_capped(path: &Path, limit: u64, follow: bool) -> Result<Vec<u8>, Ope
     if len > limit {
         return Err(OpenError::TooLarge { limit });
     }
-    let mut buf = Vec::with_capacity(len as usize);
-    // The file may grow between fstat and read: never read past the cap.
-    file.take(limit + 1).read_to_end(&mut buf)?;
+    let buf = read_open(file, len, limit)?;
     if buf.len() as u64 > limit {
         return Err(OpenError::TooLarge { limit });
     }
     Ok(buf)
+}
+
+/// Read an open file of `len` bytes, never past `limit` + 1 (the file may
+/// grow between fstat and read).
+fn read_open(file: File, len: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(len as usize);
+    file.take(limit + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// [`read_capped`], with a file of at least [`super::contents::MAP_FROM`]
+/// bytes memory-mapped instead of read (unix): see [`super::contents`].
+pub fn contents_capped(
+    path: &Path,
+    limit: u64,
+    follow: bool,
+) -> Result<super::contents::Contents, OpenError> {
+    let file = open_regular(path, follow)?;
+    let len = file.metadata()?.len();
+    if len > limit {
+        return Err(OpenError::TooLarge { limit });
+    }
+    super::contents::of_file(file, len, |file| read_open(file, len, limit))?.checked(limit)
 }
 
 /// The sha256 of a regular file, read in pieces (an archive's largest file

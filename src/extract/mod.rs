@@ -11,6 +11,7 @@ pub mod text;
 pub mod workbook;
 pub mod zipped;
 
+use crate::discover::contents::Contents;
 use crate::discover::Format;
 use crate::document::Document;
 use crate::error::ExtractError;
@@ -45,7 +46,7 @@ pub fn extract_bytes(format: Format, bytes: &[u8]) -> Result<Document, ExtractEr
 /// PDF of such pages alone is returned without text.
 pub fn extract_owned(
     format: Format,
-    bytes: Vec<u8>,
+    bytes: Contents,
     pdf_limits: &pdf::Limits,
     pdf_glyphs: usize,
 ) -> Result<Document, ExtractError> {

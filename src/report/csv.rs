@@ -183,19 +183,19 @@ pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
             } else {
                 r.provisions
                     .iter()
-                    .find(|i| *i.id == *p.id)
+                    .find(|i| *i.id == *p.names.id)
                     .and_then(|i| i.suggestion.as_deref())
                     .unwrap_or("")
             };
             let note: Vec<String> = r
-                .source_warning_of(&p.id)
+                .source_warning_of(&p.names.id)
                 .map(str::to_string)
                 .into_iter()
                 .chain(p.conflict_ja())
                 .collect();
             rows.push(DetailRow {
                 vendor: vendor.clone(),
-                title: &p.title,
+                title: &p.names.title,
                 status: p.status,
                 tier: p.applies,
                 reason: reason_ja(v, p),
@@ -204,7 +204,7 @@ pub fn detail_rows(r: &Report) -> Vec<DetailRow<'_>> {
                 sheet: e.and_then(|e| e.sheet.as_deref()),
                 clause: e.and_then(|e| e.clause.as_deref()).unwrap_or(""),
                 heading: e.and_then(|e| e.heading.as_deref()).unwrap_or(""),
-                quote: e.map_or("", |e| e.text.as_str()),
+                quote: e.map_or("", |e| &*e.text),
                 suggestion,
                 note: note.join("；"),
             });
@@ -264,7 +264,7 @@ fn service_rows(r: &Report) -> Vec<DetailRow<'_>> {
                 sheet: e.and_then(|e| e.sheet.as_deref()),
                 clause: e.and_then(|e| e.clause.as_deref()).unwrap_or(""),
                 heading: e.and_then(|e| e.heading.as_deref()).unwrap_or(""),
-                quote: e.map_or("", |e| e.text.as_str()),
+                quote: e.map_or("", |e| &*e.text),
                 suggestion: "",
                 note: r.source_warning_of(&p.id).unwrap_or("").to_string(),
             });

@@ -204,7 +204,7 @@ impl Report {
         self.vendors
             .iter()
             .flat_map(|v| &v.provisions)
-            .filter(|p| &*p.id == id)
+            .filter(|p| &*p.names.id == id)
             .filter_map(|p| p.applies)
             .min_by_key(rank)
     }
@@ -216,7 +216,7 @@ impl Report {
             .vendors
             .iter()
             .find(|v| v.name == vendor)
-            .and_then(|v| v.provisions.iter().find(|p| &*p.id == id))
+            .and_then(|v| v.provisions.iter().find(|p| &*p.names.id == id))
             .and_then(|p| p.applies)
             .or_else(|| self.tier_of(id));
         Verdict::of(applies, status)
@@ -332,9 +332,7 @@ pub(crate) mod tests {
 
     pub fn result(id: &str, status: Status, applies: Option<Applies>) -> ProvisionResult {
         ProvisionResult {
-            id: id.into(),
-            title: format!("{id} の条項").into(),
-            short: id.into(),
+            names: crate::rules::SharedNames::new(id, &format!("{id} の条項"), id),
             status,
             applies,
             conflict: false,

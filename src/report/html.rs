@@ -333,7 +333,13 @@ fn columns(r: &Report) -> Vec<(String, String, String)> {
         .map(|v| {
             v.provisions
                 .iter()
-                .map(|p| (p.id.to_string(), p.short.to_string(), p.title.to_string()))
+                .map(|p| {
+                    (
+                        p.names.id.to_string(),
+                        p.names.short.to_string(),
+                        p.names.title.to_string(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -466,7 +472,7 @@ fn overview(out: &mut String, r: &Report) {
             }
             out.push_str("</td>");
             for (id, _, title) in &cols {
-                match v.provisions.iter().find(|p| *p.id == **id) {
+                match v.provisions.iter().find(|p| *p.names.id == **id) {
                     Some(p) => status_cell(out, p.verdict(), title),
                     None => out.push_str("<td class=\"st\">—</td>"),
                 }
@@ -566,12 +572,12 @@ fn evidence(out: &mut String, e: &Evidence) {
 
 fn provision(out: &mut String, r: &Report, v: &VendorReport, p: &ProvisionResult) {
     let verdict = p.verdict();
-    let warn = r.source_warning_of(&p.id);
+    let warn = r.source_warning_of(&p.names.id);
     let _ = writeln!(
         out,
         "<div class=\"prov st-{s}\" data-status=\"{s}\"><h4>{} {}{}</h4>",
         badge(verdict),
-        escape(&p.title),
+        escape(&p.names.title),
         if warn.is_some() {
             " <span class=\"srcwarn\">⚠</span>"
         } else {
@@ -618,7 +624,7 @@ fn provision(out: &mut String, r: &Report, v: &VendorReport, p: &ProvisionResult
         }
     }
     if p.status != Status::Present && verdict != Verdict::NotApplicable {
-        if let Some(info) = r.provisions.iter().find(|i| *i.id == *p.id) {
+        if let Some(info) = r.provisions.iter().find(|i| *i.id == *p.names.id) {
             if let Some(s) = &info.suggestion {
                 let _ = write!(
                     out,
@@ -693,7 +699,7 @@ fn vendor(out: &mut String, r: &Report, i: usize, v: &VendorReport) {
         v.provisions
             .iter()
             .filter(|p| wanted(p))
-            .map(|p| escape(&p.short))
+            .map(|p| escape(&p.names.short))
             .collect()
     };
     let gaps = names(ProvisionResult::is_gap);

@@ -194,8 +194,11 @@ impl Render for MarkdownWriter {
         }
         // One row per vendor, then per service: a mark under each provision (by id).
         let vendors = r.vendors.iter().map(|v| {
-            let marks: Vec<(&str, Verdict)> =
-                v.provisions.iter().map(|x| (&*x.id, x.verdict())).collect();
+            let marks: Vec<(&str, Verdict)> = v
+                .provisions
+                .iter()
+                .map(|x| (&*x.names.id, x.verdict()))
+                .collect();
             (vendor_label(v), marks)
         });
         let services = r.services.iter().map(|s| {
@@ -282,7 +285,7 @@ impl Render for MarkdownWriter {
                 if let Some(c) = p.conflict_ja() {
                     reason.push_str(&format!("。{c}"));
                 }
-                let title = format!("{}{}", p.title, r.warn_mark(&p.id));
+                let title = format!("{}{}", p.names.title, r.warn_mark(&p.names.id));
                 let mut cells = vec![cell(&title)];
                 if edition {
                     cells.push(p.tier().label_ja().to_string());
@@ -322,7 +325,7 @@ impl Render for MarkdownWriter {
                 v.provisions
                     .iter()
                     .filter(|p| wanted(p))
-                    .map(|p| &*p.short)
+                    .map(|p| &*p.names.short)
                     .collect()
             };
             let gaps = names(ProvisionResult::is_gap);

@@ -166,7 +166,7 @@ impl TextWriter {
         let heads: Vec<String> = first
             .provisions
             .iter()
-            .map(|p| format!("{}{}", p.short, r.warn_mark(&p.id)))
+            .map(|p| format!("{}{}", p.names.short, r.warn_mark(&p.names.id)))
             .collect();
         let cols: Vec<usize> = heads
             .iter()
@@ -376,7 +376,10 @@ impl TextWriter {
             out,
             "  {} {}  {}  {}",
             mark,
-            self.pad(&format!("{}{}", p.title, r.warn_mark(&p.id)), title_w),
+            self.pad(
+                &format!("{}{}", p.names.title, r.warn_mark(&p.names.id)),
+                title_w
+            ),
             self.pad(verdict.label_ja(), 4),
             where_
         )?;
@@ -406,7 +409,7 @@ impl TextWriter {
             let wording = r
                 .provisions
                 .iter()
-                .find(|i| *i.id == *p.id)
+                .find(|i| *i.id == *p.names.id)
                 .and_then(|i| i.suggestion.as_deref());
             if let Some(w) = wording {
                 writeln!(out, "      推奨条項例: {}", with_labels(w, parties))?;
@@ -428,7 +431,7 @@ impl Render for TextWriter {
             .flat_map(|v| {
                 v.provisions
                     .iter()
-                    .map(|p| self.width(&p.title) + self.width(r.warn_mark(&p.id)))
+                    .map(|p| self.width(&p.names.title) + self.width(r.warn_mark(&p.names.id)))
             })
             .max()
             .unwrap_or(0);
@@ -521,7 +524,7 @@ impl Render for TextWriter {
                 v.provisions
                     .iter()
                     .filter(|p| wanted(p))
-                    .map(|p| &*p.short)
+                    .map(|p| &*p.names.short)
                     .collect()
             };
             let missing = titles(ProvisionResult::is_gap);

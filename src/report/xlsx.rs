@@ -211,7 +211,7 @@ fn overview(r: &Report, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError
         widths.fit(0, &name);
         for p in &v.provisions {
             // By id, so a vendor's column always sits under its provision.
-            let Some(i) = r.provisions.iter().position(|i| *i.id == *p.id) else {
+            let Some(i) = r.provisions.iter().position(|i| *i.id == *p.names.id) else {
                 continue;
             };
             let v = p.verdict();

@@ -80,7 +80,7 @@ pub struct Provision {
     /// Findings record their deadline wording ([`crate::matching::deadline`]).
     pub deadline: bool,
     /// id, title and short name as every vendor's result shares them.
-    pub names: SharedNames,
+    pub names: std::sync::Arc<SharedNames>,
     /// Editions whose catalogue holds it (empty: every edition).
     pub editions: Vec<String>,
     pub tier: Tier,
@@ -156,11 +156,21 @@ impl Provision {
 }
 
 /// A provision's names, allocated once and shared by the report's results.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SharedNames {
     pub id: std::sync::Arc<str>,
     pub title: std::sync::Arc<str>,
     pub short: std::sync::Arc<str>,
+}
+
+impl SharedNames {
+    pub fn new(id: &str, title: &str, short: &str) -> std::sync::Arc<SharedNames> {
+        std::sync::Arc::new(SharedNames {
+            id: id.into(),
+            title: title.into(),
+            short: short.into(),
+        })
+    }
 }
 
 /// The modality categories, in the order ties are broken.
@@ -390,11 +400,11 @@ impl RuleSet {
                     .map(|k| normalize_phrase(k.get_ref()))
                     .collect(),
                 deadline: p.deadline,
-                names: SharedNames {
-                    id: p.id.get_ref().as_str().into(),
-                    title: p.title.as_str().into(),
-                    short: p.short.as_deref().unwrap_or(&p.title).into(),
-                },
+                names: SharedNames::new(
+                    p.id.get_ref(),
+                    &p.title,
+                    p.short.as_deref().unwrap_or(&p.title),
+                ),
                 editions: p.editions.iter().map(|e| e.get_ref().clone()).collect(),
                 tier: p.tier.unwrap_or(Tier::Required),
                 condition: p.condition,

@@ -9,6 +9,7 @@ pub(crate) mod layout;
 mod lexer;
 mod locked;
 
+use crate::discover::contents::Contents;
 use crate::document::{
     mark_unread, Block, BlockKind, Document, ScannedPage, UnreadPages, UnreadReason,
 };
@@ -97,13 +98,14 @@ pub fn extract_with_budget(
 
 /// [`extract`] from bytes it owns: the file's bytes are freed as soon as
 /// lopdf has parsed them, before the pages are read, so a large PDF's peak
-/// is not the file plus its text.
+/// is not the file plus its text; a mapped file's pages are given back
+/// while lopdf parses (see [`without_image_data`]).
 pub fn extract_owned(
-    bytes: Vec<u8>,
+    bytes: Contents,
     limits: &Limits,
     glyphs_per_document: usize,
 ) -> Result<Document, ExtractError> {
-    let doc = load_doc(&bytes)?;
+    let doc = bytes.releasing(|| load_doc(&bytes))?;
     drop(bytes);
     extract_loaded(doc, limits, glyphs_per_document)
 }
@@ -372,6 +374,7 @@ fn without_image_data(
     object: &mut Object,
 ) -> Option<(lopdf::ObjectId, Object)> {
     if let Object::Stream(stream) = object {
+        release_parsed(stream.content.len());
         if !stream.content.is_empty()
             && is_image(stream)
             && !KEEP_IMAGES.with(|k| k.borrow().contains(&id))
@@ -394,7 +397,28 @@ fn without_image_data(
     Some((id, object.clone()))
 }
 
+/// The stream bytes lopdf copies out of a mapped file between two releases
+/// of its pages: what parsing keeps of the file resident at most, beside the
+/// objects themselves.
+const RELEASE_EVERY: usize = 4 * 1024 * 1024;
+
+/// Count the stream bytes just parsed; every [`RELEASE_EVERY`] of them, give
+/// back the pages of a mapped file parsed so far ([`Contents::releasing`]).
+fn release_parsed(len: usize) {
+    PARSED.with(|p| {
+        let total = p.get().saturating_add(len);
+        if total >= RELEASE_EVERY {
+            crate::discover::contents::release_now();
+            p.set(0);
+        } else {
+            p.set(total);
+        }
+    });
+}
+
 thread_local! {
+    /// Stream bytes parsed since the last [`release_parsed`] release.
+    static PARSED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// Image objects whose data [`load_images`] keeps. lopdf's load filter is
     /// a plain function called on the loading thread (lopdf is built without
     /// its parallel loading), so the set travels beside it.
