@@ -78,23 +78,31 @@ pub fn decide(hits: &[(Strength, Evidence)], vendor_fully_read: bool) -> (Status
 /// distinct ones. Deciding over the reduced hits of every document gives the
 /// same status and evidence as over all hits, and a big archive does not hold
 /// every matched sentence until the end.
-pub fn reduce_document(hits: Vec<(usize, Strength, Evidence)>) -> Vec<(usize, Strength, Evidence)> {
-    let key = |p: usize, e: &Evidence| (p, crate::sets::language::of(&e.text), e.part.clone());
-    type Key = (usize, crate::sets::Lang, Option<std::sync::Arc<str>>);
-    // Each hit's key once: its language is read from its text.
-    let hits: Vec<(Key, (usize, Strength, Evidence))> =
-        hits.into_iter().map(|h| (key(h.0, &h.2), h)).collect();
-    let mut best: std::collections::BTreeMap<&Key, Strength> = Default::default();
-    for (k, (_, s, _)) in &hits {
-        let b = best.entry(k).or_insert(*s);
+pub fn reduce_document(
+    mut hits: Vec<(usize, Strength, Evidence)>,
+) -> Vec<(usize, Strength, Evidence)> {
+    use crate::sets::Lang;
+    type Key = (usize, Lang, Option<std::sync::Arc<str>>);
+    // Each hit's language read once from its text (a byte a hit: a large
+    // document's hits are not copied); the hits are then kept in place.
+    let langs: Vec<Lang> = hits
+        .iter()
+        .map(|(_, _, e)| crate::sets::language::of(&e.text))
+        .collect();
+    let key = |i: usize, p: usize, e: &Evidence| -> Key { (p, langs[i], e.part.clone()) };
+    let mut best: std::collections::BTreeMap<Key, Strength> = Default::default();
+    for (i, (p, s, e)) in hits.iter().enumerate() {
+        let b = best.entry(key(i, *p, e)).or_insert(*s);
         *b = (*b).max(*s);
     }
     let keep: Vec<bool> = {
-        let mut kept: Vec<(&Key, &Evidence)> = Vec::new();
+        let mut kept: Vec<(Key, &Evidence)> = Vec::new();
         hits.iter()
-            .map(|(k, (_, s, e))| {
+            .enumerate()
+            .map(|(i, (p, s, e))| {
+                let k = key(i, *p, e);
                 let prevails = e.basis == crate::matching::Basis::Prevailing;
-                if best.get(k) != Some(s) && !prevails {
+                if best.get(&k) != Some(s) && !prevails {
                     return false;
                 }
                 let same = kept.iter().filter(|(kk, _)| *kk == k);
@@ -106,10 +114,9 @@ pub fn reduce_document(hits: Vec<(usize, Strength, Evidence)>) -> Vec<(usize, St
             })
             .collect()
     };
-    hits.into_iter()
-        .zip(keep)
-        .filter_map(|((_, h), keep)| keep.then_some(h))
-        .collect()
+    let mut keep = keep.into_iter();
+    hits.retain(|_| keep.next().unwrap_or(false));
+    hits
 }
 
 /// [`reduce_document`] for the hits of several documents: each document is
