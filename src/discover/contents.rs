@@ -7,10 +7,12 @@
 //! of a read-only file mapping are unmapped and read again from the page
 //! cache if touched again, so releasing them never changes the bytes.
 //!
-//! The one cost of a mapping: a file truncated by another program while it is
-//! being parsed ends the process (SIGBUS) instead of failing one document.
-//! Only files of at least [`MAP_FROM`] bytes are mapped, where the memory a
-//! mapping saves matters.
+//! A file shortened by another program while it is mapped would end the
+//! process (SIGBUS) when a page past its new end is read; each mapping is
+//! watched ([`super::truncation`]), so the missing pages read as zeros and
+//! the document is reported as `error` ([`Contents::truncated`]). Only files
+//! of at least [`MAP_FROM`] bytes are mapped, where the memory a mapping
+//! saves matters.
 
 use std::ops::Deref;
 
@@ -23,8 +25,9 @@ const PIECE: usize = 4 * 1024 * 1024;
 /// The bytes of one input.
 pub enum Contents {
     Read(Vec<u8>),
+    /// The watch is dropped (and the slot freed) before the mapping.
     #[cfg(unix)]
-    Mapped(memmap2::Mmap),
+    Mapped(super::truncation::Watch, memmap2::Mmap),
 }
 
 impl Deref for Contents {
@@ -33,7 +36,7 @@ impl Deref for Contents {
         match self {
             Contents::Read(v) => v,
             #[cfg(unix)]
-            Contents::Mapped(m) => m,
+            Contents::Mapped(_, m) => m,
         }
     }
 }
@@ -45,6 +48,16 @@ impl From<Vec<u8>> for Contents {
 }
 
 impl Contents {
+    /// A mapped file was shortened while it was read: what was read is not
+    /// the file (see [`super::truncation`]).
+    pub fn truncated(&self) -> bool {
+        match self {
+            #[cfg(unix)]
+            Contents::Mapped(w, _) => w.truncated(),
+            Contents::Read(_) => false,
+        }
+    }
+
     /// Refused when longer than `limit` (a file grown since it was checked).
     pub(super) fn checked(self, limit: u64) -> Result<Contents, super::open::OpenError> {
         if self.len() as u64 > limit {
@@ -57,7 +70,7 @@ impl Contents {
     /// nothing for bytes read into memory.
     pub fn release(&self) {
         #[cfg(unix)]
-        if let Contents::Mapped(m) = self {
+        if let Contents::Mapped(_, m) = self {
             // SAFETY: a read-only mapping of a file, never written: dropped
             // pages are read again from the file when touched, with the same
             // bytes.
@@ -87,7 +100,7 @@ impl Contents {
         }
         let range = match self {
             #[cfg(unix)]
-            Contents::Mapped(m) => Some((m.as_ptr() as usize, m.len())),
+            Contents::Mapped(_, m) => Some((m.as_ptr() as usize, m.len())),
             _ => None,
         };
         // Restored however `f` ends, so the range is never released after
@@ -128,7 +141,10 @@ pub(super) fn of_file(
         // SAFETY: mapped read-only and never written; see the module note
         // on a file truncated meanwhile.
         if let Ok(m) = unsafe { memmap2::Mmap::map(&file) } {
-            return Ok(Contents::Mapped(m));
+            // Unwatched (no slot, no handler), it is read instead.
+            if let Some(w) = super::truncation::Watch::new(m.as_ptr(), m.len()) {
+                return Ok(Contents::Mapped(w, m));
+            }
         }
     }
     #[cfg(not(unix))]
@@ -159,11 +175,33 @@ mod tests {
         std::fs::write(&path, &data).unwrap();
         let file = std::fs::File::open(&path).unwrap();
         let c = of_file(file, data.len() as u64, |_| unreachable!()).unwrap();
-        assert!(matches!(c, Contents::Mapped(_)));
+        assert!(matches!(c, Contents::Mapped(..)));
         assert_eq!(&*c, &data[..]);
         c.releasing(release_now);
         c.release();
         assert_eq!(&*c, &data[..]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_mapped_file_shortened_while_read_is_known_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.pdf");
+        let len = MAP_FROM as usize + 8192;
+        std::fs::write(&path, vec![5u8; len]).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let c = of_file(file, len as u64, |_| unreachable!()).unwrap();
+        assert!(!c.truncated());
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(1024)
+            .unwrap();
+        c.release();
+        let sum: u64 = c.iter().map(|&b| u64::from(b)).sum();
+        assert_eq!(sum, 5 * 1024, "the bytes past the new end read as zeros");
+        assert!(c.truncated());
     }
 
     #[test]

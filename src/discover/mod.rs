@@ -15,6 +15,8 @@
 pub mod contents;
 pub mod names;
 pub mod open;
+#[cfg(unix)]
+pub(crate) mod truncation;
 
 pub use names::Name;
 use std::collections::HashMap;

@@ -59,8 +59,22 @@ pub fn extract_owned(
                 Ok(doc)
             }
         }
-        _ => extract_bytes(format, &bytes),
+        _ => {
+            let read = extract_bytes(format, &bytes);
+            if bytes.truncated() {
+                return Err(truncated());
+            }
+            read
+        }
     }
+}
+
+/// The error of a file shortened by another program while it was read
+/// (see [`crate::discover::contents::Contents::truncated`]).
+pub(crate) fn truncated() -> ExtractError {
+    ExtractError::Io(std::io::Error::other(
+        "the file was shortened by another program while it was read",
+    ))
 }
 
 fn not_empty(doc: Document) -> Result<Document, ExtractError> {

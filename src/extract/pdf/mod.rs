@@ -105,7 +105,12 @@ pub fn extract_owned(
     limits: &Limits,
     glyphs_per_document: usize,
 ) -> Result<Document, ExtractError> {
-    let doc = bytes.releasing(|| load_doc(&bytes))?;
+    let loaded = bytes.releasing(|| load_doc(&bytes));
+    // What lopdf parsed of a file cut short is partly zeros: not the file.
+    if bytes.truncated() {
+        return Err(super::truncated());
+    }
+    let doc = loaded?;
     drop(bytes);
     extract_loaded(doc, limits, glyphs_per_document)
 }
