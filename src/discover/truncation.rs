@@ -131,6 +131,16 @@ extern "C" fn on_sigbus(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc
     }
 }
 
+/// Cut the file at `path` to `len` bytes, as another program would.
+#[cfg(test)]
+pub(crate) fn shorten(path: &std::path::Path, len: u64) {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_len(len))
+        .unwrap();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,12 +157,7 @@ mod tests {
         let watch = Watch::new(map.as_ptr(), map.len()).unwrap();
         assert_eq!(map[len - 1], 7);
         assert!(!watch.truncated());
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_len(100)
-            .unwrap();
+        shorten(&path, 100);
         // The page past the new end is gone: read as zeros, not a crash.
         assert_eq!(std::hint::black_box(&map[..])[len - 1], 0);
         assert!(watch.truncated());
