@@ -430,6 +430,13 @@ mod tests {
         }
     }
 
+    /// `text` as glyphs 10 apart from `x` on the baseline `y`.
+    fn write(gl: &mut Vec<Placed>, text: &str, x: f64, y: f64) {
+        for (i, c) in text.chars().enumerate() {
+            gl.push(g(&c.to_string(), x + 10.0 * i as f64, y));
+        }
+    }
+
     fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
         move || {
             state ^= state << 13;
@@ -593,18 +600,13 @@ mod tests {
     #[test]
     fn a_blank_cell_of_a_table_row_stays_in_its_column() {
         let mut gl = Vec::new();
-        let mut cell = |text: &str, x: f64, y: f64| {
-            for (i, c) in text.chars().enumerate() {
-                gl.push(g(&c.to_string(), x + 10.0 * i as f64, y));
-            }
-        };
-        cell("作業項目", 0.0, 100.0);
-        cell("甲", 200.0, 100.0);
-        cell("乙", 300.0, 100.0);
-        cell("障害の報告", 0.0, 80.0);
-        cell("○", 300.0, 80.0);
-        cell("通信の暗号化", 0.0, 60.0);
-        cell("○", 200.0, 60.0);
+        write(&mut gl, "作業項目", 0.0, 100.0);
+        write(&mut gl, "甲", 200.0, 100.0);
+        write(&mut gl, "乙", 300.0, 100.0);
+        write(&mut gl, "障害の報告", 0.0, 80.0);
+        write(&mut gl, "○", 300.0, 80.0);
+        write(&mut gl, "通信の暗号化", 0.0, 60.0);
+        write(&mut gl, "○", 200.0, 60.0);
         let ps = paragraphs(&lines(&gl, &Rules::default()), 320.0, &Rules::default());
         let rows: Vec<&str> = ps.iter().map(|p| p.0.as_str()).collect();
         assert_eq!(
@@ -729,16 +731,26 @@ mod tests {
     #[test]
     fn two_column_page_reads_the_left_column_first() {
         let mut gl = Vec::new();
-        let mut line = |text: &str, x: f64, y: f64| {
-            for (i, c) in text.chars().enumerate() {
-                gl.push(g(&c.to_string(), x + 10.0 * i as f64, y));
-            }
-        };
-        line("利用規約の表題を中央に置いて全幅で書く行です", 60.0, 300.0);
+        write(
+            &mut gl,
+            "利用規約の表題を中央に置いて全幅で書く行です",
+            60.0,
+            300.0,
+        );
         for k in 0..6 {
             let y = 280.0 - 15.0 * k as f64;
-            line(&format!("左の段の第{k}行目の本文はここにある"), 0.0, y);
-            line(&format!("右の段の第{k}行目の本文はここにある"), 200.0, y);
+            write(
+                &mut gl,
+                &format!("左の段の第{k}行目の本文はここにある"),
+                0.0,
+                y,
+            );
+            write(
+                &mut gl,
+                &format!("右の段の第{k}行目の本文はここにある"),
+                200.0,
+                y,
+            );
         }
         let ls = lines(&gl, &Rules::default());
         let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
