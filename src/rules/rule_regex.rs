@@ -130,7 +130,7 @@ impl RuleRegex {
     }
 
     fn search(&self, text: &str, at: usize) -> Found {
-        match self.starts().map(|s| s.find(text, at)) {
+        match self.starts().map(|s| s.find(&self.source, text, at)) {
             Some(Ok(found)) => found,
             // The regex crate reads what the anchored search cannot.
             Some(Err(_)) | None => Found::From(at),
@@ -192,8 +192,6 @@ struct Starts {
     /// the starting ones: `(が|は)、?.{0,20}?(原因|事故)を…` starts at every
     /// が and は, but a sentence without 原因を or 事故を has no match.
     required: Option<AhoCorasick>,
-    /// The pattern, for [`Starts::anchored`].
-    pattern: String,
     /// The pattern's anchored DFA, compiled when one of its starting
     /// literals is first found: compiling it was most of a rule's start-up
     /// cost, and many rules (the English ones in a Japanese folder) never
@@ -276,20 +274,21 @@ impl Starts {
         Some(Starts {
             literals,
             required,
-            pattern: pattern.to_string(),
             anchored: OnceLock::new(),
         })
     }
 
-    fn anchored(&self) -> Option<&AnchoredDfa> {
+    /// `pattern` is the one [`Starts::new`] was given.
+    fn anchored(&self, pattern: &str) -> Option<&AnchoredDfa> {
         self.anchored
-            .get_or_init(|| AnchoredDfa::new(&self.pattern))
+            .get_or_init(|| AnchoredDfa::new(pattern))
             .as_ref()
     }
 
     /// The leftmost-first match: from each place a starting literal stands,
     /// left to right from `at`, the first anchored match.
-    fn find(&self, text: &str, at: usize) -> Result<Found, MatchError> {
+    /// `pattern` is the one [`Starts::new`] was given.
+    fn find(&self, pattern: &str, text: &str, at: usize) -> Result<Found, MatchError> {
         // A match from `at` holds a required literal at or after `at`.
         let rest = aho_corasick::Input::new(text).range(at..);
         if self.required.as_ref().is_some_and(|r| !r.is_match(rest)) {
@@ -310,7 +309,7 @@ impl Starts {
                 break;
             };
             let start = lit.start();
-            let Some(anchored) = self.anchored() else {
+            let Some(anchored) = self.anchored(pattern) else {
                 // Not compiled: the regex crate reads it all.
                 return Ok(Found::From(from));
             };
@@ -492,7 +491,10 @@ mod tests {
         let none = "障害、".repeat(MAX_TRIES * 2);
         same_as_regex("障害.{0,3}?報告", &[&many, &none]);
         let s = Starts::new("障害.{0,3}?報告").unwrap();
-        assert!(matches!(s.find(&many, 0), Ok(Found::From(_))));
+        assert!(matches!(
+            s.find("障害.{0,3}?報告", &many, 0),
+            Ok(Found::From(_))
+        ));
     }
 
     #[test]

@@ -39,23 +39,12 @@ pub fn needs_password(bytes: &[u8]) -> bool {
     let Some(dict) = encryption_dictionary(bytes) else {
         return false;
     };
-    let name = |key: &[u8]| {
-        dict.iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, v)| v.as_name())
-    };
-    let number = |key: &[u8]| {
-        dict.iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, v)| v.as_f64())
-    };
-    let string = |key: &[u8]| {
-        dict.iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, v)| match v {
-                Operand::Str(s) => Some(s.to_vec()),
-                _ => None,
-            })
+    let get = |key: &[u8]| dict.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
+    let name = |key: &[u8]| get(key).and_then(Operand::as_name);
+    let number = |key: &[u8]| get(key).and_then(Operand::as_f64);
+    let string = |key: &[u8]| match get(key) {
+        Some(Operand::Str(s)) => Some(s.to_vec()),
+        _ => None,
     };
     if name(b"Filter") != Some(b"Standard".as_slice())
         || number(b"R") != Some(6.0)
