@@ -67,27 +67,36 @@ fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
         let size = g.iter().map(|r| r.size).fold(0.0, f64::max);
         for r in &g {
             for gl in &r.glyphs {
-                let gap = prev_end.map(|(end, sz)| (gl.x - end) / sz.max(0.1));
-                // A table border between two glyphs separates cells even when
-                // the text runs right up to it.
-                let ruled = prev_end
-                    .is_some_and(|(end, _)| rules.vertical_between(end - 0.5, gl.x + 0.5, gl.y));
-                match (gap, cells.last_mut()) {
-                    (Some(gap), Some(cell))
-                        if !ruled && separator(&cell.2, &gl.text, gap) != "\t" =>
-                    {
+                let joined = match (prev_end, cells.last_mut()) {
+                    (Some((end, sz)), Some(cell)) => {
+                        let gap = (gl.x - end) / sz.max(0.1);
                         let sep = separator(&cell.2, &gl.text, gap);
-                        cell.2.push_str(sep);
-                        cell.2.push_str(&gl.text);
-                        cell.1 = gl.x + gl.advance;
+                        // A table border between two glyphs separates cells
+                        // even when the text runs right up to it (asked only
+                        // where the gap alone would not).
+                        let join = sep != "\t"
+                            && !rules.vertical_between(end - 0.5, gl.x + 0.5, gl.y);
+                        if join {
+                            cell.2.push_str(sep);
+                            cell.2.push_str(&gl.text);
+                            cell.1 = gl.x + gl.advance;
+                        }
+                        join
                     }
-                    _ => cells.push((gl.x, gl.x + gl.advance, gl.text.clone())),
+                    _ => false,
+                };
+                if !joined {
+                    cells.push((gl.x, gl.x + gl.advance, gl.text.clone()));
                 }
                 prev_end = Some((gl.x + gl.advance, gl.size));
             }
         }
         for c in cells.iter_mut() {
-            c.2 = c.2.trim().to_string();
+            // Most cells have nothing to trim: no new string for them.
+            let trimmed = c.2.trim();
+            if trimmed.len() != c.2.len() {
+                c.2 = trimmed.to_string();
+            }
         }
         cells.retain(|c| !c.2.is_empty());
         let text = cells
