@@ -199,6 +199,14 @@ impl Default for GState {
 /// Limits so a hostile file cannot make one page run forever.
 const MAX_FORM_DEPTH: usize = 12;
 
+/// Font names one content stream remembers (a stream uses a few; past this
+/// a name is looked up each time, so a hostile stream costs no memory).
+const MAX_FONTS_NAMED: usize = 64;
+
+/// The fonts a content stream's `Tf` names resolved to, in first use order.
+#[derive(Default)]
+struct FontsNamed<'a>(Vec<(&'a [u8], Option<Arc<Font>>)>);
+
 /// `/ActualText` of a marked-content sequence and where its first glyph was drawn.
 type ActualText = (String, Option<(f64, f64, f64)>);
 
@@ -247,6 +255,7 @@ impl<'d> Interpreter<'d> {
     pub fn run(&mut self, data: &[u8], resources: &[&Dictionary]) {
         let mut lx = Lexer::new(data);
         let mut operands: Vec<Operand> = Vec::new();
+        let mut fonts_named = FontsNamed::default();
         while let Some(op) = lx.next_op(&mut operands) {
             self.ops += 1;
             // The counts run on across the forms the page draws, so once a
@@ -259,8 +268,37 @@ impl<'d> Interpreter<'d> {
                 self.out.cut_by(UnreadReason::GlyphCap);
                 return;
             }
-            self.op(op, &operands, resources);
+            if op == b"Tf" {
+                self.set_font(&operands, resources, &mut fonts_named);
+            } else {
+                self.op(op, &operands, resources);
+            }
         }
+    }
+
+    /// `Tf`: the font by its resource name, looked up once per name in one
+    /// content stream (its resources do not change while it runs).
+    fn set_font<'a>(
+        &mut self,
+        a: &[Operand<'a>],
+        res: &[&Dictionary],
+        named: &mut FontsNamed<'a>,
+    ) {
+        self.gs.size = Self::f(a, 1);
+        self.gs.font = match a.first().and_then(Operand::as_name) {
+            Some(n) => match named.0.iter().find(|(k, _)| *k == n) {
+                Some((_, font)) => font.clone(),
+                None => {
+                    let font = lookup(self.doc, res, b"Font", n)
+                        .and_then(|o| self.fonts.get(self.doc, o));
+                    if named.0.len() < MAX_FONTS_NAMED {
+                        named.0.push((n, font.clone()));
+                    }
+                    font
+                }
+            },
+            None => None,
+        };
     }
 
     fn f(ops: &[Operand], i: usize) -> f64 {
@@ -283,14 +321,6 @@ impl<'d> Interpreter<'d> {
             b"BT" => {
                 self.tm = IDENTITY;
                 self.tlm = IDENTITY;
-            }
-            b"Tf" => {
-                self.gs.size = f(1);
-                self.gs.font = a
-                    .first()
-                    .and_then(Operand::as_name)
-                    .and_then(|n| lookup(self.doc, res, b"Font", n))
-                    .and_then(|o| self.fonts.get(self.doc, o));
             }
             b"Tc" => self.gs.char_spacing = f(0),
             b"Tw" => self.gs.word_spacing = f(0),
