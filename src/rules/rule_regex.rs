@@ -187,11 +187,11 @@ type CacheFn =
 /// The anchored search of a pattern from the places its matches can start.
 struct Starts {
     /// Every literal a match can start with (a prefix of it, when long).
-    literals: AhoCorasick,
+    literals: Literals,
     /// Literals one of which every match contains, when they are rarer than
     /// the starting ones: `(が|は)、?.{0,20}?(原因|事故)を…` starts at every
     /// が and は, but a sentence without 原因を or 事故を has no match.
-    required: Option<AhoCorasick>,
+    required: Option<Literals>,
     /// The pattern's anchored DFA, compiled when one of its starting
     /// literals is first found: compiling it was most of a rule's start-up
     /// cost, and many rules (the English ones in a Japanese folder) never
@@ -271,8 +271,8 @@ impl Starts {
         // Worth a pass of its own only when it is rarer than the starts.
         let required = required_literals(&hir)
             .filter(|r| score(r) > score(&starting))
-            .and_then(|r| automaton(&r));
-        let literals = automaton(&starting)?;
+            .and_then(|r| Literals::new(&r));
+        let literals = Literals::new(&starting)?;
         Some(Starts {
             literals,
             required,
@@ -291,8 +291,11 @@ impl Starts {
     /// left to right from `at`, the first anchored match.
     fn find(&self, text: &str, at: usize) -> Result<Found, MatchError> {
         // A match from `at` holds a required literal at or after `at`.
-        let rest = aho_corasick::Input::new(text).range(at..);
-        if self.required.as_ref().is_some_and(|r| !r.is_match(rest)) {
+        if self
+            .required
+            .as_ref()
+            .is_some_and(|r| r.find(text, at).is_none())
+        {
             return Ok(Found::Match(None));
         }
         let from = at;
@@ -303,13 +306,9 @@ impl Starts {
                 return Ok(Found::From(at));
             }
             tries += 1;
-            let Some(lit) = self
-                .literals
-                .find(aho_corasick::Input::new(text).range(at..))
-            else {
+            let Some(start) = self.literals.find(text, at) else {
                 break;
             };
-            let start = lit.start();
             let Some(anchored) = self.anchored() else {
                 // Not compiled: the regex crate reads it all.
                 return Ok(Found::From(from));
@@ -369,17 +368,66 @@ fn score(literals: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
     (shortest, std::cmp::Reverse(literals.len()))
 }
 
+/// Where one of a set of literals stands (the leftmost place; which literal
+/// is not used).
+enum Literals {
+    /// Up to a few dozen literals: a SIMD (Teddy) searcher, which costs a
+    /// hundredth of an automaton to build and searches as fast (the
+    /// automaton would use it as its prefilter anyway).
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Literals {
+    fn new(literals: &[Vec<u8>]) -> Option<Literals> {
+        let folded = folded(literals);
+        // The packed searcher matches case exactly: not for a
+        // case-insensitive pattern's variants.
+        let packed = (folded.len() == literals.len())
+            .then(|| {
+                aho_corasick::packed::Config::new()
+                    .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                    .builder()
+                    .extend(literals)
+                    .build()
+            })
+            .flatten();
+        match packed {
+            Some(p) => Some(Literals::Packed(p)),
+            None => automaton(literals, folded).map(Literals::Automaton),
+        }
+    }
+
+    /// Where the leftmost literal at or after `at` starts.
+    fn find(&self, text: &str, at: usize) -> Option<usize> {
+        match self {
+            Literals::Packed(p) => p
+                .find_in(text, aho_corasick::Span::from(at..text.len()))
+                .map(|m| m.start()),
+            Literals::Automaton(a) => a
+                .find(aho_corasick::Input::new(text).range(at..))
+                .map(|m| m.start()),
+        }
+    }
+}
+
+/// `literals` in lowercase, each once: fewer than `literals` when they hold
+/// a case-insensitive pattern's case variants.
+fn folded(literals: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let mut folded: Vec<Vec<u8>> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
+    folded.sort_unstable();
+    folded.dedup();
+    folded
+}
+
 /// An automaton that finds where one of `literals` stands (the leftmost
-/// place; which literal is not used).
-fn automaton(literals: &[Vec<u8>]) -> Option<AhoCorasick> {
+/// place; which literal is not used); `folded` is [`folded`]`(literals)`.
+fn automaton(literals: &[Vec<u8>], folded: Vec<Vec<u8>>) -> Option<AhoCorasick> {
     // A case-insensitive pattern gives every case variant of its words as a
     // literal (hundreds for `(?i)\b(sub-?processors?|…)`), slow to build into
     // an automaton. Their lowercase forms matched without regard to ASCII
     // case find the same places, and perhaps more: more is safe, as a place
     // is only where the anchored search is tried.
-    let mut folded: Vec<Vec<u8>> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
-    folded.sort_unstable();
-    folded.dedup();
     let fold = folded.len() < literals.len();
     AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostFirst)
@@ -496,14 +544,32 @@ mod tests {
     }
 
     #[test]
+    fn a_few_starting_words_are_found_by_the_packed_searcher_as_by_the_regex() {
+        let p = "(障害|事故|インシデント).{0,10}?(報告|通知)";
+        let s = Starts::new(p).unwrap();
+        assert!(matches!(s.literals, Literals::Packed(_)));
+        // Texts shorter and longer than the packed searcher's minimum, with
+        // starts before, inside and after the window.
+        same_as_regex(
+            p,
+            &[
+                "障害を報告",
+                "事故",
+                "ここでは障害が起きたらインシデントとして直ちに通知する",
+                &format!("{}事故の際は報告する", "前置き".repeat(20)),
+                &format!("障害{}報告", "あ".repeat(11)),
+            ],
+        );
+    }
+
+    #[test]
     fn a_case_insensitive_pattern_finds_every_case_from_its_lowercase_starts() {
         let p = r"(?i)\b(sub-?processors?|sub-?contractors?)\b.{0,20}?\b(liable|responsible)";
         let s = Starts::new(p).unwrap();
-        assert!(
-            s.literals.patterns_len() < 20,
-            "{}",
-            s.literals.patterns_len()
-        );
+        let Literals::Automaton(a) = &s.literals else {
+            panic!("case variants need the automaton");
+        };
+        assert!(a.patterns_len() < 20, "{}", a.patterns_len());
         same_as_regex(
             p,
             &[
