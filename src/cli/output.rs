@@ -4,6 +4,10 @@
 //! place, so the previous report survives a full disk, a size limit or a
 //! crash intact, and two scans writing the same file never mix: each rename
 //! replaces the whole file.
+//!
+//! A destination that is not a file (`/dev/null`, a named pipe, `/dev/stdout`)
+//! is written into as it is: a rename would put a file in its place. A
+//! symbolic link to a report is followed, and the report it points to replaced.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,6 +57,16 @@ pub fn check_writable(path: &Path) -> Result<(), OutputError> {
     if path.is_dir() {
         return Err(fail("it is a folder".into()));
     }
+    if is_special(path) {
+        // Opening a named pipe for writing would wait for its reader: its
+        // permissions say enough.
+        return match std::fs::metadata(path) {
+            Ok(m) if m.permissions().readonly() => Err(fail("it is read-only".into())),
+            Ok(_) => Ok(()),
+            Err(e) => Err(fail(e.to_string())),
+        };
+    }
+    let path = &target_of(path);
     let dir = folder_of(path);
     if !dir.is_dir() {
         return Err(fail(format!("the folder {} does not exist", dir.display())));
@@ -92,8 +106,49 @@ pub fn write_with(
                     _ => OutputError::Stdout(e),
                 })
         }
-        Output::File(path) => write_atomic(path, render),
+        Output::File(path) if is_special(path) => write_into(path, render),
+        Output::File(path) => write_atomic(&target_of(path), render),
     }
+}
+
+/// Whether `path` (followed, if a link) is something other than a file or
+/// folder: a device, a named pipe or a socket.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// The file a symbolic link points to (the path itself otherwise), so that
+/// the rename replaces the report and leaves the link.
+fn target_of(path: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Write into a device or pipe as it is.
+fn write_into(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
+    let fail = |reason: String| OutputError::Unwritable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| fail(e.to_string()))?;
+    let mut w = std::io::BufWriter::new(file);
+    render(&mut w)
+        .and_then(|_| w.flush())
+        .map_err(|e| match e.kind() {
+            // The pipe's reader went away, as with standard output.
+            std::io::ErrorKind::BrokenPipe => OutputError::Closed,
+            _ => fail(e.to_string()),
+        })
 }
 
 fn write_atomic(
@@ -159,6 +214,52 @@ mod tests {
         write(&Output::File(p.clone()), b"new").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_report_to_dev_null_leaves_the_device_in_place() {
+        use std::os::unix::fs::FileTypeExt;
+        let null = Path::new("/dev/null");
+        check_writable(null).unwrap();
+        write(&Output::File(null.into()), b"report").unwrap();
+        let kind = std::fs::metadata(null).unwrap().file_type();
+        assert!(kind.is_char_device(), "/dev/null is now {kind:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_report_to_a_named_pipe_is_read_from_the_pipe() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("report.fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        check_writable(&fifo).unwrap();
+        write(&Output::File(fifo.clone()), b"report").unwrap();
+        assert_eq!(reader.join().unwrap(), b"report");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_report_through_a_link_replaces_the_linked_report_and_keeps_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("2026-12.json");
+        let link = dir.path().join("latest.json");
+        std::fs::write(&real, b"old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write(&Output::File(link.clone()), b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
     }
 
     #[test]
