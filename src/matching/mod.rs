@@ -488,7 +488,10 @@ fn match_within(
                     }
                 }
                 budget.charge(STAGE, text.len())?;
-                if !pat.re.is_match(text) {
+                // The search that tells whether it matches gives the first
+                // occurrence too: not searched for twice.
+                let mut occurrences = pat.re.find_iter(text).peekable();
+                if occurrences.peek().is_none() {
                     continue;
                 }
                 if pat.unless.as_ref().is_some_and(|u| u.is_match(text)) {
@@ -503,7 +506,7 @@ fn match_within(
                 // The first occurrence may sit in a purpose clause
                 // (「…に連絡するための緊急連絡網を整備し」): a later one of the
                 // same sentence can still bind. A few are read, no more.
-                for m in pat.re.find_iter(text).take(MATCHES_PER_SENTENCE) {
+                for m in occurrences.take(MATCHES_PER_SENTENCE) {
                     // The modality read after the match, the weak_if and keep_if scope.
                     budget.charge(STAGE, text.len().saturating_mul(3))?;
                     let (strength, modality, subject) = strength_of(
