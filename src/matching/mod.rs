@@ -477,9 +477,7 @@ fn match_within(
                 if pat.in_table && s.kind != SentenceKind::TableRow {
                     continue;
                 }
-                if pat.party_table
-                    && readings.binding(si).is_none_or(|b| b.bound.is_none())
-                {
+                if pat.party_table && readings.binding(si).is_none_or(|b| b.bound.is_none()) {
                     continue;
                 }
                 if let Some(h) = &pat.heading {
