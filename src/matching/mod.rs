@@ -309,16 +309,78 @@ pub fn decide(p: &Provision, subject: Option<Role>, modality: Modality) -> Stren
     }
 }
 
-/// What a sentence says as a whole, read once: items and table rows borrow
-/// it from their lead sentence.
-struct Reading {
+/// What a sentence says as a whole: items and table rows borrow it from
+/// their lead sentence. Read when a hit first needs it, not for every
+/// sentence: most sentences hold no hit and lead none that does.
+struct Readings<'a> {
+    sentences: &'a [Sentence],
+    parties: &'a Parties,
+    lexicon: &'a crate::rules::Lexicon,
+    said: Vec<std::cell::OnceCell<Said>>,
+    modality: Vec<std::cell::OnceCell<Modality>>,
+    /// For a row of a party-column table: who its marks bind.
+    binding: Vec<Option<allocation::Binding>>,
+}
+
+/// Who a sentence names as its subjects.
+struct Said {
     subject: Option<Role>,
-    modality: Modality,
     /// Where each coordinated clause with its own subject starts
     /// (「…は甲が行うものとし、乙は…負わない」): byte offset and subject.
     clauses: Vec<(usize, Option<Role>)>,
-    /// For a row of a party-column table: who its marks bind.
-    binding: Option<allocation::Binding>,
+}
+
+impl<'a> Readings<'a> {
+    fn new(
+        sentences: &'a [Sentence],
+        parties: &'a Parties,
+        lexicon: &'a crate::rules::Lexicon,
+    ) -> Readings<'a> {
+        let mut binding = allocation::read(sentences, parties);
+        binding.resize(sentences.len(), None);
+        Readings {
+            sentences,
+            parties,
+            lexicon,
+            said: std::iter::repeat_with(Default::default)
+                .take(sentences.len())
+                .collect(),
+            modality: std::iter::repeat_with(Default::default)
+                .take(sentences.len())
+                .collect(),
+            binding,
+        }
+    }
+
+    fn said(&self, si: usize) -> &Said {
+        self.said[si].get_or_init(|| {
+            let text = &self.sentences[si].norm.text;
+            // The label automaton runs once: the sentence's subject and its
+            // clauses both come from the subjects it finds.
+            let subjects = self.parties.subjects(text);
+            Said {
+                subject: parties::subject_of(&subjects, text.len()),
+                clauses: clauses(text, &subjects),
+            }
+        })
+    }
+
+    fn subject(&self, si: usize) -> Option<Role> {
+        self.said(si).subject
+    }
+
+    fn clauses(&self, si: usize) -> &[(usize, Option<Role>)] {
+        &self.said(si).clauses
+    }
+
+    fn modality(&self, si: usize) -> Modality {
+        *self.modality[si]
+            .get_or_init(|| obligation::modality(self.lexicon, &self.sentences[si].norm.text, 0))
+    }
+
+    fn binding(&self, si: usize) -> Option<&allocation::Binding> {
+        self.binding[si].as_ref()
+    }
 }
 
 /// Every hit of every provision in a document's sentences.
@@ -367,20 +429,11 @@ fn match_within(
 ) -> Result<Vec<Hit>, BudgetExceeded> {
     const STAGE: &str = "matching";
     let mut hits = Vec::new();
-    let mut readings: Vec<Reading> = Vec::with_capacity(sentences.len());
-    let mut bindings = allocation::read(sentences, parties).into_iter();
+    let readings = Readings::new(sentences, parties, &rules.lexicon);
     for s in sentences {
-        // The label automaton and the modality automaton.
+        // The label automaton and the modality automaton (charged for every
+        // sentence, though they run only for those a hit needs).
         budget.charge(STAGE, s.norm.text.len().saturating_mul(2))?;
-        // The label automaton runs once: the sentence's subject and its
-        // clauses both come from the subjects it finds.
-        let subjects = parties.subjects(&s.norm.text);
-        readings.push(Reading {
-            subject: parties::subject_of(&subjects, s.norm.text.len()),
-            modality: obligation::modality(&rules.lexicon, &s.norm.text, 0),
-            clauses: clauses(&s.norm.text, &subjects),
-            binding: bindings.next().flatten(),
-        });
     }
     // Consecutive sentences share their article's heading: normalize it and
     // find its keywords once per heading, not once per sentence.
@@ -424,12 +477,7 @@ fn match_within(
                 if pat.in_table && s.kind != SentenceKind::TableRow {
                     continue;
                 }
-                if pat.party_table
-                    && readings[si]
-                        .binding
-                        .as_ref()
-                        .is_none_or(|b| b.bound.is_none())
-                {
+                if pat.party_table && readings.binding(si).is_none_or(|b| b.bound.is_none()) {
                     continue;
                 }
                 if let Some(h) = &pat.heading {
@@ -438,7 +486,10 @@ fn match_within(
                     }
                 }
                 budget.charge(STAGE, text.len())?;
-                if !pat.re.is_match(text) {
+                // The search that tells whether it matches gives the first
+                // occurrence too: not searched for twice.
+                let mut occurrences = pat.re.find_iter(text).peekable();
+                if occurrences.peek().is_none() {
                     continue;
                 }
                 if pat.unless.as_ref().is_some_and(|u| u.is_match(text)) {
@@ -453,7 +504,7 @@ fn match_within(
                 // The first occurrence may sit in a purpose clause
                 // (「…に連絡するための緊急連絡網を整備し」): a later one of the
                 // same sentence can still bind. A few are read, no more.
-                for m in pat.re.find_iter(text).take(MATCHES_PER_SENTENCE) {
+                for m in occurrences.take(MATCHES_PER_SENTENCE) {
                     // The modality read after the match, the weak_if and keep_if scope.
                     budget.charge(STAGE, text.len().saturating_mul(3))?;
                     let (strength, modality, subject) = strength_of(
@@ -751,7 +802,7 @@ fn strength_of(
     p: &Provision,
     pat: &Pattern,
     sentences: &[Sentence],
-    readings: &[Reading],
+    readings: &Readings,
     si: usize,
     text: &str,
     matched: (usize, usize),
@@ -759,7 +810,7 @@ fn strength_of(
     let s = &sentences[si];
     let start = matched.0;
     let lead = s.lead.filter(|l| *l < si);
-    let clauses = &readings[si].clauses;
+    let clauses = readings.clauses(si);
     let ci = clauses.iter().rposition(|c| c.0 <= start).unwrap_or(0);
     let clause_end = clauses.get(ci + 1).map_or(text.len(), |c| c.0);
     // Subject: the clause's own when the sentence coordinates clauses with
@@ -768,17 +819,17 @@ fn strength_of(
     let subject = (clauses.len() > 1)
         .then_some(clauses[ci].1)
         .flatten()
-        .or(readings[si].subject)
-        .or_else(|| lead.and_then(|l| readings[l].subject))
+        .or_else(|| readings.subject(si))
+        .or_else(|| lead.and_then(|l| readings.subject(l)))
         .or_else(|| {
             (si > 0 && sentences[si - 1].article == s.article && s.article.is_some())
-                .then(|| readings[si - 1].subject)
+                .then(|| readings.subject(si - 1))
                 .flatten()
         });
     // A row of a party-column table binds whom its marks name: the party
     // whose column carries the words, else the marked one; a row marked for
     // no one binds no one.
-    let subject = match &readings[si].binding {
+    let subject = match readings.binding(si) {
         Some(b) => {
             let (_, end) = s.norm.original_range(matched.0, matched.1);
             match b.subject_at(end) {
@@ -811,11 +862,11 @@ fn strength_of(
     let modality = match (s.kind, pred.modality) {
         // A table row states what its lead sentence introduces (次表のとおりとする).
         (SentenceKind::TableRow, _) => lead
-            .map(|l| readings[l].modality)
+            .map(|l| readings.modality(l))
             .filter(|m| *m != Modality::None)
             .unwrap_or(Modality::Duty),
         (_, Modality::None) if lead.is_some() => {
-            lead.map(|l| readings[l].modality).unwrap_or(Modality::None)
+            lead.map(|l| readings.modality(l)).unwrap_or(Modality::None)
         }
         _ => pred.modality,
     };

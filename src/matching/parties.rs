@@ -183,6 +183,54 @@ fn shared_matcher(labels: Vec<(String, Role)>) -> Arc<Matcher> {
     Arc::clone(c.entry(labels).or_insert(m))
 }
 
+/// What a document's composed label set depends on besides the lexicon:
+/// the labels it defines and the overrides, with their roles.
+#[derive(PartialEq, Eq, Hash)]
+struct ComposedKey {
+    defined: Vec<(String, Role)>,
+    overrides: Vec<(String, Role)>,
+}
+
+/// The lexicon's labels a composed set was built from (a rule set of its
+/// own may list others).
+struct LabelLists {
+    vendor: Vec<String>,
+    customer: Vec<String>,
+    both: Vec<String>,
+}
+
+impl LabelLists {
+    fn of(lex: &PartiesLexicon) -> LabelLists {
+        LabelLists {
+            vendor: lex.vendor_labels.clone(),
+            customer: lex.customer_labels.clone(),
+            both: lex.both_labels.clone(),
+        }
+    }
+
+    fn is(&self, lex: &PartiesLexicon) -> bool {
+        self.vendor == lex.vendor_labels
+            && self.customer == lex.customer_labels
+            && self.both == lex.both_labels
+    }
+}
+
+/// A composed label set: how many pairs it asked the budget for, and its
+/// shared automaton.
+struct Composed {
+    lexicon: LabelLists,
+    pairs: usize,
+    matcher: Arc<Matcher>,
+}
+
+/// `f` over the composed sets seen so far (at most [`CACHE_SETS`], like the
+/// automata they hold).
+fn composed_cache<T>(f: impl FnOnce(&mut HashMap<ComposedKey, Composed>) -> T) -> T {
+    static CACHE: OnceLock<Mutex<HashMap<ComposedKey, Composed>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    f(&mut cache.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
 fn strip_company_words(s: &str) -> String {
     let mut out = s.to_string();
     for w in ["株式会社", "有限会社", "合同会社", "(株)", "㈱"] {
@@ -352,6 +400,51 @@ impl Parties {
     }
 
     fn rebuild(&mut self, lex: &PartiesLexicon, overrides: &[(String, Role)], budget: &Budget) {
+        // Most documents define their parties as others did: the labels they
+        // compose (a few hundred pairs, sorted) were composed before.
+        let key = ComposedKey {
+            defined: self
+                .defined
+                .iter()
+                .map(|d| (d.label.clone(), d.role))
+                .collect(),
+            overrides: overrides.to_vec(),
+        };
+        if let Some((pairs, matcher)) = composed_cache(|c| {
+            c.get(&key)
+                .filter(|e| e.lexicon.is(lex))
+                .map(|e| (e.pairs, Arc::clone(&e.matcher)))
+        }) {
+            if budget.party_labels("parties", pairs).is_ok() {
+                self.matcher = Some(matcher);
+                return;
+            }
+        }
+        let pairs = self.compose(lex, overrides, budget);
+        let cached = |m: &&Arc<Matcher>| m.labels.len() <= CACHE_MAX_LABELS;
+        if let (None, Some(matcher)) = (self.exceeded, self.matcher.as_ref().filter(cached)) {
+            let entry = Composed {
+                lexicon: LabelLists::of(lex),
+                pairs,
+                matcher: Arc::clone(matcher),
+            };
+            composed_cache(|c| {
+                if c.len() >= CACHE_SETS {
+                    c.clear();
+                }
+                c.insert(key, entry);
+            });
+        }
+    }
+
+    /// Compose the document's label set and its automaton; the number of
+    /// pairs the party-label budget was asked for.
+    fn compose(
+        &mut self,
+        lex: &PartiesLexicon,
+        overrides: &[(String, Role)],
+        budget: &Budget,
+    ) -> usize {
         let mut labels: Vec<(String, Role)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut add = |l: &str, r: Role, labels: &mut Vec<(String, Role)>| match index.get(l) {
@@ -417,6 +510,7 @@ impl Parties {
         drop(index);
         labels.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         self.matcher = Some(shared_matcher(labels));
+        pairs
     }
 
     /// The role of the sentence's subject: the first topic (Xは, Xも,
@@ -573,6 +667,31 @@ mod tests {
             assert_eq!(p.subject(t, 100), own.subject(t, 100), "{t}");
             assert_eq!(q.subject(t, 100), own.subject(t, 100), "{t}");
         }
+    }
+
+    #[test]
+    fn a_composed_label_set_is_reused_only_under_the_same_lexicon_and_within_the_budget() {
+        let rs = RuleSet::embedded().unwrap();
+        let doc = Document {
+            blocks: vec![Block::paragraph(None, "医療法人社団翠明会（以下「甲」という。）と株式会社北辰（以下「乙」という。）は、次のとおり契約する。")],
+            ..Document::default()
+        };
+        let s = crate::segment::segment(&doc);
+        let lex = &rs.lexicon.parties;
+        let first = Parties::resolve(&s, lex, None, &[]);
+        let again = Parties::resolve(&s, lex, None, &[]);
+        assert!(again.shares_matcher_with(&first));
+        // Another lexicon composes its own set.
+        let mut other = lex.clone();
+        other.vendor_labels.push("提供者".into());
+        let own = Parties::resolve(&s, &other, None, &[]);
+        assert!(!own.shares_matcher_with(&first));
+        assert_eq!(own.subject("提供者は、報告する。", 0), Some(Role::Vendor));
+        assert_eq!(first.subject("提供者は、報告する。", 0), None);
+        // A budget too small for the pairs is exceeded even when they were composed before.
+        let mut small = Budget::new(u64::MAX, 1);
+        let over = Parties::try_resolve(&s, lex, None, &[], &mut small);
+        assert!(over.is_err());
     }
 
     #[test]

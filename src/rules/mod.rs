@@ -202,6 +202,9 @@ pub struct Lexicon {
     pub conditional_suffix: Vec<String>,
     pub attached_tables: Vec<String>,
     pub conjunction_break: Vec<String>,
+    /// Every `conjunction_break` phrase in one automaton: most sentences
+    /// hold none, and one pass tells (None: it could not be built).
+    pub conjunction_any: Option<AhoCorasick>,
     pub plain_endings: Vec<String>,
     pub unsafe_objects: Vec<String>,
     pub generic_acts: Vec<String>,
@@ -648,6 +651,7 @@ fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
         conditional_suffix: norm(&m.conditional_suffix),
         attached_tables: norm(&m.attached_tables),
         conjunction_break: norm(&m.conjunction_break),
+        conjunction_any: AhoCorasick::new(norm(&m.conjunction_break)).ok(),
         plain_endings: norm(&m.plain_endings),
         unsafe_objects: norm(&m.unsafe_objects),
         generic_acts: norm(&m.generic_acts),

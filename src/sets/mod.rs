@@ -12,7 +12,9 @@ pub mod reference;
 pub mod resolve;
 
 use crate::segment::{Sentence, SentenceKind};
+use aho_corasick::AhoCorasick;
 pub use language::Lang;
+use std::sync::OnceLock;
 
 /// What one document says about its place among the vendor's documents.
 #[derive(Debug, Clone, Default)]
@@ -207,16 +209,26 @@ fn without_language_tag(stem: &str) -> String {
 
 /// The sentence speaks of language versions (正文, 英語版, "English version").
 fn is_language_clause(t: &str) -> bool {
-    let lower = t.to_ascii_lowercase();
-    let names = ["日本語", "英語", "和文", "英文", "japanese", "english"]
-        .iter()
-        .any(|n| lower.contains(n));
-    let versions = [
-        "正文", "正本", "版", "version", "language", "翻訳", "訳文", "text",
-    ]
-    .iter()
-    .any(|v| lower.contains(v));
-    names && versions
+    // One automaton per word list, in any case, built once: most sentences
+    // name no language, and are done after one pass.
+    static NAMES: OnceLock<AhoCorasick> = OnceLock::new();
+    static VERSIONS: OnceLock<AhoCorasick> = OnceLock::new();
+    let automaton = |words: &[&str]| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(words)
+            .expect("static language words")
+    };
+    NAMES
+        .get_or_init(|| automaton(&["日本語", "英語", "和文", "英文", "japanese", "english"]))
+        .is_match(t)
+        && VERSIONS
+            .get_or_init(|| {
+                automaton(&[
+                    "正文", "正本", "版", "version", "language", "翻訳", "訳文", "text",
+                ])
+            })
+            .is_match(t)
 }
 
 #[cfg(test)]

@@ -141,8 +141,28 @@ const CONFLICT: [&str; 14] = [
     "contradict",
 ];
 
+/// Any word a priority clause needs ([`CONFLICT`], 優先, precedence,
+/// prevail over), in any case: one pass over a sentence tells whether it can
+/// be one (most sentences are not).
+fn cue() -> &'static AhoCorasick {
+    static F: OnceLock<AhoCorasick> = OnceLock::new();
+    F.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(
+                CONFLICT
+                    .iter()
+                    .chain(&["優先", "precedence", "prevail over"]),
+            )
+            .expect("static priority cues")
+    })
+}
+
 /// The priority a sentence states, if it states one.
 pub fn read(t: &str) -> Option<Priority> {
+    if !cue().is_match(t) {
+        return None;
+    }
     let lower = t.to_ascii_lowercase();
     let conflict = CONFLICT.iter().any(|c| lower.contains(c));
     if !(conflict

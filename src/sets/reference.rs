@@ -8,11 +8,33 @@
 //! narrow: the sentence must say 参考資料 or 参考として, and the document is the
 //! noun the sentence's topic ends with.
 
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::OnceLock;
+
 /// Words that attach for reference only.
 const FOR_REFERENCE: [&str; 4] = ["参考資料として", "参考資料とし", "参考として", "参考までに"];
 
 /// Words saying the document binds after all: then it is not for reference.
 const BINDING: [&str; 3] = ["一部を構成", "一体をな", "一部とする"];
+
+/// Each word list as one automaton, built once: one pass over a sentence
+/// instead of one per word.
+fn for_reference() -> &'static AhoCorasick {
+    static F: OnceLock<AhoCorasick> = OnceLock::new();
+    F.get_or_init(|| automaton(&FOR_REFERENCE))
+}
+
+fn binding() -> &'static AhoCorasick {
+    static F: OnceLock<AhoCorasick> = OnceLock::new();
+    F.get_or_init(|| automaton(&BINDING))
+}
+
+fn automaton(words: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(words)
+        .expect("static reference words")
+}
 
 /// The longest names kept: a topic longer than this is a phrase, not a title.
 const MAX_NAME: usize = 30;
@@ -20,8 +42,9 @@ const MAX_NAME: usize = 30;
 /// The name of the document the sentence `t` (normalized) attaches for
 /// reference only, in lower case, or None.
 pub fn read(t: &str) -> Option<String> {
-    let at = FOR_REFERENCE.iter().filter_map(|w| t.find(w)).min()?;
-    if BINDING.iter().any(|w| t.contains(w)) {
+    // The leftmost of the words: where the first of them starts.
+    let at = for_reference().find(t)?.start();
+    if binding().is_match(t) {
         return None;
     }
     // The topic: 「…開示書は、参考資料として」 or 「…開示書を参考資料として」.
