@@ -120,7 +120,7 @@ pub enum Decoded {
 /// Flate decoder answers a stream that does not inflate with no bytes and no
 /// error, so such a stream, longer than any deflate of nothing, is damage.
 pub fn decode(stream: &Stream, budget: usize) -> Decoded {
-    match stream.decompressed_content_with_limit(budget) {
+    match super::inflate::decoded(stream, Some(budget)) {
         Ok(data) => {
             let flate = stream
                 .filters()
@@ -278,19 +278,14 @@ impl<'d> Interpreter<'d> {
 
     /// `Tf`: the font by its resource name, looked up once per name in one
     /// content stream (its resources do not change while it runs).
-    fn set_font<'a>(
-        &mut self,
-        a: &[Operand<'a>],
-        res: &[&Dictionary],
-        named: &mut FontsNamed<'a>,
-    ) {
+    fn set_font<'a>(&mut self, a: &[Operand<'a>], res: &[&Dictionary], named: &mut FontsNamed<'a>) {
         self.gs.size = Self::f(a, 1);
         self.gs.font = match a.first().and_then(Operand::as_name) {
             Some(n) => match named.0.iter().find(|(k, _)| *k == n) {
                 Some((_, font)) => font.clone(),
                 None => {
-                    let font = lookup(self.doc, res, b"Font", n)
-                        .and_then(|o| self.fonts.get(self.doc, o));
+                    let font =
+                        lookup(self.doc, res, b"Font", n).and_then(|o| self.fonts.get(self.doc, o));
                     if named.0.len() < MAX_FONTS_NAMED {
                         named.0.push((n, font.clone()));
                     }

@@ -84,8 +84,7 @@ fn dict_get<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a 
 
 fn stream_bytes(doc: &Document, o: &Object) -> Option<Vec<u8>> {
     match resolve(doc, o) {
-        Object::Stream(s) => s
-            .decompressed_content()
+        Object::Stream(s) => super::inflate::decoded(s, None)
             .ok()
             .or_else(|| Some(s.content.clone())),
         _ => None,

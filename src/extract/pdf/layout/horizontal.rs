@@ -74,8 +74,8 @@ fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
                         // A table border between two glyphs separates cells
                         // even when the text runs right up to it (asked only
                         // where the gap alone would not).
-                        let join = sep != "\t"
-                            && !rules.vertical_between(end - 0.5, gl.x + 0.5, gl.y);
+                        let join =
+                            sep != "\t" && !rules.vertical_between(end - 0.5, gl.x + 0.5, gl.y);
                         if join {
                             cell.2.push_str(sep);
                             cell.2.push_str(&gl.text);
