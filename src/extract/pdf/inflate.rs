@@ -12,6 +12,13 @@
 
 use flate2::{Decompress, FlushDecompress, Status};
 use lopdf::{DecompressError, Object, Stream};
+use std::cell::Cell;
+
+thread_local! {
+    /// One zlib state per thread, reset for each stream: setting one up
+    /// (its tables and window) costs more than inflating a small stream.
+    static ZLIB: Cell<Option<Decompress>> = const { Cell::new(None) };
+}
 
 /// The most the fast path inflates when the caller sets no limit; a larger
 /// stream is left to lopdf, which decodes it as it always did.
@@ -82,7 +89,19 @@ fn start_size(stream: &Stream, cap: usize) -> usize {
 /// Inflate `input` (a zlib stream) to its end in one pass. None unless it
 /// ends cleanly (checksum included) within `cap` bytes of output.
 fn inflate_whole(input: &[u8], start: usize, cap: usize) -> Option<Vec<u8>> {
-    let mut z = Decompress::new(true);
+    let mut z = match ZLIB.take() {
+        Some(mut z) => {
+            z.reset(true);
+            z
+        }
+        None => Decompress::new(true),
+    };
+    let out = inflate_with(&mut z, input, start, cap);
+    ZLIB.set(Some(z));
+    out
+}
+
+fn inflate_with(z: &mut Decompress, input: &[u8], start: usize, cap: usize) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(start);
     loop {
         if out.len() == out.capacity() {
@@ -188,6 +207,17 @@ mod tests {
         }
         same_as_lopdf(&flate_stream(garbled), Some(1 << 20));
         same_as_lopdf(&flate_stream(b"not deflate at all".to_vec()), None);
+    }
+
+    #[test]
+    fn a_stream_after_a_broken_one_starts_from_a_fresh_state() {
+        let z = zlib(&text(300));
+        let plain = text(50);
+        let clean = flate_stream(zlib(&plain));
+        decoded(&flate_stream(z[..z.len() / 3].to_vec()), None).ok();
+        assert_eq!(decoded(&clean, None).unwrap(), plain);
+        decoded(&flate_stream(b"x\x9c garbage".to_vec()), None).ok();
+        assert_eq!(decoded(&clean, Some(1 << 20)).unwrap(), plain);
     }
 
     #[test]
