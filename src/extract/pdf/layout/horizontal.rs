@@ -5,7 +5,8 @@ use super::{separator, Line, RuleIndex};
 use crate::extract::pdf::content::Placed;
 
 struct Run<'a> {
-    glyphs: Vec<&'a Placed>,
+    /// Consecutive in content order, so a slice of the page's glyphs.
+    glyphs: &'a [&'a Placed],
     y: f64,
     x0: f64,
     x1: f64,
@@ -16,7 +17,8 @@ pub(super) fn horizontal_lines(glyphs: &[&Placed], rules: &RuleIndex) -> Vec<Lin
     // Runs in content order: a run breaks where the baseline moves or the
     //    pen jumps backwards or far ahead.
     let mut runs: Vec<Run> = Vec::new();
-    for g in glyphs {
+    let mut run_start = 0;
+    for (i, g) in glyphs.iter().enumerate() {
         if let Some(r) = runs.last_mut() {
             let tol = 0.35 * r.size.min(g.size).max(0.1);
             let same_line = (g.y - r.y).abs() <= tol;
@@ -24,12 +26,13 @@ pub(super) fn horizontal_lines(glyphs: &[&Placed], rules: &RuleIndex) -> Vec<Lin
             if same_line && forward {
                 r.x1 = r.x1.max(g.x + g.advance);
                 r.size = r.size.max(g.size);
-                r.glyphs.push(g);
+                r.glyphs = glyphs.get(run_start..=i).unwrap_or_default();
                 continue;
             }
         }
+        run_start = i;
         runs.push(Run {
-            glyphs: vec![g],
+            glyphs: std::slice::from_ref(g),
             y: g.y,
             x0: g.x,
             x1: g.x + g.advance,
@@ -66,7 +69,7 @@ fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
         let mut prev_end: Option<(f64, f64)> = None;
         let size = g.iter().map(|r| r.size).fold(0.0, f64::max);
         for r in &g {
-            for gl in &r.glyphs {
+            for gl in r.glyphs {
                 let joined = match (prev_end, cells.last_mut()) {
                     (Some((end, sz)), Some(cell)) => {
                         let gap = (gl.x - end) / sz.max(0.1);
