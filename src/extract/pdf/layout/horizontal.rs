@@ -63,36 +63,59 @@ fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
         groups.push(vec![r]);
     }
     let mut lines = Vec::new();
+    // Cells are decided first as pieces (separator, glyph text), then each is
+    // written once into a string of its exact length.
+    let mut pieces: Vec<(&'static str, &str)> = Vec::new();
+    // Per cell: its x range, its first piece, its length in bytes and its
+    // last non-empty piece (what `separator` reads of the cell: its end).
+    let mut spans: Vec<(f64, f64, usize, usize, &str)> = Vec::new();
     for mut g in groups {
         g.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-        let mut cells: Vec<(f64, f64, String)> = Vec::new();
+        pieces.clear();
+        spans.clear();
         let mut prev_end: Option<(f64, f64)> = None;
         let size = g.iter().map(|r| r.size).fold(0.0, f64::max);
         for r in &g {
             for gl in r.glyphs {
-                let joined = match (prev_end, cells.last_mut()) {
+                let joined = match (prev_end, spans.last_mut()) {
                     (Some((end, sz)), Some(cell)) => {
                         let gap = (gl.x - end) / sz.max(0.1);
-                        let sep = separator(&cell.2, &gl.text, gap);
+                        let sep = separator(cell.4, &gl.text, gap);
                         // A table border between two glyphs separates cells
                         // even when the text runs right up to it (asked only
                         // where the gap alone would not).
                         let join =
                             sep != "\t" && !rules.vertical_between(end - 0.5, gl.x + 0.5, gl.y);
                         if join {
-                            cell.2.push_str(sep);
-                            cell.2.push_str(&gl.text);
+                            pieces.push((sep, &gl.text));
                             cell.1 = gl.x + gl.advance;
+                            cell.3 += sep.len() + gl.text.len();
+                            if !gl.text.is_empty() {
+                                cell.4 = &gl.text;
+                            } else if !sep.is_empty() {
+                                cell.4 = sep;
+                            }
                         }
                         join
                     }
                     _ => false,
                 };
                 if !joined {
-                    cells.push((gl.x, gl.x + gl.advance, gl.text.clone()));
+                    spans.push((gl.x, gl.x + gl.advance, pieces.len(), gl.text.len(), &gl.text));
+                    pieces.push(("", &gl.text));
                 }
                 prev_end = Some((gl.x + gl.advance, gl.size));
             }
+        }
+        let mut cells: Vec<(f64, f64, String)> = Vec::with_capacity(spans.len());
+        for (k, &(x0, x1, first, len, _)) in spans.iter().enumerate() {
+            let last = spans.get(k + 1).map_or(pieces.len(), |next| next.2);
+            let mut text = String::with_capacity(len);
+            for (sep, t) in pieces.get(first..last).unwrap_or_default() {
+                text.push_str(sep);
+                text.push_str(t);
+            }
+            cells.push((x0, x1, text));
         }
         for c in cells.iter_mut() {
             // Most cells have nothing to trim: no new string for them.
