@@ -341,9 +341,11 @@ impl Font {
         };
         match &self.unicode {
             Unicode::Mapped(m) => m.lookup_bf_string(code).map(from_bf).or_else(|| {
-                self.simple_fallback
-                    .as_ref()
-                    .and_then(|t| t.get(code as usize)?.as_ref().map(glyphs::CodeText::to_text))
+                self.simple_fallback.as_ref().and_then(|t| {
+                    t.get(code as usize)?
+                        .as_ref()
+                        .map(glyphs::CodeText::to_text)
+                })
             }),
             Unicode::CodeIsUtf16(table) => {
                 let units: Vec<u16> = if len == 4 {
@@ -369,7 +371,10 @@ impl Font {
                 };
                 gid_to_char.get(&gid).map(|c| c.to_string())
             }
-            Unicode::Simple(t) => t.get(code as usize)?.as_ref().map(glyphs::CodeText::to_text),
+            Unicode::Simple(t) => t
+                .get(code as usize)?
+                .as_ref()
+                .map(glyphs::CodeText::to_text),
             Unicode::None => None,
         }
     }

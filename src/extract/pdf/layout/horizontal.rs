@@ -101,7 +101,13 @@ fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
                     _ => false,
                 };
                 if !joined {
-                    spans.push((gl.x, gl.x + gl.advance, pieces.len(), gl.text.len(), &gl.text));
+                    spans.push((
+                        gl.x,
+                        gl.x + gl.advance,
+                        pieces.len(),
+                        gl.text.len(),
+                        &gl.text,
+                    ));
                     pieces.push(("", &gl.text));
                 }
                 prev_end = Some((gl.x + gl.advance, gl.size));
