@@ -120,7 +120,7 @@ pub enum Decoded {
 /// Flate decoder answers a stream that does not inflate with no bytes and no
 /// error, so such a stream, longer than any deflate of nothing, is damage.
 pub fn decode(stream: &Stream, budget: usize) -> Decoded {
-    match stream.decompressed_content_with_limit(budget) {
+    match super::inflate::decoded(stream, Some(budget)) {
         Ok(data) => {
             let flate = stream
                 .filters()

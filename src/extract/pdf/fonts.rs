@@ -7,7 +7,7 @@
 //! simple fonts, the encoding with its Differences and glyph names.
 
 use super::cmap::{self, Codespace};
-use super::glyphs;
+use super::glyphs::{self, SimpleTable};
 use hayro_cmap::{BfString, CMap, CMapName, CidFamily};
 use lopdf::{Dictionary, Document, Object};
 use std::collections::HashMap;
@@ -37,7 +37,7 @@ enum Unicode {
         gid_to_char: HashMap<u16, char>,
         cid_to_gid: Option<Vec<u16>>,
     },
-    Simple(Box<[Option<String>; 256]>),
+    Simple(Box<SimpleTable>),
     None,
 }
 
@@ -48,7 +48,7 @@ pub struct Font {
     composite: bool,
     unicode: Unicode,
     /// Fallback for simple fonts whose ToUnicode misses a code.
-    simple_fallback: Option<Box<[Option<String>; 256]>>,
+    simple_fallback: Option<Box<SimpleTable>>,
     widths: Widths,
     pub vertical: bool,
 }
@@ -84,8 +84,7 @@ fn dict_get<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a 
 
 fn stream_bytes(doc: &Document, o: &Object) -> Option<Vec<u8>> {
     match resolve(doc, o) {
-        Object::Stream(s) => s
-            .decompressed_content()
+        Object::Stream(s) => super::inflate::decoded(s, None)
             .ok()
             .or_else(|| Some(s.content.clone())),
         _ => None,
@@ -342,9 +341,11 @@ impl Font {
         };
         match &self.unicode {
             Unicode::Mapped(m) => m.lookup_bf_string(code).map(from_bf).or_else(|| {
-                self.simple_fallback
-                    .as_ref()
-                    .and_then(|t| t.get(code as usize).cloned().flatten())
+                self.simple_fallback.as_ref().and_then(|t| {
+                    t.get(code as usize)?
+                        .as_ref()
+                        .map(glyphs::CodeText::to_text)
+                })
             }),
             Unicode::CodeIsUtf16(table) => {
                 let units: Vec<u16> = if len == 4 {
@@ -370,7 +371,10 @@ impl Font {
                 };
                 gid_to_char.get(&gid).map(|c| c.to_string())
             }
-            Unicode::Simple(t) => t.get(code as usize).cloned().flatten(),
+            Unicode::Simple(t) => t
+                .get(code as usize)?
+                .as_ref()
+                .map(glyphs::CodeText::to_text),
             Unicode::None => None,
         }
     }
@@ -419,12 +423,12 @@ fn is_symbolic_without_encoding(doc: &Document, font: &Dictionary) -> bool {
 
 /// Codes of a symbolic embedded TrueType → Unicode through the glyph names in
 /// its `post` table, when they name real characters (not uniF0xx private use).
-fn symbolic_table(doc: &Document, font: &Dictionary) -> Option<[Option<String>; 256]> {
+fn symbolic_table(doc: &Document, font: &Dictionary) -> Option<SimpleTable> {
     let fd = dict_get(doc, font, b"FontDescriptor")?.as_dict().ok()?;
     let data = dict_get(doc, fd, b"FontFile2").and_then(|o| stream_bytes(doc, o))?;
     let face = ttf_parser::Face::parse(&data, 0).ok()?;
     let cmap = face.tables().cmap?;
-    let mut table: [Option<String>; 256] = std::array::from_fn(|_| None);
+    let mut table: SimpleTable = std::array::from_fn(|_| None);
     let mut found = 0;
     for (code, slot) in table.iter_mut().enumerate() {
         let gid = cmap.subtables.into_iter().find_map(|s| {
@@ -433,7 +437,7 @@ fn symbolic_table(doc: &Document, font: &Dictionary) -> Option<[Option<String>; 
         });
         let name = gid.and_then(|g| face.glyph_name(g));
         if let Some(u) = name.and_then(glyphs::glyph_name_to_unicode) {
-            if !u.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c)) {
+            if !u.has_private_use() {
                 *slot = Some(u);
                 found += 1;
             }

@@ -87,42 +87,81 @@ const AGL: &[(&str, &str)] = &[
     ("dagger", "†"),
 ];
 
+/// The text of one code of a simple font. Nearly every entry of a table is
+/// one character from a static encoding, so none of them holds a heap string
+/// unless a glyph name spells several characters (`uni00660069`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeText {
+    Char(char),
+    Static(&'static str),
+    Owned(Box<str>),
+}
+
+impl CodeText {
+    /// Its characters, in a string of their own (a glyph's text).
+    pub fn to_text(&self) -> String {
+        match self {
+            CodeText::Char(c) => c.to_string(),
+            CodeText::Static(s) => (*s).to_string(),
+            CodeText::Owned(s) => s.to_string(),
+        }
+    }
+
+    pub fn has_private_use(&self) -> bool {
+        let private = |c: char| ('\u{E000}'..='\u{F8FF}').contains(&c);
+        match self {
+            CodeText::Char(c) => private(*c),
+            CodeText::Static(s) => s.chars().any(private),
+            CodeText::Owned(s) => s.chars().any(private),
+        }
+    }
+}
+
+/// Code → text of a simple font, by its 256 one-byte codes.
+pub type SimpleTable = [Option<CodeText>; 256];
+
 /// Unicode for a glyph name, or None.
-pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
+pub fn glyph_name_to_unicode(name: &str) -> Option<CodeText> {
     let base = name.split('.').next().unwrap_or(name);
-    if base.len() == 1 && base.chars().all(|c| c.is_ascii_alphabetic()) {
-        return Some(base.to_string());
+    let mut chars = base.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if c.is_ascii_alphabetic() {
+            return Some(CodeText::Char(c));
+        }
     }
     if let Some((_, s)) = AGL.iter().find(|(n, _)| *n == base) {
-        return Some(s.to_string());
+        return Some(CodeText::Static(s));
     }
     let hex = |h: &str| u32::from_str_radix(h, 16).ok().and_then(char::from_u32);
     if let Some(h) = base.strip_prefix("uni") {
         // Hex digits only: a name is any bytes, and slicing a multi-byte
         // character (`/uniあいうえ`) in four-byte steps would panic.
         if h.len() >= 4 && h.len() % 4 == 0 && h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if h.len() == 4 {
+                return hex(h).map(CodeText::Char);
+            }
             let s: Option<String> = (0..h.len()).step_by(4).map(|i| hex(&h[i..i + 4])).collect();
-            return s;
+            return s.map(|s| CodeText::Owned(s.into()));
         }
     }
     if let Some(h) = base.strip_prefix('u') {
         if (4..=6).contains(&h.len()) {
-            return hex(h).map(String::from);
+            return hex(h).map(CodeText::Char);
         }
     }
     None
 }
 
 /// The 256-entry table of a simple font.
-pub fn simple_encoding(doc: &Document, font: &Dictionary) -> [Option<String>; 256] {
-    let mut table: [Option<String>; 256] = std::array::from_fn(|i| {
+pub fn simple_encoding(doc: &Document, font: &Dictionary) -> SimpleTable {
+    let mut table: SimpleTable = std::array::from_fn(|i| {
         let c = match i {
             0x20..=0x7E => i as u8 as char,
             0x80..=0x9F => WIN_ANSI_80[i - 0x80],
             0xA0..=0xFF => char::from_u32(i as u32).unwrap_or(' '),
             _ => return None,
         };
-        Some(c.to_string())
+        Some(CodeText::Char(c))
     });
     let enc = font.get(b"Encoding").ok().map(|o| resolve(doc, o));
     let base = match enc {
@@ -131,8 +170,8 @@ pub fn simple_encoding(doc: &Document, font: &Dictionary) -> [Option<String>; 25
         _ => None,
     };
     if base == Some(b"MacRomanEncoding") {
-        for (i, c) in MAC_ROMAN_80.chars().enumerate() {
-            table[0x80 + i] = Some(c.to_string());
+        for (slot, c) in table[0x80..].iter_mut().zip(MAC_ROMAN_80.chars()) {
+            *slot = Some(CodeText::Char(c));
         }
     }
     if let Some(Object::Dictionary(d)) = enc {
@@ -142,8 +181,8 @@ pub fn simple_encoding(doc: &Document, font: &Dictionary) -> [Option<String>; 25
                 match resolve(doc, item) {
                     Object::Integer(i) => code = (*i).clamp(0, 255) as usize,
                     Object::Name(n) => {
-                        if code < 256 {
-                            table[code] = glyph_name_to_unicode(&String::from_utf8_lossy(n));
+                        if let Some(slot) = table.get_mut(code) {
+                            *slot = glyph_name_to_unicode(&String::from_utf8_lossy(n));
                         }
                         code += 1;
                     }
@@ -161,10 +200,14 @@ mod tests {
 
     #[test]
     fn glyph_names_resolve() {
-        assert_eq!(glyph_name_to_unicode("uni5831").as_deref(), Some("報"));
-        assert_eq!(glyph_name_to_unicode("u2F00").as_deref(), Some("⼀"));
-        assert_eq!(glyph_name_to_unicode("parenleft").as_deref(), Some("("));
-        assert_eq!(glyph_name_to_unicode("A.sc").as_deref(), Some("A"));
+        let text = |n: &str| glyph_name_to_unicode(n).map(|t| t.to_text());
+        assert_eq!(text("uni5831").as_deref(), Some("報"));
+        assert_eq!(text("uni00660069").as_deref(), Some("fi"));
+        assert_eq!(text("u2F00").as_deref(), Some("⼀"));
+        assert_eq!(text("parenleft").as_deref(), Some("("));
+        assert_eq!(text("fi").as_deref(), Some("fi"));
+        assert_eq!(text("A.sc").as_deref(), Some("A"));
+        assert_eq!(text("é"), None);
         assert_eq!(glyph_name_to_unicode("g123"), None);
         assert_eq!(glyph_name_to_unicode("uniあいうえ"), None);
         assert_eq!(glyph_name_to_unicode("uni3042あ"), None);

@@ -5,6 +5,7 @@ mod cmap;
 pub(crate) mod content;
 mod fonts;
 mod glyphs;
+mod inflate;
 pub(crate) mod layout;
 mod lexer;
 mod locked;

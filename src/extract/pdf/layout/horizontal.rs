@@ -5,7 +5,8 @@ use super::{separator, Line, RuleIndex};
 use crate::extract::pdf::content::Placed;
 
 struct Run<'a> {
-    glyphs: Vec<&'a Placed>,
+    /// Consecutive in content order, so a slice of the page's glyphs.
+    glyphs: &'a [&'a Placed],
     y: f64,
     x0: f64,
     x1: f64,
@@ -16,7 +17,8 @@ pub(super) fn horizontal_lines(glyphs: &[&Placed], rules: &RuleIndex) -> Vec<Lin
     // Runs in content order: a run breaks where the baseline moves or the
     //    pen jumps backwards or far ahead.
     let mut runs: Vec<Run> = Vec::new();
-    for g in glyphs {
+    let mut run_start = 0;
+    for (i, g) in glyphs.iter().enumerate() {
         if let Some(r) = runs.last_mut() {
             let tol = 0.35 * r.size.min(g.size).max(0.1);
             let same_line = (g.y - r.y).abs() <= tol;
@@ -24,12 +26,13 @@ pub(super) fn horizontal_lines(glyphs: &[&Placed], rules: &RuleIndex) -> Vec<Lin
             if same_line && forward {
                 r.x1 = r.x1.max(g.x + g.advance);
                 r.size = r.size.max(g.size);
-                r.glyphs.push(g);
+                r.glyphs = glyphs.get(run_start..=i).unwrap_or_default();
                 continue;
             }
         }
+        run_start = i;
         runs.push(Run {
-            glyphs: vec![g],
+            glyphs: std::slice::from_ref(g),
             y: g.y,
             x0: g.x,
             x1: g.x + g.advance,
@@ -60,36 +63,65 @@ fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
         groups.push(vec![r]);
     }
     let mut lines = Vec::new();
+    // Cells are decided first as pieces (separator, glyph text), then each is
+    // written once into a string of its exact length.
+    let mut pieces: Vec<(&'static str, &str)> = Vec::new();
+    // Per cell: its x range, its first piece, its length in bytes and its
+    // last non-empty piece (what `separator` reads of the cell: its end).
+    let mut spans: Vec<(f64, f64, usize, usize, &str)> = Vec::new();
     for mut g in groups {
         g.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-        let mut cells: Vec<(f64, f64, String)> = Vec::new();
+        pieces.clear();
+        spans.clear();
         let mut prev_end: Option<(f64, f64)> = None;
         let size = g.iter().map(|r| r.size).fold(0.0, f64::max);
         for r in &g {
-            for gl in &r.glyphs {
-                let joined = match (prev_end, cells.last_mut()) {
+            for gl in r.glyphs {
+                let joined = match (prev_end, spans.last_mut()) {
                     (Some((end, sz)), Some(cell)) => {
                         let gap = (gl.x - end) / sz.max(0.1);
-                        let sep = separator(&cell.2, &gl.text, gap);
+                        let sep = separator(cell.4, &gl.text, gap);
                         // A table border between two glyphs separates cells
                         // even when the text runs right up to it (asked only
                         // where the gap alone would not).
                         let join =
                             sep != "\t" && !rules.vertical_between(end - 0.5, gl.x + 0.5, gl.y);
                         if join {
-                            cell.2.push_str(sep);
-                            cell.2.push_str(&gl.text);
+                            pieces.push((sep, &gl.text));
                             cell.1 = gl.x + gl.advance;
+                            cell.3 += sep.len() + gl.text.len();
+                            if !gl.text.is_empty() {
+                                cell.4 = &gl.text;
+                            } else if !sep.is_empty() {
+                                cell.4 = sep;
+                            }
                         }
                         join
                     }
                     _ => false,
                 };
                 if !joined {
-                    cells.push((gl.x, gl.x + gl.advance, gl.text.clone()));
+                    spans.push((
+                        gl.x,
+                        gl.x + gl.advance,
+                        pieces.len(),
+                        gl.text.len(),
+                        &gl.text,
+                    ));
+                    pieces.push(("", &gl.text));
                 }
                 prev_end = Some((gl.x + gl.advance, gl.size));
             }
+        }
+        let mut cells: Vec<(f64, f64, String)> = Vec::with_capacity(spans.len());
+        for (k, &(x0, x1, first, len, _)) in spans.iter().enumerate() {
+            let last = spans.get(k + 1).map_or(pieces.len(), |next| next.2);
+            let mut text = String::with_capacity(len);
+            for (sep, t) in pieces.get(first..last).unwrap_or_default() {
+                text.push_str(sep);
+                text.push_str(t);
+            }
+            cells.push((x0, x1, text));
         }
         for c in cells.iter_mut() {
             // Most cells have nothing to trim: no new string for them.
