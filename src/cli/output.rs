@@ -40,6 +40,23 @@ pub enum OutputError {
     Stdout(std::io::Error),
 }
 
+/// The error for `path`, given its reason.
+fn unwritable(path: &Path) -> impl Fn(String) -> OutputError + '_ {
+    move |reason| OutputError::Unwritable {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+/// Render through a buffer and flush it.
+fn render_into(
+    out: impl Write,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::new(out);
+    render(&mut w).and_then(|_| w.flush())
+}
+
 fn folder_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -50,10 +67,7 @@ fn folder_of(path: &Path) -> PathBuf {
 /// Before the scan: the folder exists and a file can be created in it, and
 /// the target is not a folder. A scan of an hour must not end in "cannot write".
 pub fn check_writable(path: &Path) -> Result<(), OutputError> {
-    let fail = |reason: String| OutputError::Unwritable {
-        path: path.to_path_buf(),
-        reason,
-    };
+    let fail = unwritable(path);
     if path.is_dir() {
         return Err(fail("it is a folder".into()));
     }
@@ -98,13 +112,10 @@ pub fn write_with(
 ) -> Result<(), OutputError> {
     match out {
         Output::Stdout => {
-            let mut so = std::io::BufWriter::new(std::io::stdout().lock());
-            render(&mut so)
-                .and_then(|_| so.flush())
-                .map_err(|e| match e.kind() {
-                    std::io::ErrorKind::BrokenPipe => OutputError::Closed,
-                    _ => OutputError::Stdout(e),
-                })
+            render_into(std::io::stdout().lock(), render).map_err(|e| match e.kind() {
+                std::io::ErrorKind::BrokenPipe => OutputError::Closed,
+                _ => OutputError::Stdout(e),
+            })
         }
         Output::File(path) if is_special(path) => write_into(path, render),
         Output::File(path) => write_atomic(&target_of(path), render),
@@ -133,44 +144,30 @@ fn write_into(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), OutputError> {
-    let fail = |reason: String| OutputError::Unwritable {
-        path: path.to_path_buf(),
-        reason,
-    };
+    let fail = unwritable(path);
     let file = std::fs::OpenOptions::new()
         .write(true)
         .open(path)
         .map_err(|e| fail(e.to_string()))?;
-    let mut w = std::io::BufWriter::new(file);
-    render(&mut w)
-        .and_then(|_| w.flush())
-        .map_err(|e| match e.kind() {
-            // The pipe's reader went away, as with standard output.
-            std::io::ErrorKind::BrokenPipe => OutputError::Closed,
-            _ => fail(e.to_string()),
-        })
+    render_into(file, render).map_err(|e| match e.kind() {
+        // The pipe's reader went away, as with standard output.
+        std::io::ErrorKind::BrokenPipe => OutputError::Closed,
+        _ => fail(e.to_string()),
+    })
 }
 
 fn write_atomic(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), OutputError> {
-    let fail = |reason: String| OutputError::Unwritable {
-        path: path.to_path_buf(),
-        reason,
-    };
+    let fail = unwritable(path);
     let dir = folder_of(path);
     // A hidden name: a scan of this folder running meanwhile ignores it.
     let mut tmp = tempfile::Builder::new()
         .prefix(".keiyaku-report-")
         .tempfile_in(&dir)
         .map_err(|e| fail(format!("cannot create a file in {}: {e}", dir.display())))?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        render(&mut w)
-            .and_then(|_| w.flush())
-            .map_err(|e| fail(e.to_string()))?;
-    }
+    render_into(tmp.as_file_mut(), render).map_err(|e| fail(e.to_string()))?;
     tmp.as_file().sync_all().map_err(|e| fail(e.to_string()))?;
     // Keep the permissions of the report being replaced; a new one is
     // readable by others, as a file written with a plain create would be.
