@@ -143,7 +143,8 @@ const CONFLICT: [&str; 14] = [
 
 /// Any word a priority clause needs ([`CONFLICT`], 優先, precedence,
 /// prevail over), in any case: one pass over a sentence tells whether it can
-/// be one (most sentences are not).
+/// be one (most sentences are not). It is the whole test
+/// that one of them is there.
 fn cue() -> &'static AhoCorasick {
     static F: OnceLock<AhoCorasick> = OnceLock::new();
     F.get_or_init(|| {
@@ -165,13 +166,6 @@ pub fn read(t: &str) -> Option<Priority> {
     }
     let lower = t.to_ascii_lowercase();
     let conflict = CONFLICT.iter().any(|c| lower.contains(c));
-    if !(conflict
-        || t.contains("優先")
-        || lower.contains("precedence")
-        || lower.contains("prevail over"))
-    {
-        return None;
-    }
     let ms = mentions(t);
     if ms.len() < 2 && !(ms.len() == 1 && ms[0].this) {
         return None;
