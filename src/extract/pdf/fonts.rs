@@ -319,7 +319,7 @@ impl Font {
             let advance = self.advance(code, cid);
             let undecodable = text.as_deref().is_some_and(|t| {
                 t.chars()
-                    .any(|c| c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c))
+                    .any(|c| c == '\u{FFFD}' || glyphs::is_private_use(c))
             });
             out.push(Glyph {
                 text: if undecodable {
@@ -354,7 +354,7 @@ impl Font {
                     vec![code as u16]
                 };
                 let s = String::from_utf16(&units).ok()?;
-                let private = s.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c));
+                let private = s.chars().any(glyphs::is_private_use);
                 match table {
                     Some(t) if private => t.lookup_bf_string(cid).map(from_bf).or(Some(s)),
                     _ => Some(s),

@@ -87,6 +87,11 @@ const AGL: &[(&str, &str)] = &[
     ("dagger", "†"),
 ];
 
+/// A character of Unicode's private use area: a font's own code, not text.
+pub fn is_private_use(c: char) -> bool {
+    ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
 /// The text of one code of a simple font. Nearly every entry of a table is
 /// one character from a static encoding, so none of them holds a heap string
 /// unless a glyph name spells several characters (`uni00660069`).
@@ -108,11 +113,10 @@ impl CodeText {
     }
 
     pub fn has_private_use(&self) -> bool {
-        let private = |c: char| ('\u{E000}'..='\u{F8FF}').contains(&c);
         match self {
-            CodeText::Char(c) => private(*c),
-            CodeText::Static(s) => s.chars().any(private),
-            CodeText::Owned(s) => s.chars().any(private),
+            CodeText::Char(c) => is_private_use(*c),
+            CodeText::Static(s) => s.chars().any(is_private_use),
+            CodeText::Owned(s) => s.chars().any(is_private_use),
         }
     }
 }
