@@ -67,14 +67,14 @@ pub fn predicate(lex: &Lexicon, text: &str, from: usize) -> Predicate {
         return super::english::predicate(lex, text, (from, from));
     }
     let mut tail = &text[from..];
+    // One pass tells whether any conjunction is there at all.
     let breaks = lex
         .conjunction_any
         .as_ref()
         .is_none_or(|a| a.is_match(tail));
-    if let Some(cut) = lex
-        .conjunction_break
+    let phrases: &[String] = if breaks { &lex.conjunction_break } else { &[] };
+    if let Some(cut) = phrases
         .iter()
-        .filter(|_| breaks)
         .filter_map(|c| {
             tail.match_indices(c.as_str())
                 .map(|(p, _)| p)
