@@ -4,6 +4,17 @@
 use super::{separator, Line, RuleIndex};
 use crate::extract::pdf::content::Placed;
 
+/// A cell of a line while its glyphs are joined: its x range, its first
+/// piece, its length in bytes and its last non-empty piece (what
+/// `separator` reads of the cell: its end).
+struct CellSpan<'a> {
+    x0: f64,
+    x1: f64,
+    first: usize,
+    len: usize,
+    tail: &'a str,
+}
+
 struct Run<'a> {
     /// Consecutive in content order, so a slice of the page's glyphs.
     glyphs: &'a [&'a Placed],
@@ -66,9 +77,7 @@ fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
     // Cells are decided first as pieces (separator, glyph text), then each is
     // written once into a string of its exact length.
     let mut pieces: Vec<(&'static str, &str)> = Vec::new();
-    // Per cell: its x range, its first piece, its length in bytes and its
-    // last non-empty piece (what `separator` reads of the cell: its end).
-    let mut spans: Vec<(f64, f64, usize, usize, &str)> = Vec::new();
+    let mut spans: Vec<CellSpan> = Vec::new();
     for mut g in groups {
         g.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         pieces.clear();
@@ -80,7 +89,7 @@ fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
                 let joined = match (prev_end, spans.last_mut()) {
                     (Some((end, sz)), Some(cell)) => {
                         let gap = (gl.x - end) / sz.max(0.1);
-                        let sep = separator(cell.4, &gl.text, gap);
+                        let sep = separator(cell.tail, &gl.text, gap);
                         // A table border between two glyphs separates cells
                         // even when the text runs right up to it (asked only
                         // where the gap alone would not).
@@ -88,12 +97,12 @@ fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
                             sep != "\t" && !rules.vertical_between(end - 0.5, gl.x + 0.5, gl.y);
                         if join {
                             pieces.push((sep, &gl.text));
-                            cell.1 = gl.x + gl.advance;
-                            cell.3 += sep.len() + gl.text.len();
+                            cell.x1 = gl.x + gl.advance;
+                            cell.len += sep.len() + gl.text.len();
                             if !gl.text.is_empty() {
-                                cell.4 = &gl.text;
+                                cell.tail = &gl.text;
                             } else if !sep.is_empty() {
-                                cell.4 = sep;
+                                cell.tail = sep;
                             }
                         }
                         join
@@ -101,27 +110,27 @@ fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
                     _ => false,
                 };
                 if !joined {
-                    spans.push((
-                        gl.x,
-                        gl.x + gl.advance,
-                        pieces.len(),
-                        gl.text.len(),
-                        &gl.text,
-                    ));
+                    spans.push(CellSpan {
+                        x0: gl.x,
+                        x1: gl.x + gl.advance,
+                        first: pieces.len(),
+                        len: gl.text.len(),
+                        tail: &gl.text,
+                    });
                     pieces.push(("", &gl.text));
                 }
                 prev_end = Some((gl.x + gl.advance, gl.size));
             }
         }
         let mut cells: Vec<(f64, f64, String)> = Vec::with_capacity(spans.len());
-        for (k, &(x0, x1, first, len, _)) in spans.iter().enumerate() {
-            let last = spans.get(k + 1).map_or(pieces.len(), |next| next.2);
-            let mut text = String::with_capacity(len);
-            for (sep, t) in pieces.get(first..last).unwrap_or_default() {
+        for (k, c) in spans.iter().enumerate() {
+            let last = spans.get(k + 1).map_or(pieces.len(), |next| next.first);
+            let mut text = String::with_capacity(c.len);
+            for (sep, t) in pieces.get(c.first..last).unwrap_or_default() {
                 text.push_str(sep);
                 text.push_str(t);
             }
-            cells.push((x0, x1, text));
+            cells.push((c.x0, c.x1, text));
         }
         for c in cells.iter_mut() {
             // Most cells have nothing to trim: no new string for them.
