@@ -17,17 +17,19 @@ fn load_rules(path: Option<&Path>) -> Result<RuleSet, ExitCode> {
         Some(p) => RuleSet::load(p),
         None => RuleSet::embedded(),
     };
-    loaded.map_err(|errors| {
-        for e in &errors {
-            eprint!("{}", e.render());
-        }
-        eprintln!(
-            "keiyaku: 規則ファイルに {} 件の誤りがあります / rule set has {} error(s)",
-            errors.len(),
-            errors.len()
-        );
-        ExitCode::from(2)
-    })
+    loaded.map_err(|errors| rule_errors(&errors))
+}
+
+fn rule_errors(errors: &[keiyaku::error::RuleError]) -> ExitCode {
+    for e in errors {
+        eprint!("{}", e.render());
+    }
+    eprintln!(
+        "keiyaku: 規則ファイルに {} 件の誤りがあります / rule set has {} error(s)",
+        errors.len(),
+        errors.len()
+    );
+    ExitCode::from(2)
 }
 
 /// `--color` as given anywhere on the command line, so that clap's own
@@ -198,9 +200,17 @@ fn role_name(r: keiyaku::matching::parties::Role) -> &'static str {
 }
 
 fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
-    let rules = match load_rules(args.rules.as_deref()) {
-        Ok(r) => r.for_guideline(args.guideline, args.maintenance_delegated),
-        Err(code) => return Ok(code),
+    let (guideline, delegated) = (args.guideline, args.maintenance_delegated);
+    let rules = match args.rules.as_deref() {
+        // Errors in a given rule set are shown before anything is read.
+        Some(path) => match load_rules(Some(path)) {
+            Ok(r) => app::Rules::ready(r.for_guideline(guideline, delegated)),
+            Err(code) => return Ok(code),
+        },
+        // The embedded set loads while the folders are listed and read.
+        None => app::Rules::load_meanwhile(move || {
+            RuleSet::embedded().map(|r| r.for_guideline(guideline, delegated))
+        }),
     };
     if args.fail_on == keiyaku::cli::FailOn::Regressed && args.baseline.is_none() {
         anyhow::bail!(
@@ -250,7 +260,11 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
             .collect(),
     };
     let started = std::time::Instant::now();
-    let mut report = app::scan(&opts, &rules)?;
+    let scanned = app::scan(&opts, &rules);
+    if let Some(errors) = rules.errors() {
+        return Ok(rule_errors(errors));
+    }
+    let mut report = scanned?;
     if args.record {
         report.run.recorded = Some(keiyaku::audit::record::Recorded::now(&args.paths));
     }

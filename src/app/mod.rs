@@ -6,15 +6,16 @@ mod amend;
 mod assemble;
 mod bundle;
 pub mod limits;
+mod rules;
 pub mod work;
 
 use crate::config::PartySettings;
 use crate::discover::{self, Kind, VendorName};
 use crate::matching::parties::{Override, PartyDef};
 use crate::report::model::Report;
-use crate::rules::RuleSet;
 pub use amend::consolidated_text;
 use rayon::prelude::*;
+pub use rules::Rules;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 pub use work::{extract_file, extract_file_ocr, extract_guarded, read_input};
@@ -51,11 +52,13 @@ pub enum ScanError {
     NothingToScan(String),
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
+    #[error("規則を読み込めませんでした / the rule set did not load")]
+    Rules,
 }
 
 /// Run a scan and build the report. Errors here are fatal (exit 2): a PATH
 /// that does not exist or cannot be listed, a broken keiyaku.toml, nothing to scan.
-pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
+pub fn scan(opts: &ScanOptions, rules: &Rules) -> Result<Report, ScanError> {
     let found = discover::discover(
         &opts.paths,
         &discover::Options {
@@ -107,6 +110,10 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
                 if docs.iter().any(|d| d.ocr_needed) {
                     ocr_needed.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
+                // Without rules the scan ends in an error: nothing to assemble.
+                let Some(rules) = rules.get() else {
+                    return Vec::new();
+                };
                 match archive.then(|| archive_key(&docs)).flatten() {
                     Some(k) => assemble::parts(rules, &found.roots, docs, |_| Some(k.clone())),
                     None => assemble::parts(rules, &found.roots, docs, vendor_key),
@@ -119,6 +126,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<Report, ScanError> {
     if let Some(p) = progress {
         p.finish_and_clear();
     }
+    let rules = rules.get().ok_or(ScanError::Rules)?;
     let names: Vec<Option<VendorKey>> = parts.iter().map(|p| p.key().cloned()).collect();
 
     let mut warnings =
@@ -170,7 +178,7 @@ fn units(inputs: Vec<discover::Input>) -> Vec<Vec<discover::Input>> {
 /// Read, share party definitions within, and match one unit.
 fn vendor_unit(
     unit: Vec<discover::Input>,
-    rules: &RuleSet,
+    rules: &Rules,
     settings: &PartySettings,
     progress: Option<&indicatif::ProgressBar>,
     opts: &ScanOptions,
@@ -194,6 +202,9 @@ fn vendor_unit(
             w
         })
         .collect();
+    let Some(rules) = rules.get() else {
+        return docs;
+    };
     // Amending instruments change the contracts they amend before those are matched.
     amend::consolidate(&mut docs, rules, &opts.limits, keep.as_ref());
     // A document without its own party definitions (an SLA, an annex) uses

@@ -299,7 +299,8 @@ impl DocWork {
 
 /// What every document's reading needs besides its input.
 pub struct Ctx<'a> {
-    pub rules: &'a RuleSet,
+    /// Possibly still loading: a document needs it only once segmented.
+    pub rules: &'a super::Rules,
     pub settings: &'a PartySettings,
     pub limits: &'a DocLimits,
     pub ocr: &'a Ocr,
@@ -363,7 +364,7 @@ pub(super) fn read_bytes(
     ctx: &Ctx,
     again: &mut Again,
 ) -> DocWork {
-    let (rules, settings, limits) = (ctx.rules, ctx.settings, ctx.limits);
+    let (settings, limits) = (ctx.settings, ctx.limits);
     w.budget = limits.budget();
     // The input hash goes into the report, so an auditor can tell a re-run
     // was over the same files; unsupported files are hashed too.
@@ -437,6 +438,10 @@ pub(super) fn read_bytes(
     if !segmented {
         return w;
     }
+    // None only when the rule set failed to load: the scan ends in that error.
+    let Some(rules) = ctx.rules.get() else {
+        return w;
+    };
     w.overrides = settings.overrides(&w.input, None);
     w.external_storage = settings.external_storage(&w.input, None);
     if !resolve_parties(&mut w, rules) {
