@@ -8,6 +8,7 @@
 
 use super::cmap::{self, Codespace};
 use super::glyphs::{self, SimpleTable};
+use super::tounicode::ToUnicode;
 use hayro_cmap::{BfString, CMap, CMapName, CidFamily};
 use lopdf::{Dictionary, Document, Object};
 use std::collections::HashMap;
@@ -27,7 +28,7 @@ pub struct Glyph {
 }
 
 enum Unicode {
-    Mapped(Box<CMap>),
+    Mapped(ToUnicode),
     /// Codes of a Unicode CMap (UniJIS-UCS2-H, UniJIS-UTF16-H) are UTF-16;
     /// private-use codes go through their CID instead (HKSCS in UniCNS-UTF16-H).
     CodeIsUtf16(Option<&'static CMap>),
@@ -150,7 +151,7 @@ impl Font {
             .unwrap_or(b"Type1");
         let to_unicode = dict_get(doc, font, b"ToUnicode")
             .and_then(|o| stream_bytes(doc, o))
-            .and_then(|b| cmap::parse_embedded(&b));
+            .and_then(|b| ToUnicode::parse(&b));
         if subtype == b"Type0" {
             Self::load_composite(doc, font, to_unicode)
         } else {
@@ -162,7 +163,7 @@ impl Font {
         doc: &Document,
         font: &Dictionary,
         type3: bool,
-        to_unicode: Option<CMap>,
+        to_unicode: Option<ToUnicode>,
     ) -> Font {
         let table = Box::new(glyphs::simple_encoding(doc, font));
         let first = dict_get(doc, font, b"FirstChar")
@@ -191,7 +192,7 @@ impl Font {
             1.0
         };
         let (unicode, simple_fallback) = match to_unicode {
-            Some(tu) => (Unicode::Mapped(Box::new(tu)), Some(table)),
+            Some(tu) => (Unicode::Mapped(tu), Some(table)),
             None if is_symbolic_without_encoding(doc, font) => match symbolic_table(doc, font) {
                 Some(t) => (Unicode::Simple(Box::new(t)), None),
                 // ghostscript's re-distilled subsets: codes and glyph names
@@ -216,7 +217,7 @@ impl Font {
         }
     }
 
-    fn load_composite(doc: &Document, font: &Dictionary, to_unicode: Option<CMap>) -> Font {
+    fn load_composite(doc: &Document, font: &Dictionary, to_unicode: Option<ToUnicode>) -> Font {
         let descendant = dict_get(doc, font, b"DescendantFonts")
             .and_then(|o| o.as_array().ok())
             .and_then(|a| a.first())
@@ -263,7 +264,7 @@ impl Font {
         };
 
         let unicode = if let Some(tu) = to_unicode {
-            Unicode::Mapped(Box::new(tu))
+            Unicode::Mapped(tu)
         } else if code_is_utf16 {
             Unicode::CodeIsUtf16(name_family.as_ref().and_then(cid_table))
         } else if let Some(t) = family
@@ -340,7 +341,7 @@ impl Font {
             BfString::String(s) => s,
         };
         match &self.unicode {
-            Unicode::Mapped(m) => m.lookup_bf_string(code).map(from_bf).or_else(|| {
+            Unicode::Mapped(m) => m.lookup(code).or_else(|| {
                 self.simple_fallback.as_ref().and_then(|t| {
                     t.get(code as usize)?
                         .as_ref()

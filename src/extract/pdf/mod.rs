@@ -9,6 +9,7 @@ mod inflate;
 pub(crate) mod layout;
 mod lexer;
 mod locked;
+mod tounicode;
 
 use crate::discover::contents::Contents;
 use crate::document::{
