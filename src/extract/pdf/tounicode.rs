@@ -216,6 +216,24 @@ fn hex_digit(c: u8) -> Option<u8> {
     }
 }
 
+/// The usual destination, whole UTF-16 units in hex without white space,
+/// pushed to `units`; false (with some pushed) for anything else.
+fn whole_units(dst: &[u8], units: &mut Vec<u16>) -> bool {
+    if dst.is_empty() || !dst.len().is_multiple_of(4) {
+        return false;
+    }
+    for unit in dst.chunks_exact(4) {
+        match unit
+            .iter()
+            .try_fold(0_u16, |v, &d| Some(v << 4 | u16::from(hex_digit(d)?)))
+        {
+            Some(v) => units.push(v),
+            None => return false,
+        }
+    }
+    true
+}
+
 /// Hex digits to bytes, white space skipped, an odd last digit as its high
 /// half (as hayro-postscript decodes).
 fn decode_hex(h: &[u8], out: &mut Vec<u8>) -> Option<()> {
@@ -243,6 +261,9 @@ impl BfMap {
     pub fn parse(data: &[u8]) -> Option<BfMap> {
         let mut s = Scanner { data, at: 0 };
         let mut map = BfMap::default();
+        // About one entry a line of a dozen bytes, one unit each.
+        map.entries.reserve(data.len() / 12);
+        map.units.reserve(data.len() / 12);
         let mut buf = Vec::new();
         while !s.at_end() {
             match s.token()? {
@@ -305,7 +326,10 @@ impl BfMap {
             }
         }
         // Stable, by start, as hayro-cmap sorts: overlapping entries resolve alike.
-        map.entries.sort_by_key(|e| e.start);
+        // (Writers list codes in order: nothing to do then.)
+        if !map.entries.is_sorted_by_key(|e| e.start) {
+            map.entries.sort_by_key(|e| e.start);
+        }
         map.index_bytes();
         Some(map)
     }
@@ -315,15 +339,8 @@ impl BfMap {
     /// one is hayro-cmap's failure.
     fn push(&mut self, start: u32, end: u32, dst: &[u8], buf: &mut Vec<u8>) -> Option<()> {
         let from = u32::try_from(self.units.len()).ok()?;
-        if !dst.is_empty() && dst.len().is_multiple_of(4) && dst.iter().all(u8::is_ascii_hexdigit) {
-            // The usual form: whole units, no white space.
-            for unit in dst.chunks_exact(4) {
-                let v = unit
-                    .iter()
-                    .try_fold(0_u16, |v, &d| Some(v << 4 | u16::from(hex_digit(d)?)))?;
-                self.units.push(v);
-            }
-        } else {
+        if !whole_units(dst, &mut self.units) {
+            self.units.truncate(from as usize);
             decode_hex(dst, buf)?;
             if buf.is_empty() {
                 return None;
