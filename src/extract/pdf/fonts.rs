@@ -7,6 +7,7 @@
 //! simple fonts, the encoding with its Differences and glyph names.
 
 use super::cmap::{self, Codespace};
+use super::glyph_text::GlyphText;
 use super::glyphs::{self, SimpleTable};
 use super::tounicode::ToUnicode;
 use hayro_cmap::{BfString, CMap, CMapName, CidFamily};
@@ -17,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 /// One decoded glyph.
 #[derive(Debug, Clone)]
 pub struct Glyph {
-    pub text: String,
+    pub text: GlyphText,
     /// Horizontal advance (or vertical, for vertical fonts) in text space units
     /// per unit font size (i.e. glyph-space width / 1000).
     pub advance: f64,
@@ -52,6 +53,9 @@ pub struct Font {
     simple_fallback: Option<Box<SimpleTable>>,
     widths: Widths,
     pub vertical: bool,
+    /// A simple font's text of each one-byte code, decoded at its first use:
+    /// glyphs then share it instead of decoding and allocating it again.
+    byte_texts: Vec<OnceLock<(GlyphText, bool)>>,
 }
 
 enum Widths {
@@ -214,6 +218,7 @@ impl Font {
                 scale,
             },
             vertical: false,
+            byte_texts: (0..0x100).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -295,6 +300,7 @@ impl Font {
             simple_fallback: None,
             widths: Widths::Cid { map, default },
             vertical,
+            byte_texts: Vec::new(),
         }
     }
 
@@ -316,23 +322,42 @@ impl Font {
             } else {
                 code
             };
-            let text = self.unicode_of(code, cid, len);
-            let advance = self.advance(code, cid);
-            let undecodable = text.as_deref().is_some_and(|t| {
-                t.chars()
-                    .any(|c| c == '\u{FFFD}' || glyphs::is_private_use(c))
-            });
+            let (text, undecodable) = match self.byte_texts.get(code as usize) {
+                Some(cell) if len == 1 && !self.composite => cell
+                    .get_or_init(|| {
+                        let (text, undecodable) = self.text_of(code, cid, len);
+                        let text = match text {
+                            GlyphText::Owned(s) if !s.is_empty() => GlyphText::Shared(s.into()),
+                            t => t,
+                        };
+                        (text, undecodable)
+                    })
+                    .clone(),
+                _ => self.text_of(code, cid, len),
+            };
             out.push(Glyph {
-                text: if undecodable {
-                    String::new()
-                } else {
-                    text.unwrap_or_default()
-                },
-                advance,
+                text,
+                advance: self.advance(code, cid),
                 is_space_code: len == 1 && code == 32,
                 undecodable,
             });
         }
+    }
+
+    /// The text of one code, empty where the map gives U+FFFD or private use
+    /// (then also undecodable).
+    fn text_of(&self, code: u32, cid: u32, len: usize) -> (GlyphText, bool) {
+        let text = self.unicode_of(code, cid, len);
+        let undecodable = text.as_deref().is_some_and(|t| {
+            t.chars()
+                .any(|c| c == '\u{FFFD}' || glyphs::is_private_use(c))
+        });
+        let text = if undecodable {
+            String::new()
+        } else {
+            text.unwrap_or_default()
+        };
+        (GlyphText::Owned(text), undecodable)
     }
 
     fn unicode_of(&self, code: u32, cid: u32, len: usize) -> Option<String> {

@@ -4,6 +4,7 @@
 mod cmap;
 pub(crate) mod content;
 mod fonts;
+mod glyph_text;
 mod glyphs;
 mod inflate;
 pub(crate) mod layout;
