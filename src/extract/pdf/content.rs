@@ -5,6 +5,7 @@
 //! XObjects, predefined CMaps and glyph positions, which Japanese layout needs.
 
 use super::fonts::{resolve, Font, FontCache, Glyph};
+pub use super::glyph_text::GlyphText;
 use super::lexer::{Lexer, Operand};
 use super::Limits;
 use crate::document::UnreadReason;
@@ -29,7 +30,7 @@ pub fn mul(a: &Matrix, b: &Matrix) -> Matrix {
 /// A glyph placed on the page.
 #[derive(Debug, Clone)]
 pub struct Placed {
-    pub text: String,
+    pub text: GlyphText,
     /// Origin (baseline start) in page space.
     pub x: f64,
     pub y: f64,
@@ -379,7 +380,7 @@ impl<'d> Interpreter<'d> {
                     {
                         let vertical = self.gs.font.as_ref().is_some_and(|f| f.vertical);
                         self.out.glyphs.push(Placed {
-                            text,
+                            text: text.into(),
                             x,
                             y,
                             advance: size,

@@ -7,7 +7,9 @@
 //! simple fonts, the encoding with its Differences and glyph names.
 
 use super::cmap::{self, Codespace};
+use super::glyph_text::GlyphText;
 use super::glyphs::{self, SimpleTable};
+use super::tounicode::ToUnicode;
 use hayro_cmap::{BfString, CMap, CMapName, CidFamily};
 use lopdf::{Dictionary, Document, Object};
 use std::collections::HashMap;
@@ -16,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 /// One decoded glyph.
 #[derive(Debug, Clone)]
 pub struct Glyph {
-    pub text: String,
+    pub text: GlyphText,
     /// Horizontal advance (or vertical, for vertical fonts) in text space units
     /// per unit font size (i.e. glyph-space width / 1000).
     pub advance: f64,
@@ -27,7 +29,7 @@ pub struct Glyph {
 }
 
 enum Unicode {
-    Mapped(Box<CMap>),
+    Mapped(ToUnicode),
     /// Codes of a Unicode CMap (UniJIS-UCS2-H, UniJIS-UTF16-H) are UTF-16;
     /// private-use codes go through their CID instead (HKSCS in UniCNS-UTF16-H).
     CodeIsUtf16(Option<&'static CMap>),
@@ -51,6 +53,9 @@ pub struct Font {
     simple_fallback: Option<Box<SimpleTable>>,
     widths: Widths,
     pub vertical: bool,
+    /// A simple font's text of each one-byte code, decoded at its first use:
+    /// glyphs then share it instead of decoding and allocating it again.
+    byte_texts: Vec<OnceLock<(GlyphText, bool)>>,
 }
 
 enum Widths {
@@ -150,7 +155,7 @@ impl Font {
             .unwrap_or(b"Type1");
         let to_unicode = dict_get(doc, font, b"ToUnicode")
             .and_then(|o| stream_bytes(doc, o))
-            .and_then(|b| cmap::parse_embedded(&b));
+            .and_then(|b| ToUnicode::parse(&b));
         if subtype == b"Type0" {
             Self::load_composite(doc, font, to_unicode)
         } else {
@@ -162,7 +167,7 @@ impl Font {
         doc: &Document,
         font: &Dictionary,
         type3: bool,
-        to_unicode: Option<CMap>,
+        to_unicode: Option<ToUnicode>,
     ) -> Font {
         let table = Box::new(glyphs::simple_encoding(doc, font));
         let first = dict_get(doc, font, b"FirstChar")
@@ -191,7 +196,7 @@ impl Font {
             1.0
         };
         let (unicode, simple_fallback) = match to_unicode {
-            Some(tu) => (Unicode::Mapped(Box::new(tu)), Some(table)),
+            Some(tu) => (Unicode::Mapped(tu), Some(table)),
             None if is_symbolic_without_encoding(doc, font) => match symbolic_table(doc, font) {
                 Some(t) => (Unicode::Simple(Box::new(t)), None),
                 // ghostscript's re-distilled subsets: codes and glyph names
@@ -213,10 +218,11 @@ impl Font {
                 scale,
             },
             vertical: false,
+            byte_texts: (0..0x100).map(|_| OnceLock::new()).collect(),
         }
     }
 
-    fn load_composite(doc: &Document, font: &Dictionary, to_unicode: Option<CMap>) -> Font {
+    fn load_composite(doc: &Document, font: &Dictionary, to_unicode: Option<ToUnicode>) -> Font {
         let descendant = dict_get(doc, font, b"DescendantFonts")
             .and_then(|o| o.as_array().ok())
             .and_then(|a| a.first())
@@ -263,7 +269,7 @@ impl Font {
         };
 
         let unicode = if let Some(tu) = to_unicode {
-            Unicode::Mapped(Box::new(tu))
+            Unicode::Mapped(tu)
         } else if code_is_utf16 {
             Unicode::CodeIsUtf16(name_family.as_ref().and_then(cid_table))
         } else if let Some(t) = family
@@ -294,6 +300,7 @@ impl Font {
             simple_fallback: None,
             widths: Widths::Cid { map, default },
             vertical,
+            byte_texts: Vec::new(),
         }
     }
 
@@ -315,23 +322,42 @@ impl Font {
             } else {
                 code
             };
-            let text = self.unicode_of(code, cid, len);
-            let advance = self.advance(code, cid);
-            let undecodable = text.as_deref().is_some_and(|t| {
-                t.chars()
-                    .any(|c| c == '\u{FFFD}' || glyphs::is_private_use(c))
-            });
+            let (text, undecodable) = match self.byte_texts.get(code as usize) {
+                Some(cell) if len == 1 && !self.composite => cell
+                    .get_or_init(|| {
+                        let (text, undecodable) = self.text_of(code, cid, len);
+                        let text = match text {
+                            GlyphText::Owned(s) if !s.is_empty() => GlyphText::Shared(s.into()),
+                            t => t,
+                        };
+                        (text, undecodable)
+                    })
+                    .clone(),
+                _ => self.text_of(code, cid, len),
+            };
             out.push(Glyph {
-                text: if undecodable {
-                    String::new()
-                } else {
-                    text.unwrap_or_default()
-                },
-                advance,
+                text,
+                advance: self.advance(code, cid),
                 is_space_code: len == 1 && code == 32,
                 undecodable,
             });
         }
+    }
+
+    /// The text of one code, empty where the map gives U+FFFD or private use
+    /// (then also undecodable).
+    fn text_of(&self, code: u32, cid: u32, len: usize) -> (GlyphText, bool) {
+        let text = self.unicode_of(code, cid, len);
+        let undecodable = text.as_deref().is_some_and(|t| {
+            t.chars()
+                .any(|c| c == '\u{FFFD}' || glyphs::is_private_use(c))
+        });
+        let text = if undecodable {
+            String::new()
+        } else {
+            text.unwrap_or_default()
+        };
+        (GlyphText::Owned(text), undecodable)
     }
 
     fn unicode_of(&self, code: u32, cid: u32, len: usize) -> Option<String> {
@@ -340,7 +366,7 @@ impl Font {
             BfString::String(s) => s,
         };
         match &self.unicode {
-            Unicode::Mapped(m) => m.lookup_bf_string(code).map(from_bf).or_else(|| {
+            Unicode::Mapped(m) => m.lookup(code).or_else(|| {
                 self.simple_fallback.as_ref().and_then(|t| {
                     t.get(code as usize)?
                         .as_ref()

@@ -4,11 +4,13 @@
 mod cmap;
 pub(crate) mod content;
 mod fonts;
+mod glyph_text;
 mod glyphs;
 mod inflate;
 pub(crate) mod layout;
 mod lexer;
 mod locked;
+mod tounicode;
 
 use crate::discover::contents::Contents;
 use crate::document::{
