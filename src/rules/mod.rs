@@ -311,10 +311,10 @@ impl RuleSet {
             let file = &files[*fi];
             let re =
                 |s: &toml::Spanned<String>, errors: &mut Vec<RuleError>| -> Option<RuleRegex> {
-                    let pattern = normalize_pattern(s.get_ref());
                     if !eager {
-                        return Some(RuleRegex::lazy(pattern));
+                        return Some(RuleRegex::written(s.get_ref()));
                     }
+                    let pattern = normalize_pattern(s.get_ref());
                     match rule_regex::build(&pattern) {
                         Ok(r) => Some(RuleRegex::compiled(r)),
                         Err(e) => {
