@@ -9,7 +9,7 @@ pub mod schema;
 
 use crate::error::RuleError;
 use crate::normalize::{normalize_pattern, normalize_phrase};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use load::SourceFile;
 pub use rule_regex::RuleRegex;
 pub use schema::{
@@ -311,10 +311,10 @@ impl RuleSet {
             let file = &files[*fi];
             let re =
                 |s: &toml::Spanned<String>, errors: &mut Vec<RuleError>| -> Option<RuleRegex> {
-                    let pattern = normalize_pattern(s.get_ref());
                     if !eager {
-                        return Some(RuleRegex::lazy(pattern));
+                        return Some(RuleRegex::written(s.get_ref()));
                     }
+                    let pattern = normalize_pattern(s.get_ref());
                     match rule_regex::build(&pattern) {
                         Ok(r) => Some(RuleRegex::compiled(r)),
                         Err(e) => {
@@ -493,6 +493,7 @@ impl RuleSet {
         // the patterns decide).
         let keywords = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .ascii_case_insensitive(true)
             .build(&kw)
             .map_err(|e| vec![header_file.error(None, format!("keywords: {e}"))])?;
@@ -618,10 +619,12 @@ fn compile_lexicon(parties: PartiesLexicon, m: ModalityLexicon) -> Lexicon {
         .unzip();
     let modality = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(&phrases)
         .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
     let english = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         // Modals in capitals too (IN NO EVENT SHALL …).
         .ascii_case_insensitive(true)
         .build(english)

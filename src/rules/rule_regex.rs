@@ -60,7 +60,10 @@ pub fn build(pattern: &str) -> Result<Regex, regex::Error> {
 }
 
 pub struct RuleRegex {
-    source: String,
+    /// The pattern as written, when it is normalized on first use.
+    written: String,
+    /// The normalized pattern, as it is matched.
+    source: OnceLock<String>,
     /// None: the pattern is searched unanchored by [`RuleRegex::regex`].
     starts: OnceLock<Option<Starts>>,
     /// None: the pattern does not compile. Only a lazy regex can get there
@@ -70,7 +73,7 @@ pub struct RuleRegex {
 
 impl std::fmt::Debug for RuleRegex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("RuleRegex").field(&self.source).finish()
+        f.debug_tuple("RuleRegex").field(&self.as_str()).finish()
     }
 }
 
@@ -78,7 +81,8 @@ impl RuleRegex {
     /// A regex compiled at load.
     pub fn compiled(re: Regex) -> RuleRegex {
         RuleRegex {
-            source: re.as_str().to_string(),
+            written: String::new(),
+            source: OnceLock::from(re.as_str().to_string()),
             starts: OnceLock::new(),
             regex: OnceLock::from(Some(re)),
         }
@@ -87,25 +91,41 @@ impl RuleRegex {
     /// A regex compiled when it is first used.
     pub fn lazy(pattern: String) -> RuleRegex {
         RuleRegex {
-            source: pattern,
+            written: String::new(),
+            source: OnceLock::from(pattern),
+            starts: OnceLock::new(),
+            regex: OnceLock::new(),
+        }
+    }
+
+    /// A regex as written in a rule file, normalized and compiled when it
+    /// is first used: normalizing every pattern at load was a sizeable part
+    /// of the work done before any document is read.
+    pub fn written(pattern: &str) -> RuleRegex {
+        RuleRegex {
+            written: pattern.to_string(),
+            source: OnceLock::new(),
             starts: OnceLock::new(),
             regex: OnceLock::new(),
         }
     }
 
     fn regex(&self) -> Option<&Regex> {
-        self.regex.get_or_init(|| build(&self.source).ok()).as_ref()
+        self.regex
+            .get_or_init(|| build(self.as_str()).ok())
+            .as_ref()
     }
 
     fn starts(&self) -> Option<&Starts> {
         self.starts
-            .get_or_init(|| Starts::new(&self.source))
+            .get_or_init(|| Starts::new(self.as_str()))
             .as_ref()
     }
 
     /// The pattern, normalized as it is matched.
     pub fn as_str(&self) -> &str {
-        &self.source
+        self.source
+            .get_or_init(|| crate::normalize::normalize_pattern(&self.written))
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -169,7 +189,7 @@ impl RuleRegex {
     pub fn check(&self) -> Result<(), regex::Error> {
         match self.regex() {
             Some(_) => Ok(()),
-            None => build(&self.source).map(|_| ()),
+            None => build(self.as_str()).map(|_| ()),
         }
     }
 }
