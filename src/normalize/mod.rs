@@ -53,6 +53,20 @@ fn is_settled(c: char) -> bool {
         | '\u{4E00}'..='\u{9FFF}')
 }
 
+/// The length of the run of settled characters `text` starts with that is
+/// copied as it stands: all of it, but for its last character when a
+/// combining mark follows (that one is composed with the mark).
+fn settled_run(text: &str) -> usize {
+    let mut last = 0;
+    for (i, c) in text.char_indices() {
+        if !is_settled(c) {
+            return if is_combining(c) { last } else { i };
+        }
+        last = i;
+    }
+    text.len()
+}
+
 /// Builds the normalized text and its run map one character at a time.
 struct Builder {
     text: String,
@@ -100,22 +114,30 @@ impl Normalized {
         };
         // NFKC cluster by cluster (a base character with its combining marks);
         // white space next to a Japanese character is dropped, runs of spaces fold.
-        let mut iter = original.char_indices().peekable();
+        let mut start = 0;
         let mut cluster = String::new();
-        while let Some((start, c)) = iter.next() {
-            if is_settled(c) && !iter.peek().is_some_and(|&(_, n)| is_combining(n)) {
-                b.push(c, start);
-                continue;
+        while let Some(c) = original[start..].chars().next() {
+            if is_settled(c) {
+                let copied = settled_run(&original[start..]);
+                if copied > 0 {
+                    // Its first character closes any pending white space; the
+                    // others follow it byte for byte, in the same run of the map.
+                    b.push(c, start);
+                    b.text
+                        .push_str(&original[start + c.len_utf8()..start + copied]);
+                    start += copied;
+                    continue;
+                }
             }
             cluster.clear();
             cluster.push(c);
-            while let Some(&(_, n)) = iter.peek() {
-                if is_combining(n) {
-                    cluster.push(n);
-                    iter.next();
-                } else {
+            let mut next = start + c.len_utf8();
+            for n in original[next..].chars() {
+                if !is_combining(n) {
                     break;
                 }
+                cluster.push(n);
+                next += n.len_utf8();
             }
             for n in cluster.nfkc() {
                 let n = radicals::to_unified(n);
@@ -126,6 +148,7 @@ impl Normalized {
                 };
                 b.push(n, start);
             }
+            start = next;
         }
         let mut text = b.text;
         let mut runs = b.runs;

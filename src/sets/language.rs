@@ -26,7 +26,7 @@ impl Lang {
 pub fn of(text: &str) -> Lang {
     // Most sentences have few Latin letters: counted as bytes, they decide
     // before any character is decoded.
-    let latin = text.bytes().filter(u8::is_ascii_alphabetic).count();
+    let latin = latin_letters(text);
     if latin < 12 {
         return Lang::Ja;
     }
@@ -36,6 +36,23 @@ pub fn of(text: &str) -> Lang {
     } else {
         Lang::Ja
     }
+}
+
+/// The ASCII letters of `text`. Counted per byte in blocks of 255 with an
+/// 8-bit counter and no branch, which the compiler turns into vector code:
+/// an eighth of the instructions of filtering and counting, and every
+/// sentence of every document is read so (matching, instruments, evidence).
+fn latin_letters(text: &str) -> usize {
+    text.as_bytes()
+        .chunks(usize::from(u8::MAX))
+        .map(|block| {
+            // Setting bit 5 folds A-Z onto a-z and no other byte into them.
+            let n = block.iter().fold(0u8, |n, &b| {
+                n + u8::from((b | 0x20).wrapping_sub(b'a') < 26)
+            });
+            usize::from(n)
+        })
+        .sum()
 }
 
 /// A sentence stating which language version prevails: that language.
@@ -95,6 +112,22 @@ pub fn governing(norm: &str) -> Option<Lang> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin_letters_are_counted_as_ascii_alphabetic_bytes_in_any_length() {
+        let all: Vec<u8> = (0..=u8::MAX).collect();
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "TLS1.2を用いる".into(),
+            "@[`{Zz乙".into(),
+            String::from_utf8_lossy(&all).into_owned(),
+        ];
+        texts.push("aB乙".repeat(300));
+        for t in &texts {
+            let expected = t.bytes().filter(u8::is_ascii_alphabetic).count();
+            assert_eq!(latin_letters(t), expected, "{t:?}");
+        }
+    }
 
     #[test]
     fn english_is_told_from_japanese_quoting_latin_words() {
