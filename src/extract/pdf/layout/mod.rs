@@ -308,14 +308,15 @@ pub(super) fn separator(prev: &str, next: &str, gap: f64) -> &'static str {
     if gap > 1.8 {
         return "\t";
     }
-    if prev.ends_with(' ') || next.starts_with(' ') {
+    // Glyphs set close together join whatever their script: the script is
+    // read only for a gap wide enough to be a space between Latin words.
+    if gap.is_nan() || gap <= 0.2 || prev.ends_with(' ') || next.starts_with(' ') {
         return "";
     }
-    let cjk = ends_cjk(prev) || starts_cjk(next);
-    if !cjk && gap > 0.2 {
-        " "
-    } else {
+    if ends_cjk(prev) || starts_cjk(next) {
         ""
+    } else {
+        " "
     }
 }
 
