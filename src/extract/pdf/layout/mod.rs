@@ -383,11 +383,18 @@ pub fn lines(glyphs: &[Placed], rules: &Rules) -> Vec<Line> {
         vert.extend(turned_latin.iter());
         horiz = kept;
     }
-    let upright: Vec<&Placed> = horiz.iter().copied().filter(|g| g.dir == 0).collect();
+    // Most pages have no rotated text: their horizontal glyphs are the
+    // upright ones, taken as they are.
+    let rotated = horiz.iter().any(|g| g.dir != 0);
+    let upright: Vec<&Placed> = if rotated {
+        horiz.iter().copied().filter(|g| g.dir == 0).collect()
+    } else {
+        std::mem::take(&mut horiz)
+    };
     let mut out = horizontal_lines(&upright, &RuleIndex::new(rules));
     let none = Rules::default();
     let no_rules = RuleIndex::new(&none);
-    for dir in 1..4u8 {
+    for dir in (1..4u8).filter(|_| rotated) {
         let turned: Vec<Placed> = horiz
             .iter()
             .filter(|g| g.dir == dir)
