@@ -41,31 +41,73 @@ pub struct Lexer<'a> {
     pos: usize,
 }
 
+/// Byte classes, looked up once per byte where the token loops asked up to
+/// sixteen comparisons.
+const WHITE: u8 = 1;
+const DELIM: u8 = 2;
+const NUMBER: u8 = 4;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let white = b" \t\r\n\x0c\0";
+    let mut i = 0;
+    while i < white.len() {
+        t[white[i] as usize] = WHITE;
+        i += 1;
+    }
+    let delim = b"()<>[]{}/%";
+    let mut i = 0;
+    while i < delim.len() {
+        t[delim[i] as usize] = DELIM;
+        i += 1;
+    }
+    let number = b"0123456789.-+";
+    let mut i = 0;
+    while i < number.len() {
+        t[number[i] as usize] = NUMBER;
+        i += 1;
+    }
+    t
+};
+
 fn is_white(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
+    CLASS[b as usize] & WHITE != 0
+}
+
+fn is_delim(b: u8) -> bool {
+    CLASS[b as usize] & DELIM != 0
+}
+
+/// Where a name or keyword ends: white space, a delimiter or the end.
+fn token_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| CLASS[b as usize] & (WHITE | DELIM) != 0)
+        .unwrap_or(bytes.len())
 }
 
 /// A number as content streams nearly always write it (`-12.375`: a sign,
-/// digits, at most one point), read without the general float parser: when
-/// the digits make at most 2^53 and the point is at most 22 places from the
-/// end, both are exact in f64, so one correctly rounded division gives what
-/// `str::parse` gives (Clinger's fast path, which the parser takes too).
-/// None for anything else, which the parser then reads.
-fn plain_number(bytes: &[u8]) -> Option<f64> {
+/// digits, at most one point) at the start of `bytes`, read without the
+/// general float parser, with the length it takes: when the digits make at
+/// most 2^53 and the point is at most 22 places from the end, both are exact
+/// in f64, so one correctly rounded division gives what `str::parse` gives
+/// (Clinger's fast path, which the parser takes too). None for anything
+/// else, which the parser then reads.
+fn plain_number_prefix(bytes: &[u8]) -> Option<(f64, usize)> {
     const POW10: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ];
     const EXACT: u64 = 1 << 53;
-    let (negative, digits) = match bytes.split_first()? {
-        (b'-', rest) => (true, rest),
-        (b'+', rest) => (false, rest),
-        _ => (false, bytes),
+    let (negative, sign) = match bytes.first()? {
+        b'-' => (true, 1),
+        b'+' => (false, 1),
+        _ => (false, 0),
     };
     let mut mantissa: u64 = 0;
     let mut any_digit = false;
     let mut scale: Option<usize> = None;
-    for &b in digits {
+    let mut len = sign;
+    for &b in bytes.get(sign..)? {
         match b {
             b'0'..=b'9' => {
                 // mantissa <= 2^53 here, so this cannot overflow.
@@ -79,21 +121,15 @@ fn plain_number(bytes: &[u8]) -> Option<f64> {
                 }
             }
             b'.' if scale.is_none() => scale = Some(0),
-            _ => return None,
+            _ => break,
         }
+        len += 1;
     }
     if !any_digit {
         return None;
     }
     let v = mantissa as f64 / *POW10.get(scale.unwrap_or(0))?;
-    Some(if negative { -v } else { v })
-}
-
-fn is_delim(b: u8) -> bool {
-    matches!(
-        b,
-        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-    )
+    Some((if negative { -v } else { v }, len))
 }
 
 impl<'a> Lexer<'a> {
@@ -154,12 +190,8 @@ impl<'a> Lexer<'a> {
             b'/' => {
                 self.pos += 1;
                 let start = self.pos;
-                while self.pos < self.data.len()
-                    && !is_white(self.data[self.pos])
-                    && !is_delim(self.data[self.pos])
-                {
-                    self.pos += 1;
-                }
+                let rest = self.data.get(start..).unwrap_or_default();
+                self.pos += token_len(rest);
                 Some(Ok(Operand::Name(&self.data[start..self.pos])))
             }
             b'(' => Some(Ok(Operand::Str(self.literal_string()))),
@@ -176,12 +208,8 @@ impl<'a> Lexer<'a> {
             _ if is_delim(b) => None,
             _ => {
                 let start = self.pos;
-                while self.pos < self.data.len()
-                    && !is_white(self.data[self.pos])
-                    && !is_delim(self.data[self.pos])
-                {
-                    self.pos += 1;
-                }
+                let rest = self.data.get(start..).unwrap_or_default();
+                self.pos += token_len(rest);
                 let word = &self.data[start..self.pos];
                 Some(match word {
                     b"true" => Ok(Operand::Bool(true)),
@@ -248,16 +276,22 @@ impl<'a> Lexer<'a> {
 
     fn number(&mut self) -> f64 {
         let start = self.pos;
+        let rest = self.data.get(start..).unwrap_or_default();
+        // The plain reading holds when the token ends where it stops.
+        if let Some((v, len)) = plain_number_prefix(rest) {
+            if rest
+                .get(len)
+                .is_none_or(|&b| CLASS[b as usize] & NUMBER == 0)
+            {
+                self.pos = start + len;
+                return v;
+            }
+        }
         self.pos += 1;
-        while self.pos < self.data.len()
-            && matches!(self.data[self.pos], b'0'..=b'9' | b'.' | b'-' | b'+')
-        {
+        while self.pos < self.data.len() && CLASS[self.data[self.pos] as usize] & NUMBER != 0 {
             self.pos += 1;
         }
         let bytes = &self.data[start..self.pos];
-        if let Some(v) = plain_number(bytes) {
-            return v;
-        }
         let s = std::str::from_utf8(bytes).unwrap_or("0");
         // Producers write oddities such as "--5" or "1.2.3"; read what parses.
         s.parse::<f64>().unwrap_or_else(|_| {
@@ -369,7 +403,9 @@ impl<'a> Lexer<'a> {
 
     fn hex_string(&mut self) -> Vec<u8> {
         self.pos += 1;
-        let mut out = Vec::new();
+        let rest = self.data.get(self.pos..).unwrap_or_default();
+        let digits = memchr::memchr(b'>', rest).unwrap_or(rest.len());
+        let mut out = Vec::with_capacity(digits.div_ceil(2));
         let mut hi: Option<u8> = None;
         while self.pos < self.data.len() {
             let b = self.data[self.pos];
@@ -427,6 +463,13 @@ impl<'a> Lexer<'a> {
 
 #[cfg(test)]
 mod tests {
+    /// The plain reading of a whole token, as the lexer takes it.
+    fn plain_number(bytes: &[u8]) -> Option<f64> {
+        super::plain_number_prefix(bytes)
+            .filter(|&(_, len)| len == bytes.len())
+            .map(|(v, _)| v)
+    }
+
     /// The fast reading of plain numbers is the float parser's, bit for bit.
     #[test]
     fn plain_numbers_read_as_the_float_parser_reads_them() {
@@ -477,7 +520,7 @@ mod tests {
             cases.push(s);
         }
         for s in &cases {
-            let fast = super::plain_number(s.as_bytes()).unwrap();
+            let fast = plain_number(s.as_bytes()).unwrap();
             let parsed: f64 = s.parse().unwrap();
             assert_eq!(fast.to_bits(), parsed.to_bits(), "{s}");
         }
@@ -492,7 +535,7 @@ mod tests {
             "1.00000000000000000000001",
             "+-1",
         ] {
-            assert!(super::plain_number(odd.as_bytes()).is_none(), "{odd}");
+            assert!(plain_number(odd.as_bytes()).is_none(), "{odd}");
         }
     }
 
@@ -519,6 +562,15 @@ mod tests {
         };
         assert_eq!(items[0], Operand::Str(Cow::Owned(vec![0, 0x41])));
         assert_eq!(items[1], Operand::Num(-120.0));
+    }
+
+    #[test]
+    fn odd_numbers_read_to_the_end_of_their_token() {
+        let r = all(b"1.2.3 --5 1-2 .5 -0 12.5e3 Td");
+        let nums: Vec<f64> = r[0].1.iter().filter_map(Operand::as_f64).collect();
+        assert_eq!(nums, vec![1.2, -5.0, 1.0, 0.5, -0.0, 12.5]);
+        assert_eq!(r[0].0, "e3");
+        assert!(nums[4].is_sign_negative());
     }
 
     #[test]

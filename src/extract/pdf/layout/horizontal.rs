@@ -61,30 +61,35 @@ fn lines_from_runs(mut runs: Vec<Run>, rules: &RuleIndex) -> Vec<Line> {
     // Runs on one baseline form one visual line (table cells written one after
     // another by the producer come together again).
     runs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
-    let mut groups: Vec<Vec<Run>> = Vec::new();
-    for r in runs {
+    // Sorted, a line's runs are consecutive: each group is a range of runs.
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, r) in runs.iter().enumerate() {
         if let Some(g) = groups.last_mut() {
-            let y = g[0].y;
-            let size = g[0].size.min(r.size).max(0.1);
-            if (r.y - y).abs() <= 0.35 * size {
-                g.push(r);
-                continue;
+            if let Some(first) = runs.get(g.start) {
+                let size = first.size.min(r.size).max(0.1);
+                if (r.y - first.y).abs() <= 0.35 * size {
+                    g.end = i + 1;
+                    continue;
+                }
             }
         }
-        groups.push(vec![r]);
+        groups.push(i..i + 1);
     }
     let mut lines = Vec::new();
     // Cells are decided first as pieces (separator, glyph text), then each is
     // written once into a string of its exact length.
     let mut pieces: Vec<(&'static str, &str)> = Vec::new();
     let mut spans: Vec<CellSpan> = Vec::new();
-    for mut g in groups {
+    for range in groups {
+        let Some(g) = runs.get_mut(range) else {
+            continue;
+        };
         g.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         pieces.clear();
         spans.clear();
         let mut prev_end: Option<(f64, f64)> = None;
         let size = g.iter().map(|r| r.size).fold(0.0, f64::max);
-        for r in &g {
+        for r in g.iter() {
             for gl in r.glyphs {
                 let joined = match (prev_end, spans.last_mut()) {
                     (Some((end, sz)), Some(cell)) => {

@@ -308,14 +308,15 @@ pub(super) fn separator(prev: &str, next: &str, gap: f64) -> &'static str {
     if gap > 1.8 {
         return "\t";
     }
-    if prev.ends_with(' ') || next.starts_with(' ') {
+    // Glyphs set close together join whatever their script: the script is
+    // read only for a gap wide enough to be a space between Latin words.
+    if gap.is_nan() || gap <= 0.2 || prev.ends_with(' ') || next.starts_with(' ') {
         return "";
     }
-    let cjk = ends_cjk(prev) || starts_cjk(next);
-    if !cjk && gap > 0.2 {
-        " "
-    } else {
+    if ends_cjk(prev) || starts_cjk(next) {
         ""
+    } else {
+        " "
     }
 }
 
@@ -382,11 +383,18 @@ pub fn lines(glyphs: &[Placed], rules: &Rules) -> Vec<Line> {
         vert.extend(turned_latin.iter());
         horiz = kept;
     }
-    let upright: Vec<&Placed> = horiz.iter().copied().filter(|g| g.dir == 0).collect();
+    // Most pages have no rotated text: their horizontal glyphs are the
+    // upright ones, taken as they are.
+    let rotated = horiz.iter().any(|g| g.dir != 0);
+    let upright: Vec<&Placed> = if rotated {
+        horiz.iter().copied().filter(|g| g.dir == 0).collect()
+    } else {
+        std::mem::take(&mut horiz)
+    };
     let mut out = horizontal_lines(&upright, &RuleIndex::new(rules));
     let none = Rules::default();
     let no_rules = RuleIndex::new(&none);
-    for dir in 1..4u8 {
+    for dir in (1..4u8).filter(|_| rotated) {
         let turned: Vec<Placed> = horiz
             .iter()
             .filter(|g| g.dir == dir)
