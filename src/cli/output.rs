@@ -95,6 +95,7 @@ pub fn check_writable(path: &Path) -> Result<(), OutputError> {
 /// The path the report will have, absolute and with its folder resolved, so
 /// that the scan can leave it out if it lies inside a scanned folder.
 pub fn resolved(path: &Path) -> Option<PathBuf> {
+    let path = &target_of(path);
     let dir = std::fs::canonicalize(folder_of(path)).ok()?;
     Some(dir.join(path.file_name()?))
 }
@@ -128,15 +129,26 @@ fn is_special(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
-/// The file a symbolic link points to (the path itself otherwise), so that
-/// the rename replaces the report and leaves the link.
+/// The file a symbolic link points to, followed link by link (the path
+/// itself when it is no link), so that the rename replaces the report and
+/// leaves the link, also when the report the link names does not exist yet.
 fn target_of(path: &Path) -> PathBuf {
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    let mut at = path.to_path_buf();
+    // As the kernel does, stop after 40 links: a loop is written over.
+    for _ in 0..40 {
+        let is_link = std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink());
+        match std::fs::read_link(&at) {
+            Ok(next) if is_link => {
+                at = if next.is_absolute() {
+                    next
+                } else {
+                    folder_of(&at).join(next)
+                };
+            }
+            _ => return at,
         }
-        _ => path.to_path_buf(),
     }
+    path.to_path_buf()
 }
 
 /// Write into a device or pipe as it is.
@@ -257,6 +269,43 @@ mod tests {
             .file_type()
             .is_symlink());
         assert_eq!(std::fs::read(&real).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_report_not_yet_written_gets_the_report_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("archive")).unwrap();
+        let link = dir.path().join("latest.json");
+        // Relative, as `ln -s archive/2026-12.json latest.json` makes it.
+        std::os::unix::fs::symlink("archive/2026-12.json", &link).unwrap();
+        check_writable(&link).unwrap();
+        assert_eq!(
+            resolved(&link).unwrap(),
+            std::fs::canonicalize(dir.path().join("archive"))
+                .unwrap()
+                .join("2026-12.json")
+        );
+        write(&Output::File(link.clone()), b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            std::fs::read(dir.path().join("archive/2026-12.json")).unwrap(),
+            b"new"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_loop_is_written_over_not_followed_forever() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+        std::os::unix::fs::symlink(&b, &a).unwrap();
+        std::os::unix::fs::symlink(&a, &b).unwrap();
+        write(&Output::File(a.clone()), b"new").unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"new");
     }
 
     #[test]
