@@ -33,27 +33,21 @@ impl Rules {
     }
 
     /// Run `load` on a thread of its own; where no thread can be started,
-    /// here and now.
+    /// here and now (hence a clone of it kept until the thread is running).
     pub fn load_meanwhile<F>(load: F) -> Rules
     where
-        F: FnOnce() -> Loaded + Send + 'static,
+        F: FnOnce() -> Loaded + Clone + Send + 'static,
     {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let spawned = std::thread::Builder::new()
+        let here = load.clone();
+        match std::thread::Builder::new()
             .name("keiyaku-rules".into())
-            .spawn(move || match rx.recv() {
-                Ok(load) => run(load),
-                Err(_) => Err(vec![stopped()]),
-            });
-        match spawned {
-            Ok(handle) => match tx.send(load) {
-                Ok(()) => Rules {
-                    loaded: OnceLock::new(),
-                    loading: Mutex::new(Some(handle)),
-                },
-                Err(std::sync::mpsc::SendError(load)) => Rules::settled(run(load)),
+            .spawn(move || run(load))
+        {
+            Ok(handle) => Rules {
+                loaded: OnceLock::new(),
+                loading: Mutex::new(Some(handle)),
             },
-            Err(_) => Rules::settled(run(load)),
+            Err(_) => Rules::settled(run(here)),
         }
     }
 

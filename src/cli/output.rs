@@ -136,17 +136,15 @@ fn target_of(path: &Path) -> PathBuf {
     let mut at = path.to_path_buf();
     // As the kernel does, stop after 40 links: a loop is written over.
     for _ in 0..40 {
-        let is_link = std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink());
-        match std::fs::read_link(&at) {
-            Ok(next) if is_link => {
-                at = if next.is_absolute() {
-                    next
-                } else {
-                    folder_of(&at).join(next)
-                };
-            }
-            _ => return at,
-        }
+        // An error: not a link (or not there), the end of the chain.
+        let Ok(next) = std::fs::read_link(&at) else {
+            return at;
+        };
+        at = if next.is_absolute() {
+            next
+        } else {
+            folder_of(&at).join(next)
+        };
     }
     path.to_path_buf()
 }

@@ -88,7 +88,8 @@ impl RuleRegex {
         }
     }
 
-    /// A regex compiled when it is first used.
+    /// A pattern taken as it is (not normalized), compiled when first used.
+    #[cfg(test)]
     pub fn lazy(pattern: String) -> RuleRegex {
         RuleRegex {
             written: String::new(),

@@ -255,6 +255,22 @@ fn decode_hex(h: &[u8], out: &mut Vec<u8>) -> Option<()> {
     Some(())
 }
 
+/// The entries of a section, up to its `end` keyword: `entry` reads each
+/// from its first hex string on. None at anything else.
+fn each_entry<'a>(
+    s: &mut Scanner<'a>,
+    end: &[u8],
+    mut entry: impl FnMut(&mut Scanner<'a>, &'a [u8]) -> Option<()>,
+) -> Option<()> {
+    loop {
+        match s.token()? {
+            Token::Exec(e) if e == end => return Some(()),
+            Token::Hex(h) => entry(s, h)?,
+            _ => return None,
+        }
+    }
+}
+
 impl BfMap {
     /// Read a plain ToUnicode map; None when it is not one (or is empty of
     /// anything hayro-cmap would read the same way).
@@ -271,53 +287,34 @@ impl BfMap {
                 Token::Name(b"Registry" | b"Ordering" | b"Supplement" | b"CMapName" | b"WMode") => {
                     s.token()?;
                 }
-                Token::Exec(b"begincodespacerange") => loop {
+                Token::Exec(b"begincodespacerange") => {
+                    each_entry(&mut s, b"endcodespacerange", |s, low| {
+                        decode_hex(low, &mut buf)?;
+                        code_value(&buf)?;
+                        let len = buf.len();
+                        decode_hex(s.hex()?, &mut buf)?;
+                        (buf.len() == len).then_some(())?;
+                        code_value(&buf).map(drop)
+                    })?
+                }
+                Token::Exec(b"beginbfchar") => each_entry(&mut s, b"endbfchar", |s, h| {
+                    let code = code_of(h, &mut buf)?;
+                    map.push(code, code, s.hex()?, &mut buf)
+                })?,
+                Token::Exec(b"beginbfrange") => each_entry(&mut s, b"endbfrange", |s, h| {
+                    let start = code_of(h, &mut buf)?;
+                    let end = code_of(s.hex()?, &mut buf)?;
                     match s.token()? {
-                        Token::Exec(b"endcodespacerange") => break,
-                        Token::Hex(low) => {
-                            decode_hex(low, &mut buf)?;
-                            code_value(&buf)?;
-                            let len = buf.len();
-                            decode_hex(s.hex()?, &mut buf)?;
-                            if buf.len() != len || code_value(&buf).is_none() {
-                                return None;
+                        Token::Hex(dst) => map.push(start, end, dst, &mut buf),
+                        Token::Exec(b"[") if start <= end => {
+                            for code in start..=end {
+                                map.push(code, code, s.hex()?, &mut buf)?;
                             }
+                            (s.token()? == Token::Exec(b"]")).then_some(())
                         }
-                        _ => return None,
+                        _ => None,
                     }
-                },
-                Token::Exec(b"beginbfchar") => loop {
-                    match s.token()? {
-                        Token::Exec(b"endbfchar") => break,
-                        Token::Hex(h) => {
-                            let code = code_of(h, &mut buf)?;
-                            map.push(code, code, s.hex()?, &mut buf)?;
-                        }
-                        _ => return None,
-                    }
-                },
-                Token::Exec(b"beginbfrange") => loop {
-                    match s.token()? {
-                        Token::Exec(b"endbfrange") => break,
-                        Token::Hex(h) => {
-                            let start = code_of(h, &mut buf)?;
-                            let end = code_of(s.hex()?, &mut buf)?;
-                            match s.token()? {
-                                Token::Hex(dst) => map.push(start, end, dst, &mut buf)?,
-                                Token::Exec(b"[") if start <= end => {
-                                    for code in start..=end {
-                                        map.push(code, code, s.hex()?, &mut buf)?;
-                                    }
-                                    if s.token()? != Token::Exec(b"]") {
-                                        return None;
-                                    }
-                                }
-                                _ => return None,
-                            }
-                        }
-                        _ => return None,
-                    }
-                },
+                })?,
                 Token::Exec(
                     b"usecmap" | b"begincidrange" | b"begincidchar" | b"beginnotdefrange"
                     | b"beginnotdefchar" | b"endcodespacerange" | b"endbfchar" | b"endbfrange",
