@@ -332,6 +332,10 @@ fn scan(args: &keiyaku::cli::ScanArgs) -> anyhow::Result<ExitCode> {
             Err(e) => return Err(e.into()),
         }
     }
+    // The process ends here: freeing every string of the report and every
+    // compiled pattern one by one would only delay the exit.
+    std::mem::forget(report);
+    std::mem::forget(rules);
     Ok(code)
 }
 

@@ -78,45 +78,67 @@ pub fn decide(hits: &[(Strength, Evidence)], vendor_fully_read: bool) -> (Status
 /// distinct ones. Deciding over the reduced hits of every document gives the
 /// same status and evidence as over all hits, and a big archive does not hold
 /// every matched sentence until the end.
-pub fn reduce_document(
-    mut hits: Vec<(usize, Strength, Evidence)>,
-) -> Vec<(usize, Strength, Evidence)> {
-    use crate::sets::Lang;
-    type Key = (usize, Lang, Option<std::sync::Arc<str>>);
-    // Each hit's language read once from its text (a byte a hit: a large
-    // document's hits are not copied); the hits are then kept in place.
-    let langs: Vec<Lang> = hits
-        .iter()
-        .map(|(_, _, e)| crate::sets::language::of(&e.text))
+pub fn reduce_document(hits: Vec<(usize, Strength, Evidence)>) -> Vec<(usize, Strength, Evidence)> {
+    let keyed = hits
+        .into_iter()
+        .map(|(provision, strength, e)| {
+            let key = Keyed {
+                provision,
+                strength,
+                lang: crate::sets::language::of(&e.text),
+                part: e.part.clone(),
+                prevails: e.basis == crate::matching::Basis::Prevailing,
+            };
+            (key, e)
+        })
         .collect();
-    let key = |i: usize, p: usize, e: &Evidence| -> Key { (p, langs[i], e.part.clone()) };
+    reduce_keyed(keyed, |e| e)
+}
+
+/// What [`reduce_keyed`] decides a hit by, known before its evidence is built.
+#[derive(Debug, Clone)]
+pub struct Keyed {
+    pub provision: usize,
+    pub strength: Strength,
+    /// The language of the evidence's quote.
+    pub lang: crate::sets::Lang,
+    /// The part of a set the evidence belongs to.
+    pub part: Option<std::sync::Arc<str>>,
+    /// The hit's basis is [`crate::matching::Basis::Prevailing`]: kept at any strength.
+    pub prevails: bool,
+}
+
+/// [`reduce_document`] over hits whose evidence is built only for those that
+/// may be kept: a document of a million matching lines builds a few
+/// evidences per provision instead of a million. Order is kept.
+pub fn reduce_keyed<T>(
+    hits: Vec<(Keyed, T)>,
+    mut evidence: impl FnMut(T) -> Evidence,
+) -> Vec<(usize, Strength, Evidence)> {
+    type Key = (usize, crate::sets::Lang, Option<std::sync::Arc<str>>);
+    let key = |k: &Keyed| -> Key { (k.provision, k.lang, k.part.clone()) };
     let mut best: std::collections::BTreeMap<Key, Strength> = Default::default();
-    for (i, (p, s, e)) in hits.iter().enumerate() {
-        let b = best.entry(key(i, *p, e)).or_insert(*s);
-        *b = (*b).max(*s);
+    for (k, _) in &hits {
+        let b = best.entry(key(k)).or_insert(k.strength);
+        *b = (*b).max(k.strength);
     }
-    let keep: Vec<bool> = {
-        let mut kept: Vec<(Key, &Evidence)> = Vec::new();
-        hits.iter()
-            .enumerate()
-            .map(|(i, (p, s, e))| {
-                let k = key(i, *p, e);
-                let prevails = e.basis == crate::matching::Basis::Prevailing;
-                if best.get(&k) != Some(s) && !prevails {
-                    return false;
-                }
-                let same = kept.iter().filter(|(kk, _)| *kk == k);
-                if same.clone().count() >= MAX_EVIDENCE || same.clone().any(|(_, ke)| *ke == e) {
-                    return false;
-                }
-                kept.push((k, e));
-                true
-            })
-            .collect()
-    };
-    let mut keep = keep.into_iter();
-    hits.retain(|_| keep.next().unwrap_or(false));
-    hits
+    let mut kept: Vec<(Key, usize, Strength, Evidence)> = Vec::new();
+    for (k, hit) in hits {
+        let kk = key(&k);
+        if best.get(&kk) != Some(&k.strength) && !k.prevails {
+            continue;
+        }
+        let same = || kept.iter().filter(|(other, ..)| *other == kk);
+        if same().count() >= MAX_EVIDENCE {
+            continue;
+        }
+        let e = evidence(hit);
+        if same().any(|(.., ke)| *ke == e) {
+            continue;
+        }
+        kept.push((kk, k.provision, k.strength, e));
+    }
+    kept.into_iter().map(|(_, p, s, e)| (p, s, e)).collect()
 }
 
 /// [`reduce_document`] for the hits of several documents: each document is
@@ -208,6 +230,28 @@ mod tests {
                 .collect();
             assert_eq!(decide(&all, true), decide(&some, true));
         }
+    }
+
+    #[test]
+    fn evidence_is_built_only_for_hits_that_may_be_kept() {
+        let key = |provision, strength| Keyed {
+            provision,
+            strength,
+            lang: crate::sets::Lang::Ja,
+            part: None,
+            prevails: false,
+        };
+        // A weak hit under a present one, then more present hits than are kept.
+        let mut hits = vec![(key(0, Strength::Weak), "w".to_string())];
+        hits.extend((0..1000).map(|i| (key(0, Strength::Present), format!("p{i}"))));
+        let mut built = Vec::new();
+        let kept = reduce_keyed(hits, |t| {
+            built.push(t.clone());
+            ev(&t, Status::Present)
+        });
+        assert_eq!(built, ["p0", "p1", "p2"]);
+        let kept: Vec<&str> = kept.iter().map(|(_, _, e)| &*e.text).collect();
+        assert_eq!(kept, ["p0", "p1", "p2"]);
     }
 
     #[test]

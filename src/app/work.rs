@@ -826,50 +826,67 @@ fn find_with(
     near.extend(apart);
     w.near = crate::aggregate::closest(near);
     let path: std::sync::Arc<str> = w.input.display.text.as_str().into();
-    // A sentence that gives several provisions evidence is quoted once.
-    let mut quotes: std::collections::HashMap<usize, std::sync::Arc<str>> = Default::default();
-    let findings: Vec<(usize, Strength, Evidence)> = hits
-        .iter()
+    // Each hit is first keyed by what decides whether it is kept (the
+    // language of its quote, its part of a set); evidence is built only for
+    // hits that may be kept.
+    let mut langs: Vec<Option<crate::sets::Lang>> = vec![None; w.sentences.len()];
+    let keyed: Vec<(crate::aggregate::Keyed, matching::Hit)> = hits
+        .into_iter()
         .map(|h| {
-            let s = &w.sentences[h.sentence];
-            // The span is in normalized text; the offset map finds the original words.
-            let (a, b) = s.norm.original_range(h.span.0, h.span.1);
-            let evidence = Evidence {
-                path: path.clone(),
-                page: s.page,
-                ocr_confidence: crate::document::ocr_confidence(&w.ocr_pages, s.page),
-                sheet: w.page_name(s.page),
-                clause: s.clause().as_deref().map(shared),
-                heading: s.heading.as_deref().map(shared),
-                strength: strength_status(h.strength),
-                basis: h.basis,
-                matched: shared(s.text.get(a..b).unwrap_or_default()),
-                text: std::sync::Arc::clone(
-                    quotes
-                        .entry(h.sentence)
-                        .or_insert_with(|| excerpt(&s.text).into()),
-                ),
-                deadline: records_deadline
-                    .get(h.provision)
-                    .copied()
-                    .unwrap_or(false)
-                    .then(|| {
-                        let wording = matching::deadline::wording(&s.norm.text);
-                        let class =
-                            classify.then(|| matching::deadline::Class::of(wording.as_deref()));
-                        Box::new(Deadline { wording, class })
-                    }),
-                derived: match w.origins.get(h.sentence) {
-                    Some(Some(crate::consolidate::Origin::Derived(d))) => Some(d.clone()),
-                    _ => None,
-                },
-                prevailing: None,
+            let lang = *langs[h.sentence].get_or_insert_with(|| {
+                crate::sets::language::of(&excerpt(&w.sentences[h.sentence].text))
+            });
+            let key = crate::aggregate::Keyed {
+                provision: h.provision,
+                strength: h.strength,
+                lang,
                 part: w.standing.as_ref().and_then(|i| i.part_of(h.sentence)),
+                prevails: h.basis == matching::Basis::Prevailing,
             };
-            (h.provision, h.strength, evidence)
+            (key, h)
         })
         .collect();
-    w.findings = Some(crate::aggregate::reduce_document(findings));
+    // A sentence that gives several provisions evidence is quoted once.
+    let mut quotes: std::collections::HashMap<usize, std::sync::Arc<str>> = Default::default();
+    let findings = crate::aggregate::reduce_keyed(keyed, |h| {
+        let h = &h;
+        let s = &w.sentences[h.sentence];
+        // The span is in normalized text; the offset map finds the original words.
+        let (a, b) = s.norm.original_range(h.span.0, h.span.1);
+        let evidence = Evidence {
+            path: path.clone(),
+            page: s.page,
+            ocr_confidence: crate::document::ocr_confidence(&w.ocr_pages, s.page),
+            sheet: w.page_name(s.page),
+            clause: s.clause().as_deref().map(shared),
+            heading: s.heading.as_deref().map(shared),
+            strength: strength_status(h.strength),
+            basis: h.basis,
+            matched: shared(s.text.get(a..b).unwrap_or_default()),
+            text: std::sync::Arc::clone(
+                quotes
+                    .entry(h.sentence)
+                    .or_insert_with(|| excerpt(&s.text).into()),
+            ),
+            deadline: records_deadline
+                .get(h.provision)
+                .copied()
+                .unwrap_or(false)
+                .then(|| {
+                    let wording = matching::deadline::wording(&s.norm.text);
+                    let class = classify.then(|| matching::deadline::Class::of(wording.as_deref()));
+                    Box::new(Deadline { wording, class })
+                }),
+            derived: match w.origins.get(h.sentence) {
+                Some(Some(crate::consolidate::Origin::Derived(d))) => Some(d.clone()),
+                _ => None,
+            },
+            prevailing: None,
+            part: w.standing.as_ref().and_then(|i| i.part_of(h.sentence)),
+        };
+        evidence
+    });
+    w.findings = Some(findings);
     w.sentences = Vec::new();
     w.origins = Vec::new();
     w.parties = std::mem::take(&mut w.parties).definitions_only();
