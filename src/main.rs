@@ -52,6 +52,7 @@ fn color_arg() -> Option<ColorChoice> {
 }
 
 fn main() -> ExitCode {
+    memory::refuse_growth_in_place();
     quiet_contained_panics();
     // anstream decides "auto" for every stream: a terminal, NO_COLOR,
     // CLICOLOR_FORCE and TERM=dumb; --color overrides it, clap's messages included.
