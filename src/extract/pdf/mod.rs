@@ -145,6 +145,9 @@ fn extract_loaded(
     let mut unread_pages = Vec::new();
     let mut unmapped_glyphs = 0usize;
     let mut total_glyphs = 0usize;
+    // One glyph buffer for every page: it grows to the largest page once
+    // instead of growing again on each page.
+    let mut spare: Vec<content::Placed> = Vec::new();
     let last_read = pages.keys().take(limits.pages).next_back().copied();
     for (&number, &page_id) in pages.iter().take(limits.pages) {
         // The document's glyph budget is spent: this page and the rest are
@@ -174,6 +177,7 @@ fn extract_loaded(
             ..*limits
         };
         let mut interp = content::Interpreter::new(&doc, &mut fonts, &page_limits);
+        interp.out.glyphs = std::mem::take(&mut spare);
         interp.run(&content, &res);
         let out = interp.out;
         if out.undecodable > 0 && out.undecodable * 10 > out.glyphs.len() {
@@ -187,7 +191,10 @@ fn extract_loaded(
         total_glyphs += out.glyphs.len();
         // Every page's lines are kept until the last page is read (running
         // headers are found across pages): without their spare capacity.
-        let mut lines = layout::lines(&without_overprint(out.glyphs), &out.rules);
+        let glyphs = without_overprint(out.glyphs);
+        let mut lines = layout::lines(&glyphs, &out.rules);
+        spare = glyphs;
+        spare.clear();
         lines.shrink_to_fit();
         let folded: Vec<bool> = lines.iter_mut().map(fold_cell).collect();
         for l in &mut lines {
