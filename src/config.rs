@@ -158,6 +158,9 @@ fn as_overrides(parties: &BTreeMap<String, Role>) -> Vec<Override> {
 pub struct PartySettings {
     pub folders: BTreeMap<PathBuf, FolderConfig>,
     pub cli: Vec<Override>,
+    /// Each loose file's folder with its holder ([`holder_of`]), found once
+    /// for all the files of the folder.
+    holders: BTreeMap<PathBuf, Option<(PathBuf, String)>>,
 }
 
 impl PartySettings {
@@ -171,7 +174,25 @@ impl PartySettings {
             let c = FolderConfig::load(&root.path, &root.canonical)?;
             folders.insert(root.path.clone(), c);
         }
-        for dir in inputs.iter().flat_map(settings_dirs) {
+        let mut holders = BTreeMap::new();
+        // The documents not in a vendor folder: those whose settings are
+        // looked up by their folder's holder.
+        let loose = inputs.iter().filter(|i| {
+            !matches!(
+                (&i.vendor, &i.root),
+                (Some(VendorName::Folder { .. }), Some(_))
+            )
+        });
+        for input in loose {
+            if let Some(dir) = loose_dir(input) {
+                holders.entry(dir).or_insert_with_key(|d| holder_of(d));
+            }
+        }
+        let dirs: Vec<PathBuf> = inputs
+            .iter()
+            .flat_map(|i| settings_dirs(i, &holders))
+            .collect();
+        for dir in dirs {
             if folders.contains_key(&dir) {
                 continue;
             }
@@ -180,7 +201,11 @@ impl PartySettings {
             let c = FolderConfig::load(&dir, &canonical)?;
             folders.insert(dir, c);
         }
-        Ok(PartySettings { folders, cli })
+        Ok(PartySettings {
+            folders,
+            cli,
+            holders,
+        })
     }
 
     /// The services declared in the scanned folders' `keiyaku.toml`, with the
@@ -226,7 +251,7 @@ impl PartySettings {
                 }
             }
             _ => {
-                if let Some((dir, holder)) = loose_dirs(input) {
+                if let Some((dir, holder)) = loose_dirs(input, &self.holders) {
                     if let Some((parent, name)) = holder {
                         if let Some(c) = config(&parent) {
                             out.extend(c.overrides(&name));
@@ -263,7 +288,7 @@ impl PartySettings {
                 .or_else(|| config(root).and_then(|c| entry(c, &name.text)))
                 .or_else(|| config(root).and_then(|c| c.external_storage)),
             _ => {
-                let (dir, holder) = loose_dirs(input)?;
+                let (dir, holder) = loose_dirs(input, &self.holders)?;
                 let own = config(&dir);
                 counterparty
                     .and_then(|v| own.and_then(|c| entry(c, v)))
@@ -289,27 +314,46 @@ fn vendor_dir(input: &Input) -> Option<PathBuf> {
 /// one's name (where a vendor folder scanned on its own is listed).
 type LooseDirs = (PathBuf, Option<(PathBuf, String)>);
 
-fn loose_dirs(input: &Input) -> Option<LooseDirs> {
-    let dir = match input.path.parent()? {
-        d if d.as_os_str().is_empty() => Path::new("."),
-        d => d,
+fn loose_dirs(
+    input: &Input,
+    holders: &BTreeMap<PathBuf, Option<(PathBuf, String)>>,
+) -> Option<LooseDirs> {
+    let dir = loose_dir(input)?;
+    let holder = match holders.get(&dir) {
+        Some(h) => h.clone(),
+        None => holder_of(&dir),
     };
-    let holder = std::fs::canonicalize(dir).ok().and_then(|c| {
+    Some((dir, holder))
+}
+
+/// The folder a loose file lies in.
+fn loose_dir(input: &Input) -> Option<PathBuf> {
+    match input.path.parent()? {
+        d if d.as_os_str().is_empty() => Some(PathBuf::from(".")),
+        d => Some(d.to_path_buf()),
+    }
+}
+
+/// The folder holding `dir`, and `dir`'s name there (links resolved).
+fn holder_of(dir: &Path) -> Option<(PathBuf, String)> {
+    std::fs::canonicalize(dir).ok().and_then(|c| {
         let name = c.file_name()?.to_string_lossy().into_owned();
         Some((c.parent()?.to_path_buf(), name))
-    });
-    Some((dir.to_path_buf(), holder))
+    })
 }
 
 /// Folders besides the scanned ones whose `keiyaku.toml` may apply to `input`.
-fn settings_dirs(input: &Input) -> Vec<PathBuf> {
+fn settings_dirs(
+    input: &Input,
+    holders: &BTreeMap<PathBuf, Option<(PathBuf, String)>>,
+) -> Vec<PathBuf> {
     // A folder that could not be listed holds nothing to apply settings to.
     if matches!(input.kind, Kind::Unlistable(_) | Kind::Skipped(_)) {
         return Vec::new();
     }
     match &input.vendor {
         Some(VendorName::Folder { .. }) => vendor_dir(input).into_iter().collect(),
-        Some(VendorName::Loose { .. }) => match loose_dirs(input) {
+        Some(VendorName::Loose { .. }) => match loose_dirs(input, holders) {
             Some((dir, holder)) => std::iter::once(dir).chain(holder.map(|(p, _)| p)).collect(),
             None => Vec::new(),
         },

@@ -278,6 +278,7 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Result<Discovery, Discover
         out: Discovery::default(),
         seen: HashMap::new(),
         links: Vec::new(),
+        folders: HashMap::new(),
     };
     // PATHs first: each must exist and be a folder or a regular file.
     let mut folders: Vec<(PathBuf, PathBuf)> = Vec::new();
@@ -367,6 +368,9 @@ struct Walk<'o> {
     /// Canonical path of every regular file listed → its input.
     seen: HashMap<PathBuf, usize>,
     links: Vec<Link>,
+    /// Canonical path of each folder a file was listed in: a regular file's
+    /// own is its folder's and its name, so links are resolved once a folder.
+    folders: HashMap<PathBuf, PathBuf>,
 }
 
 impl Walk<'_> {
@@ -451,7 +455,7 @@ impl Walk<'_> {
                 continue;
             }
             if ft.is_file() {
-                let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                let canonical = self.canonical_file(path);
                 if self.opts.exclude.contains(&canonical) {
                     let kind = Kind::Ignored("the report this scan writes".into());
                     self.push(ri, &root, path, false, kind);
@@ -469,6 +473,24 @@ impl Walk<'_> {
             self.push(ri, &root, path, false, Kind::Skipped(reason));
         }
         Ok(())
+    }
+
+    /// The canonical path of a regular file (not a link) listed under a root.
+    fn canonical_file(&mut self, path: &Path) -> PathBuf {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        };
+        if let Some(c) = self.folders.get(dir) {
+            return c.join(name);
+        }
+        match std::fs::canonicalize(dir) {
+            Ok(c) => {
+                let file = c.join(name);
+                self.folders.insert(dir.to_path_buf(), c);
+                file
+            }
+            Err(_) => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        }
     }
 
     /// Add an input for `path` under `root`; returns its index.
