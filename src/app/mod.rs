@@ -101,10 +101,10 @@ pub fn scan(opts: &ScanOptions, rules: &Rules) -> Result<Report, ScanError> {
     // memory is let go, so memory grows with the vendors in flight, not the archive.
     let units = units(found.inputs);
     let ocr_needed = std::sync::atomic::AtomicBool::new(false);
-    let parts: Vec<assemble::Part> = pool.install(|| {
-        units
+    let mut parts: Vec<(usize, Vec<assemble::Part>)> = pool.install(|| {
+        largest_first(units)
             .into_par_iter()
-            .flat_map_iter(|unit| {
+            .map(|(at, unit)| {
                 let archive = is_loose_archive(&unit);
                 let docs = vendor_unit(unit, rules, &settings, progress.as_ref(), opts);
                 if docs.iter().any(|d| d.ocr_needed) {
@@ -112,15 +112,19 @@ pub fn scan(opts: &ScanOptions, rules: &Rules) -> Result<Report, ScanError> {
                 }
                 // Without rules the scan ends in an error: nothing to assemble.
                 let Some(rules) = rules.get() else {
-                    return Vec::new();
+                    return (at, Vec::new());
                 };
-                match archive.then(|| archive_key(&docs)).flatten() {
+                let parts = match archive.then(|| archive_key(&docs)).flatten() {
                     Some(k) => assemble::parts(rules, &found.roots, docs, |_| Some(k.clone())),
                     None => assemble::parts(rules, &found.roots, docs, vendor_key),
-                }
+                };
+                (at, parts)
             })
             .collect()
     });
+    // Assembled in the units' order, whatever order they were read in.
+    parts.sort_by_key(|(at, _)| *at);
+    let parts: Vec<assemble::Part> = parts.into_iter().flat_map(|(_, p)| p).collect();
     let mut options = opts.options.clone();
     options.extend(opts.ocr.recorded(ocr_needed.into_inner()));
     if let Some(p) = progress {
@@ -173,6 +177,25 @@ fn units(inputs: Vec<discover::Input>) -> Vec<Vec<discover::Input>> {
     // Large vendors first, so that one big vendor does not run alone at the end.
     units.sort_by_key(|u| std::cmp::Reverse(u.len()));
     units
+}
+
+/// The units, each with its place, in the order they are best read: the
+/// most bytes first, so that the last to finish while the other workers
+/// wait is a small one. (Sizes are read by the workers: one `lstat` a file.)
+fn largest_first(units: Vec<Vec<discover::Input>>) -> Vec<(usize, Vec<discover::Input>)> {
+    let bytes = |u: &Vec<discover::Input>| -> u64 {
+        u.iter()
+            .filter_map(|i| std::fs::symlink_metadata(&i.path).ok())
+            .map(|m| m.len())
+            .sum()
+    };
+    let mut sized: Vec<(u64, usize, Vec<discover::Input>)> = units
+        .into_par_iter()
+        .enumerate()
+        .map(|(at, u)| (bytes(&u), at, u))
+        .collect();
+    sized.sort_by_key(|(b, at, _)| (std::cmp::Reverse(*b), *at));
+    sized.into_iter().map(|(_, at, u)| (at, u)).collect()
 }
 
 /// Read, share party definitions within, and match one unit.
@@ -345,5 +368,41 @@ pub fn short_of(s: crate::report::model::Status, fail_on: crate::cli::FailOn) ->
             matches!(s, Status::Missing | Status::Negated | Status::Unknown)
         }
         FailOn::Weak => s != Status::Present,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{Input, Name};
+
+    fn input(path: std::path::PathBuf) -> Input {
+        Input {
+            vendor: None,
+            path,
+            follow: false,
+            display: Name::plain("a.txt"),
+            kind: Kind::Read(discover::Format::Text),
+            root: None,
+            member: None,
+        }
+    }
+
+    #[test]
+    fn units_are_read_largest_first_and_keep_their_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, bytes: usize| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, vec![b'a'; bytes]).unwrap();
+            p
+        };
+        let units = vec![
+            vec![input(file("small", 10))],
+            vec![input(file("big", 1000)), input(file("tiny", 1))],
+            vec![input(file("middle", 100))],
+            vec![input(dir.path().join("gone"))],
+        ];
+        let order: Vec<usize> = largest_first(units).into_iter().map(|(at, _)| at).collect();
+        assert_eq!(order, [1, 2, 0, 3]);
     }
 }
