@@ -8,7 +8,11 @@ pub struct JsonWriter;
 
 impl Render for JsonWriter {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, report)?;
-        writeln!(out)
+        // serde_json writes a few bytes at a time: buffered here, those
+        // writes are copies into the buffer, not calls through `dyn Write`.
+        let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
+        serde_json::to_writer_pretty(&mut w, report)?;
+        writeln!(w)?;
+        w.flush()
     }
 }
