@@ -245,7 +245,7 @@ fn vendor(rules: &RuleSet, roots: &[Root], key: &VendorKey, parts: Vec<Open>) ->
 
 pub fn report(
     rules: &RuleSet,
-    parts: Vec<Part>,
+    parts: impl IntoIterator<Item = Part>,
     vendor_folders: &[VendorName],
     roots: &[Root],
     warnings: Vec<String>,

@@ -101,37 +101,41 @@ pub fn scan(opts: &ScanOptions, rules: &Rules) -> Result<Report, ScanError> {
     // memory is let go, so memory grows with the vendors in flight, not the archive.
     let units = units(found.inputs);
     let ocr_needed = std::sync::atomic::AtomicBool::new(false);
-    let mut parts: Vec<(usize, Vec<assemble::Part>)> = pool.install(|| {
+    // Each part with its unit's place, in one list (not a list a unit).
+    let mut parts: Vec<((usize, usize), assemble::Part)> = pool.install(|| {
         largest_first(units)
             .into_par_iter()
-            .map(|(at, unit)| {
+            .flat_map_iter(|(at, unit)| {
                 let archive = is_loose_archive(&unit);
                 let docs = vendor_unit(unit, rules, &settings, progress.as_ref(), opts);
                 if docs.iter().any(|d| d.ocr_needed) {
                     ocr_needed.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
-                // Without rules the scan ends in an error: nothing to assemble.
-                let Some(rules) = rules.get() else {
-                    return (at, Vec::new());
+                let parts = match (rules.get(), archive.then(|| archive_key(&docs)).flatten()) {
+                    // Without rules the scan ends in an error: nothing to assemble.
+                    (None, _) => Vec::new(),
+                    (Some(r), Some(k)) => {
+                        assemble::parts(r, &found.roots, docs, |_| Some(k.clone()))
+                    }
+                    (Some(r), None) => assemble::parts(r, &found.roots, docs, vendor_key),
                 };
-                let parts = match archive.then(|| archive_key(&docs)).flatten() {
-                    Some(k) => assemble::parts(rules, &found.roots, docs, |_| Some(k.clone())),
-                    None => assemble::parts(rules, &found.roots, docs, vendor_key),
-                };
-                (at, parts)
+                parts
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(i, p)| ((at, i), p))
             })
             .collect()
     });
-    // Assembled in the units' order, whatever order they were read in.
-    parts.sort_by_key(|(at, _)| *at);
-    let parts: Vec<assemble::Part> = parts.into_iter().flat_map(|(_, p)| p).collect();
+    // Assembled in the units' order, whatever order they were read in (sorted
+    // in place: a stable sort would hold half the parts again).
+    parts.sort_unstable_by_key(|(at, _)| *at);
     let mut options = opts.options.clone();
     options.extend(opts.ocr.recorded(ocr_needed.into_inner()));
     if let Some(p) = progress {
         p.finish_and_clear();
     }
     let rules = rules.get().ok_or(ScanError::Rules)?;
-    let names: Vec<Option<VendorKey>> = parts.iter().map(|p| p.key().cloned()).collect();
+    let names: Vec<Option<VendorKey>> = parts.iter().map(|(_, p)| p.key().cloned()).collect();
 
     let mut warnings =
         crate::config::unknown_vendor_warnings(&settings.folders, &found.roots, &names);
@@ -141,7 +145,9 @@ pub fn scan(opts: &ScanOptions, rules: &Rules) -> Result<Report, ScanError> {
     }
     let mut report = assemble::report(
         rules,
-        parts,
+        // Not gathered into one list first: a second list of every vendor's
+        // results would be held beside the first.
+        parts.into_iter().map(|(_, p)| p),
         &found.vendors,
         &found.roots,
         warnings,
@@ -174,14 +180,17 @@ fn units(inputs: Vec<discover::Input>) -> Vec<Vec<discover::Input>> {
         }
     }
     units.extend(by_folder.into_values());
-    // Large vendors first, so that one big vendor does not run alone at the end.
+    // Large vendors first: the order the parts are assembled in, which
+    // decides the order of a vendor's loose documents ([`largest_first`]
+    // decides the order they are read in).
     units.sort_by_key(|u| std::cmp::Reverse(u.len()));
     units
 }
 
 /// The units, each with its place, in the order they are best read: the
-/// most bytes first, so that the last to finish while the other workers
-/// wait is a small one. (Sizes are read by the workers: one `lstat` a file.)
+/// most documents first, then the most bytes, so that the last to finish
+/// while the other workers wait is a small one. (Sizes are read by the
+/// workers: one `lstat` a file.)
 fn largest_first(units: Vec<Vec<discover::Input>>) -> Vec<(usize, Vec<discover::Input>)> {
     let bytes = |u: &Vec<discover::Input>| -> u64 {
         u.iter()
@@ -194,7 +203,7 @@ fn largest_first(units: Vec<Vec<discover::Input>>) -> Vec<(usize, Vec<discover::
         .enumerate()
         .map(|(at, u)| (bytes(&u), at, u))
         .collect();
-    sized.sort_by_key(|(b, at, _)| (std::cmp::Reverse(*b), *at));
+    sized.sort_by_key(|(b, at, u)| (std::cmp::Reverse(u.len()), std::cmp::Reverse(*b), *at));
     sized.into_iter().map(|(_, at, u)| (at, u)).collect()
 }
 
