@@ -160,7 +160,7 @@ pub struct PartySettings {
     pub cli: Vec<Override>,
     /// Each loose file's folder with its holder ([`holder_of`]), found once
     /// for all the files of the folder.
-    holders: BTreeMap<PathBuf, Option<(PathBuf, String)>>,
+    holders: Holders,
 }
 
 impl PartySettings {
@@ -314,10 +314,10 @@ fn vendor_dir(input: &Input) -> Option<PathBuf> {
 /// one's name (where a vendor folder scanned on its own is listed).
 type LooseDirs = (PathBuf, Option<(PathBuf, String)>);
 
-fn loose_dirs(
-    input: &Input,
-    holders: &BTreeMap<PathBuf, Option<(PathBuf, String)>>,
-) -> Option<LooseDirs> {
+/// A loose file's folder → the folder holding it and its name there.
+type Holders = BTreeMap<PathBuf, Option<(PathBuf, String)>>;
+
+fn loose_dirs(input: &Input, holders: &Holders) -> Option<LooseDirs> {
     let dir = loose_dir(input)?;
     let holder = match holders.get(&dir) {
         Some(h) => h.clone(),
@@ -343,10 +343,7 @@ fn holder_of(dir: &Path) -> Option<(PathBuf, String)> {
 }
 
 /// Folders besides the scanned ones whose `keiyaku.toml` may apply to `input`.
-fn settings_dirs(
-    input: &Input,
-    holders: &BTreeMap<PathBuf, Option<(PathBuf, String)>>,
-) -> Vec<PathBuf> {
+fn settings_dirs(input: &Input, holders: &Holders) -> Vec<PathBuf> {
     // A folder that could not be listed holds nothing to apply settings to.
     if matches!(input.kind, Kind::Unlistable(_) | Kind::Skipped(_)) {
         return Vec::new();

@@ -92,7 +92,7 @@ pub fn reduce_document(hits: Vec<(usize, Strength, Evidence)>) -> Vec<(usize, St
             (key, e)
         })
         .collect();
-    reduce_keyed(keyed, |e| e)
+    reduce_keyed(keyed, |_, e| e)
 }
 
 /// What [`reduce_keyed`] decides a hit by, known before its evidence is built.
@@ -108,12 +108,13 @@ pub struct Keyed {
     pub prevails: bool,
 }
 
-/// [`reduce_document`] over hits whose evidence is built only for those that
-/// may be kept: a document of a million matching lines builds a few
-/// evidences per provision instead of a million. Order is kept.
+/// [`reduce_document`] over hits whose evidence is built (by `evidence`,
+/// given the hit and its key) only for those that may be kept: a document of
+/// a million matching lines builds a few evidences per provision instead of
+/// a million. Order is kept.
 pub fn reduce_keyed<T>(
     hits: Vec<(Keyed, T)>,
-    mut evidence: impl FnMut(T) -> Evidence,
+    mut evidence: impl FnMut(&Keyed, T) -> Evidence,
 ) -> Vec<(usize, Strength, Evidence)> {
     type Key = (usize, crate::sets::Lang, Option<std::sync::Arc<str>>);
     let key = |k: &Keyed| -> Key { (k.provision, k.lang, k.part.clone()) };
@@ -132,7 +133,7 @@ pub fn reduce_keyed<T>(
         if same().count() >= MAX_EVIDENCE {
             continue;
         }
-        let e = evidence(hit);
+        let e = evidence(&k, hit);
         if same().any(|(.., ke)| *ke == e) {
             continue;
         }
@@ -245,7 +246,7 @@ mod tests {
         let mut hits = vec![(key(0, Strength::Weak), "w".to_string())];
         hits.extend((0..1000).map(|i| (key(0, Strength::Present), format!("p{i}"))));
         let mut built = Vec::new();
-        let kept = reduce_keyed(hits, |t| {
+        let kept = reduce_keyed(hits, |_, t| {
             built.push(t.clone());
             ev(&t, Status::Present)
         });

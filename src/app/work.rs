@@ -848,7 +848,7 @@ fn find_with(
         .collect();
     // A sentence that gives several provisions evidence is quoted once.
     let mut quotes: std::collections::HashMap<usize, std::sync::Arc<str>> = Default::default();
-    let findings = crate::aggregate::reduce_keyed(keyed, |h| {
+    let findings = crate::aggregate::reduce_keyed(keyed, |key, h| {
         let h = &h;
         let s = &w.sentences[h.sentence];
         // The span is in normalized text; the offset map finds the original words.
@@ -882,7 +882,7 @@ fn find_with(
                 _ => None,
             },
             prevailing: None,
-            part: w.standing.as_ref().and_then(|i| i.part_of(h.sentence)),
+            part: key.part.clone(),
         };
         evidence
     });
