@@ -701,9 +701,12 @@ fn near_miss(
     let (clause, heading) = if apart {
         (None, None)
     } else if h.in_heading {
-        (s.article.clone(), s.heading.clone())
+        (
+            s.article.as_deref().map(str::to_string),
+            s.heading.as_deref().map(str::to_string),
+        )
     } else {
-        (s.clause(), s.heading.clone())
+        (s.clause(), s.heading.as_deref().map(str::to_string))
     };
     let (matched, text) = match (&s.heading, h.in_heading) {
         (Some(hd), true) => {
@@ -711,7 +714,7 @@ fn near_miss(
                 Some(a) => format!("{a}（{hd}）"),
                 None => format!("（{hd}）"),
             };
-            (hd.clone(), shown)
+            (hd.to_string(), shown)
         }
         _ => {
             let (a, b) = s.norm.original_range(h.span.0, h.span.1);

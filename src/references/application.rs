@@ -309,7 +309,7 @@ pub fn applications(sentences: &[Sentence], parties: &Parties) -> Vec<Applicatio
             copies.push(Sentence {
                 page: s.page,
                 article: s.article.clone(),
-                heading: t.heading.as_deref().map(|h| reread(h, &own)),
+                heading: t.heading.as_deref().map(|h| reread(h, &own).into()),
                 paragraph: s.paragraph,
                 item: t.item.clone(),
                 kind: t.kind,

@@ -32,10 +32,10 @@ pub enum SentenceKind {
 #[derive(Debug, Clone)]
 pub struct Sentence {
     pub page: Option<u32>,
-    pub article: Option<String>,
-    pub heading: Option<String>,
+    pub article: Option<std::sync::Arc<str>>,
+    pub heading: Option<std::sync::Arc<str>>,
     pub paragraph: Option<u32>,
-    pub item: Option<String>,
+    pub item: Option<std::sync::Arc<str>>,
     pub kind: SentenceKind,
     /// In a definitions article (（定義））: words are defined, not imposed.
     pub in_definitions: bool,
@@ -78,7 +78,7 @@ impl Row {
 impl Sentence {
     /// 第12条第2項第3号, as a reader cites it.
     pub fn clause(&self) -> Option<String> {
-        let mut s = self.article.clone()?;
+        let mut s = self.article.as_deref()?.to_string();
         if let Some(p) = self.paragraph.filter(|p| *p > 1) {
             s.push_str(&format!("第{p}項"));
         }
@@ -220,8 +220,9 @@ fn looks_like_heading(text: &str) -> bool {
 struct Segmenter {
     out: Vec<Sentence>,
     page: Option<u32>,
-    article: Option<String>,
-    heading: Option<String>,
+    // Shared by every sentence of the article: one string, not one a sentence.
+    article: Option<std::sync::Arc<str>>,
+    heading: Option<std::sync::Arc<str>>,
     pending_heading: Option<String>,
     paragraph: Option<u32>,
     in_definitions: bool,
@@ -245,7 +246,7 @@ impl Segmenter {
         &mut self,
         kind: SentenceKind,
         body: &str,
-        item: Option<String>,
+        item: Option<std::sync::Arc<str>>,
         lead: Option<usize>,
     ) -> usize {
         let before = self.out.len();
@@ -341,7 +342,7 @@ impl Segmenter {
                 && !rest.is_empty()
                 && rest.chars().count() <= 60
                 && !rest.contains(['.', '。', ';']);
-            self.article = Some(label);
+            self.article = Some(label.into());
             self.paragraph = Some(1);
             let (h, body) = match numbering::heading(rest) {
                 Some((h, body)) => (Some(h), body),
@@ -349,7 +350,7 @@ impl Segmenter {
                 None if english_title => (Some(rest.trim().to_string()), ""),
                 None => (self.pending_heading.take(), rest.trim_start()),
             };
-            self.heading = h;
+            self.heading = h.map(Into::into);
             self.pending_heading = None;
             self.in_definitions = self.heading.as_deref().is_some_and(|h| h.contains("定義"));
             self.set_lead(None);
@@ -368,7 +369,7 @@ impl Segmenter {
             if let Some((n, rest)) = numbering::paragraph(text).filter(|(_, rest)| !rest.is_empty())
             {
                 self.numbered_clauses = true;
-                self.article = Some(format!("第{n}項"));
+                self.article = Some(format!("第{n}項").into());
                 self.set_lead(None);
                 self.emit_lead(SentenceKind::Body, rest);
                 return;
@@ -388,7 +389,7 @@ impl Segmenter {
                 return;
             }
             if let Some((label, rest)) = numbering::item(text) {
-                self.emit(SentenceKind::Body, rest, Some(label), self.lead);
+                self.emit(SentenceKind::Body, rest, Some(label.into()), self.lead);
                 return;
             }
         } else {
