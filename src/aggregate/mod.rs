@@ -123,7 +123,7 @@ pub fn reduce_keyed<T>(
         let b = best.entry(key(k)).or_insert(k.strength);
         *b = (*b).max(k.strength);
     }
-    let mut kept: Vec<(Key, usize, Strength, Evidence)> = Vec::new();
+    let mut kept: Vec<(Key, Strength, Evidence)> = Vec::new();
     for (k, hit) in hits {
         let kk = key(&k);
         if best.get(&kk) != Some(&k.strength) && !k.prevails {
@@ -137,9 +137,9 @@ pub fn reduce_keyed<T>(
         if same().any(|(.., ke)| *ke == e) {
             continue;
         }
-        kept.push((kk, k.provision, k.strength, e));
+        kept.push((kk, k.strength, e));
     }
-    kept.into_iter().map(|(_, p, s, e)| (p, s, e)).collect()
+    kept.into_iter().map(|((p, ..), s, e)| (p, s, e)).collect()
 }
 
 /// [`reduce_document`] for the hits of several documents: each document is

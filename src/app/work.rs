@@ -703,10 +703,10 @@ fn near_miss(
     } else if h.in_heading {
         (
             s.article.as_deref().map(str::to_string),
-            s.heading.as_deref().map(str::to_string),
+            s.heading.as_deref(),
         )
     } else {
-        (s.clause(), s.heading.as_deref().map(str::to_string))
+        (s.clause(), s.heading.as_deref())
     };
     let (matched, text) = match (&s.heading, h.in_heading) {
         (Some(hd), true) => {
@@ -738,7 +738,7 @@ fn near_miss(
             ocr_confidence: crate::document::ocr_confidence(&w.ocr_pages, s.page),
             sheet: w.page_name(s.page),
             clause: clause.as_deref().map(shared),
-            heading: heading.as_deref().map(shared),
+            heading: heading.map(shared),
             strength: Status::Missing,
             basis: Basis::None,
             matched: shared(&matched),
@@ -852,11 +852,10 @@ fn find_with(
     // A sentence that gives several provisions evidence is quoted once.
     let mut quotes: std::collections::HashMap<usize, std::sync::Arc<str>> = Default::default();
     let findings = crate::aggregate::reduce_keyed(keyed, |key, h| {
-        let h = &h;
         let s = &w.sentences[h.sentence];
         // The span is in normalized text; the offset map finds the original words.
         let (a, b) = s.norm.original_range(h.span.0, h.span.1);
-        let evidence = Evidence {
+        Evidence {
             path: path.clone(),
             page: s.page,
             ocr_confidence: crate::document::ocr_confidence(&w.ocr_pages, s.page),
@@ -886,8 +885,7 @@ fn find_with(
             },
             prevailing: None,
             part: key.part.clone(),
-        };
-        evidence
+        }
     });
     w.findings = Some(findings);
     w.sentences = Vec::new();
